@@ -1,0 +1,1 @@
+"""Everything between an extracted item and the database."""

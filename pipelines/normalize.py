@@ -1,0 +1,116 @@
+"""Normalization: what each stored value means (DESIGN.md, "Normalization rules").
+
+``normalize_article`` is a pure function from a page object's raw fields to
+the archive's record; the Scrapy pipeline and ``kinhtedothi parse`` share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from typing import Any
+
+
+from pipelines.dates import GarbledDate, parse_published
+from pipelines.text import clean, clean_paragraphs
+from scraper.items import ArticleItem
+from scraper.urls import absolute, article_id, canonical_url, is_site_url
+
+logger = logging.getLogger(__name__)
+
+SAPO_PREFIX = re.compile(r"^\(?\s*kinh\s*te\s*do\s*thi\s*\)?\s*[-–—:]+\s*|^\(?kinhtedothi\)?\s*[-–—:]+\s*", re.I)
+HASHED_FIELDS = ("title", "sapo", "author", "published_at", "section", "subsection", "body_text",
+                 "tags", "images", "related_links")
+
+
+def strip_sapo_prefix(sapo: str | None) -> str | None:
+    """'Kinhtedothi - Ngày 13/1, …' -> 'Ngày 13/1, …' (any dash)."""
+    return clean(SAPO_PREFIX.sub("", sapo)) if sapo else None
+
+
+def identity(extracted: dict[str, Any]) -> str:
+    """The article's canonical URL: the page's own canonical link when it is a site article URL."""
+    own, fetched = extracted.get("url"), extracted.get("fetched_url")
+    if own and is_site_url(own) and own.endswith((".html", ".htm")):
+        return canonical_url(own)
+    return canonical_url(fetched or own)
+
+
+def _images(images: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for image in images or []:
+        src = image.get("src") and absolute(image["src"])
+        if src and src not in seen:
+            seen.add(src)
+            out.append({"src": src, "caption": clean(image.get("caption"))})
+    return out
+
+
+def _links(links: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for link in links or []:
+        url = absolute(link["url"])
+        url = canonical_url(url) if is_site_url(url) else url
+        title = clean(link.get("title"))
+        if url not in seen and title:
+            seen.add(url)
+            out.append({"url": url, "title": title})
+    return out
+
+
+def _unique(values: list[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in (clean(x) for x in values or []) if v))
+
+
+def content_hash(article: dict[str, Any]) -> str:
+    """A fingerprint of the normalized content, to tell an edit from a re-fetch."""
+    payload = json.dumps({k: article.get(k) for k in HASHED_FIELDS}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def normalize_article(extracted: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Raw page-object fields -> (normalized record, warnings)."""
+    warnings: list[str] = []
+    url = identity(extracted)
+    published_raw = clean(extracted.get("published_raw"))
+    try:
+        published_at = parse_published(published_raw)
+    except GarbledDate as error:
+        published_at = None
+        warnings.append(f"garbled date: {error}")
+    body_text = clean_paragraphs(extracted.get("body_paragraphs") or [])
+    article: dict[str, Any] = {
+        "url": url,
+        "site_id": article_id(url) or article_id(extracted.get("fetched_url")),
+        "title": clean(extracted.get("title")),
+        "sapo": strip_sapo_prefix(extracted.get("sapo")),
+        "author": clean(extracted.get("author")),
+        "published_at": published_at,
+        "published_raw": published_raw,
+        "section": clean(extracted.get("section")),
+        "subsection": clean(extracted.get("subsection")),
+        "body_text": body_text,
+        "body_html": extracted.get("body_html") or None,
+        "word_count": len(body_text.split()) if body_text else 0,
+        "tags": _unique(extracted.get("tags")),
+        "images": _images(extracted.get("images")),
+        "related_links": _links(extracted.get("related_links")),
+        "layout": extracted.get("layout"),
+        "field_sources": extracted.get("field_sources") or {},
+    }
+    article["content_hash"] = content_hash(article)
+    return article, warnings
+
+
+class NormalizePipeline:
+    """Gives each extracted article its normalized record."""
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            item.article, warnings = normalize_article(item.extracted)
+            item.warnings += warnings
+            for warning in warnings:
+                logger.warning("%s: %s", item.article["url"], warning)
+        return item

@@ -1,0 +1,48 @@
+"""Text rules shared by the parsers, the pipelines and the Datasette plugin.
+
+``clean`` is the archive's normalization of any stored text (NFC, single
+spaces, no non-breaking spaces, trimmed, empty is None). ``fold`` is the
+search and matching key: lower case, no diacritics, ``đ`` as ``d``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Zero-width characters that pages carry and that no reader sees.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
+
+
+def clean(value: str | None) -> str | None:
+    """NFC, whitespace (nbsp included) collapsed to one space, trimmed; '' becomes None."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
+    value = _SPACES.sub(" ", value.replace("\xa0", " ")).strip()
+    return value or None
+
+
+def clean_paragraphs(paragraphs: list[str]) -> str | None:
+    """Join cleaned paragraphs with one blank line, dropping empty ones."""
+    kept = [p for p in (clean(p) for p in paragraphs) if p]
+    return "\n\n".join(kept) or None
+
+
+def fold(value: str | None) -> str:
+    """Search key: 'Khoá XV, ĐẢNG bộ' -> 'khoa xv, dang bo'."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFD", value.replace("\xa0", " "))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    value = value.replace("đ", "d").replace("Đ", "D").replace("ð", "d").replace("Ð", "D")
+    return _SPACES.sub(" ", value.lower()).strip()
+
+
+def fold_name(value: str | None) -> str:
+    """Matching key for names: folded, quotes dropped, punctuation spaced out."""
+    value = fold(value).translate(_QUOTES)
+    value = re.sub(r"[^\w]+", " ", value)
+    return _SPACES.sub(" ", value).strip()

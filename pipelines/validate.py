@@ -1,0 +1,46 @@
+"""Validation: a page that is not an article is dropped with a reason, and counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from scraper.items import ArticleItem
+from scraper.urls import is_site_url
+
+REQUIRED = ("title", "body_text")
+
+
+def problems(article: dict[str, Any]) -> list[str]:
+    """Why a normalized record is not an archivable article (empty when it is)."""
+    found = [f"no {field}" for field in REQUIRED if not article.get(field)]
+    if not is_site_url(article.get("url") or ""):
+        found.append(f"not a kinhtedothi.vn URL: {article.get('url')}")
+    return found
+
+
+class ValidatePipeline:
+    """Drops non-articles (a gallery, an index page, a broken page) and records why."""
+
+    def __init__(self, archive, stats):
+        self.archive = archive
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scraper.extensions import archive_for
+        return cls(archive_for(crawler), crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        found = problems(item.article or {})
+        if found:
+            reason = f"not an article ({item.extracted.get('layout')} layout): " + ", ".join(found)
+            self.stats.inc_value("archive/articles_failed")
+            for name in found:
+                self.stats.inc_value(f"archive/missing/{name.removeprefix('no ')}")
+            self.archive.record_error(item.fetched_url, 200, reason)
+            raise DropItem(reason)
+        return item

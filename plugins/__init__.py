@@ -1,0 +1,1 @@
+"""Datasette plugins of the archive."""

@@ -1,0 +1,1 @@
+"""Everything that reads kinhtedothi.vn: settings, event catalog, page objects, spiders, CLI."""

@@ -1,0 +1,235 @@
+"""The ``kinhtedothi`` command line: crawl, parse, sample-site, serve, demo."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from scraper.extensions import EXIT_LOCKED
+
+PROJECT = Path(__file__).resolve().parent.parent
+METADATA = PROJECT / "metadata.yml"
+
+
+@click.group()
+@click.version_option(package_name="kinhtedothi-archive")
+def cli():
+    """Kinhtedothi event archive: crawl the 'Dòng sự kiện' feeds into SQLite, publish with Datasette."""
+
+
+def _setting(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        if "=" not in value:
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="-s")
+        name, _, setting = value.partition("=")
+        out[name.strip()] = setting
+    return out
+
+
+class CrawlLock:
+    """An exclusive lock on ``<db>.lock``; the kernel releases it when the process dies."""
+
+    def __init__(self, db: Path):
+        self.path = db.with_name(db.name + ".lock")
+        self.handle = None
+
+    def __enter__(self):
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            click.echo(f"Error: another crawl holds {self.path} ({holder}); not starting", err=True)
+            sys.exit(EXIT_LOCKED)
+        self.handle.truncate(0)
+        self.handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+              help="SQLite archive to write")
+@click.option("--base-url", help="Fetch every site URL from this mirror instead (e.g. http://127.0.0.1:8000)")
+@click.option("--events", help="Comma-separated event slugs (default: all in the catalog)")
+@click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
+              "0 also turns AutoThrottle off: for a loopback mirror only)")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
+@click.option("--quiet", is_flag=True, help="Log only warnings and errors")
+def crawl(db, base_url, events, delay, settings, quiet):
+    """Crawl the catalog's event feeds into the archive.
+
+    Example:
+
+        kinhtedothi crawl --db archive.db
+
+        kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19
+
+    Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
+    failed extraction), 5 incomplete (an event or a feed page missing),
+    75 another crawl is running, 1 anything else.
+    """
+    from scraper import events as catalog
+
+    try:
+        catalog.select(events)
+    except KeyError as error:
+        raise click.ClickException(str(error.args[0]))
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from scraper.spiders.events import EventsSpider
+
+    db_path = Path(db).resolve()
+    project_settings = get_project_settings()
+    project_settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
+    if base_url:
+        project_settings.set("BASE_URL", base_url.rstrip("/"), priority="cmdline")
+    if delay is not None:
+        project_settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+        if delay == 0:
+            project_settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+    for name, value in _setting(settings).items():
+        project_settings.set(name, value, priority="cmdline")
+    if quiet:
+        project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    click.echo(f"crawling {base_url or 'https://kinhtedothi.vn'} into {db_path} "
+               f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
+               f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})", err=True)
+    with CrawlLock(db_path):
+        process = CrawlerProcess(project_settings, install_root_handler=True)
+        crawler = process.create_crawler(EventsSpider)
+        process.crawl(crawler, base_url=base_url, events=events)
+        process.start()
+    code = crawler.stats.get_value("archive/exit_code", 1)
+    reason = crawler.stats.get_value("archive/reason")
+    if code:
+        click.echo(f"Error: {reason or 'the crawl did not finish'}", err=True)
+    elif not quiet:
+        click.echo(f"ok: {crawler.stats.get_value('archive/articles_new', 0)} new, "
+                   f"{crawler.stats.get_value('archive/articles_updated', 0)} updated, "
+                   f"{crawler.stats.get_value('archive/articles_unchanged', 0)} unchanged articles", err=True)
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--url", help="The page's URL (default: its canonical link or og:url)")
+def parse(paths, url):
+    """Parse saved article pages: one JSON object per page on stdout.
+
+    Example:
+
+        kinhtedothi parse saved/quan-thanh-xuan-405813.html
+
+        kinhtedothi parse saved-pages/ > articles.jsonl
+    """
+    from scraper.parse import parse_page, saved_pages
+
+    failures = 0
+    out = sys.stdout
+    for path in saved_pages(list(paths)):
+        try:
+            record = parse_page(path.read_bytes(), url)
+        except Exception as error:  # one bad file must not stop the others
+            failures += 1
+            click.echo(f"Error: {path}: {type(error).__name__}: {error}", err=True)
+            continue
+        out.write(json.dumps({"path": str(path), **record}, ensure_ascii=False) + "\n")
+    if failures:
+        sys.exit(1)
+
+
+@cli.command("sample-site")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--paging", type=click.Choice(["path", "query"]), default="path", show_default=True,
+              help="How the copy spells its feed page URLs")
+def sample_site(port, host, paging):
+    """Serve the offline copy of the site (sample_site/) on loopback.
+
+    Example:
+
+        kinhtedothi sample-site --port 8000
+    """
+    from sample_site import SampleSite
+
+    site = SampleSite(port=port, host=host, paging=paging)
+    click.echo(f"sample site: {site.url}  (Ctrl-C to stop)")
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+def datasette_command(db: str, host: str, port: int) -> list[str]:
+    """The Datasette command line that publishes the archive read-only."""
+    return [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(METADATA),
+            "--host", host, "--port", str(port),
+            "--setting", "sql_time_limit_ms", "3000",
+            "--setting", "default_page_size", "50",
+            "--setting", "allow_download", "off"]
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db, host, port):
+    """Publish the archive with Datasette, read-only.
+
+    Example:
+
+        kinhtedothi serve --db archive.db --port 8001
+    """
+    click.echo(f"archive: http://{host}:{port}/", err=True)
+    sys.exit(subprocess.call(datasette_command(db, host, port)))
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--site-port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port")
+@click.option("--no-serve", is_flag=True, help="Stop after the crawl")
+def demo(db, site_port, port, no_serve):
+    """Serve the sample site, crawl it into the archive, then publish the archive.
+
+    Example:
+
+        kinhtedothi demo
+
+        kinhtedothi demo --no-serve --db /tmp/demo.db
+    """
+    from sample_site import SampleSite
+
+    with SampleSite(port=site_port) as site:
+        click.echo(f"sample site: {site.url}")
+        code = subprocess.call([sys.executable, "-m", "scraper.cli", "crawl", "--db", db,
+                                "--base-url", site.url, "--delay", "0",
+                                "-s", "RETRY_BACKOFF_BASE=0.2", "--quiet"])
+        click.echo(f"crawl finished with exit status {code}; archive: {Path(db).resolve()}")
+        if no_serve:
+            sys.exit(code)
+        click.echo(f"archive: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
+        try:
+            subprocess.call(datasette_command(db, "127.0.0.1", port))
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,88 @@
+"""The archive for one crawl: opened at start, closed with a ``crawl_runs`` record and an exit status."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+
+from pipelines.store import Archive
+
+logger = logging.getLogger(__name__)
+
+# Exit statuses (DESIGN.md "Exit status"; README "Exit statuses").
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNREACHABLE = 3
+EXIT_DRIFT = 4
+EXIT_INCOMPLETE = 5
+EXIT_LOCKED = 75
+
+
+def archive_for(crawler) -> Archive:
+    """The one Archive of this crawl, shared by middlewares, pipelines and this extension."""
+    archive = getattr(crawler, "_kinhtedothi_archive", None)
+    if archive is None:
+        archive = Archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
+        crawler._kinhtedothi_archive = archive
+    return archive
+
+
+def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
+    """Exit status and one-line reason for a finished crawl, from its stats."""
+    fetched_ok = stats.get("downloader/response_status_count/200", 0)
+    if not fetched_ok:
+        errors = stats.get("downloader/exception_count", 0)
+        return EXIT_UNREACHABLE, f"site unreachable: no page answered 200 ({errors} connection errors)"
+    parsed = stats.get("archive/article_pages", 0)
+    failed = stats.get("archive/articles_failed", 0)
+    if parsed and failed / parsed > drift_threshold:
+        missing = sorted(k.split("/")[-1] for k in stats if k.startswith("archive/missing/"))
+        return EXIT_DRIFT, (f"extraction failed on {failed} of {parsed} article pages "
+                            f"(missing {', '.join(missing)}): has the site's layout changed?")
+    not_found = stats.get("archive/events_not_found")
+    if not_found:
+        return EXIT_INCOMPLETE, f"event feed not found for: {not_found}"
+    feed_failures = stats.get("archive/feed_pages_failed", 0)
+    if feed_failures:
+        return EXIT_INCOMPLETE, f"{feed_failures} feed page(s) could not be fetched; the feeds were not read to the end"
+    return EXIT_OK, None
+
+
+class ArchiveExtension:
+    """Records the run in ``crawl_runs`` and sets ``archive/exit_code`` for the command line."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        archive = archive_for(self.crawler)
+        events = [e.slug for e in getattr(spider, "events", [])]
+        archive.start_run(self.crawler.settings.get("BASE_URL"), events)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        code, why = verdict(stats, self.crawler.settings.getfloat("DRIFT_THRESHOLD", 0.2))
+        if reason not in ("finished",) and code == EXIT_OK:
+            code, why = EXIT_FAILED, f"crawl stopped early: {reason}"
+        self.crawler.stats.set_value("archive/exit_code", code)
+        self.crawler.stats.set_value("archive/reason", why)
+        counts = {
+            "pages_fetched": stats.get("archive/pages_fetched", 0),
+            "articles_new": stats.get("archive/articles_new", 0),
+            "articles_updated": stats.get("archive/articles_updated", 0),
+            "articles_unchanged": stats.get("archive/articles_unchanged", 0),
+            "articles_failed": stats.get("archive/articles_failed", 0),
+            "stats": {k: v for k, v in stats.items() if k.startswith(("archive/", "downloader/response_status"))},
+        }
+        archive = archive_for(self.crawler)
+        archive.finish_run("ok" if code == EXIT_OK else "failed", code, why, counts)
+        archive.close()
+        (logger.info if code == EXIT_OK else logger.error)("crawl %s: %s", "ok" if code == EXIT_OK else "failed",
+                                                            why or "archive consistent")

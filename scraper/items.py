@@ -1,0 +1,47 @@
+"""What spiders hand to the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticleItem:
+    """One fetched article page: raw extraction in, normalized record out."""
+
+    fetched_url: str                   # site URL the bytes came from (after redirects)
+    link_urls: list[str]               # the URLs that led here (feed link, redirect chain)
+    extracted: dict[str, Any]          # page object output, raw text
+    raw_page_id: int | None = None     # the stored response it was parsed from
+    article: dict[str, Any] | None = None   # set by NormalizePipeline
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FeedLinkItem:
+    """An article link seen on a page of an event feed."""
+
+    event_slug: str
+    url: str          # canonical article URL as linked
+    feed_page: str    # the listing page it was on
+    position: int     # 1-based order on that page
+
+
+@dataclass
+class EventItem:
+    """An event of the catalog, and the feed URL the crawl found for it."""
+
+    slug: str
+    name: str
+    feed_url: str | None
+    found_by: str     # "bar" (matched by name), "fallback" (catalog URL) or "not-found"
+
+
+@dataclass
+class CrawlErrorItem:
+    """A URL the crawl could not archive, and why."""
+
+    url: str
+    status: int | None
+    reason: str

@@ -1,0 +1,105 @@
+"""Downloader middlewares: fetch site URLs from a mirror, keep every raw response, back off."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.utils.response import response_status_message
+
+from scraper.urls import from_mirror, is_site_url, to_mirror
+
+logger = logging.getLogger(__name__)
+
+
+class MirrorMiddleware:
+    """With BASE_URL set, a request for ``https://kinhtedothi.vn/x`` is fetched from ``BASE_URL/x``
+    and its response comes back under the site URL, so that nothing else knows about the mirror."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        base_url = crawler.settings.get("BASE_URL")
+        if not base_url:
+            raise NotConfigured
+        return cls(base_url)
+
+    def process_request(self, request: Request):
+        if is_site_url(request.url):
+            return request.replace(url=to_mirror(request.url, self.base_url), dont_filter=True)
+        return None
+
+    def process_response(self, request: Request, response: Response):
+        location = response.headers.get("Location")
+        if location:  # an absolute redirect to the mirror's own host is a site URL too
+            target = from_mirror(response.urljoin(location.decode("latin-1")), self.base_url)
+            response.headers["Location"] = target.encode("latin-1")
+        request.meta["fetched_from"] = response.url
+        return response.replace(url=from_mirror(response.url, self.base_url))
+
+
+class RawPageMiddleware:
+    """Stores every response, compressed, before anything parses it (``raw_pages``)."""
+
+    def __init__(self, archive, stats):
+        self.archive = archive
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scraper.extensions import archive_for
+        return cls(archive_for(crawler), crawler.stats)
+
+    def process_response(self, request: Request, response: Response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        raw_id = self.archive.save_raw_page(response.url, request.meta.get("fetched_from", response.url),
+                                            response.status, content_type, response.body)
+        request.meta["raw_page_id"] = raw_id
+        self.stats.inc_value("archive/pages_fetched")
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, waiting before each one: ``Retry-After`` when the server says,
+    else RETRY_BACKOFF_BASE × 2^(attempt-1) seconds, at most RETRY_BACKOFF_MAX."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
+
+    def delay_for(self, request: Request, response: Response | None) -> float:
+        attempt = request.meta.get("retry_times", 0) + 1
+        wait = self.base * 2 ** (attempt - 1)
+        if response is not None and response.headers.get("Retry-After"):
+            wait = max(wait, _retry_after_seconds(response.headers["Retry-After"].decode("latin-1")))
+        return min(wait, self.cap)
+
+    async def process_response(self, request: Request, response: Response, spider=None):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        wait = self.delay_for(request, response)
+        logger.info("HTTP %s for %s: retrying in %.1fs", response.status, response.url, wait)
+        await asyncio.sleep(wait)
+        return retry
+
+
+def _retry_after_seconds(value: str) -> float:
+    """``Retry-After`` as seconds (it may be a number or an HTTP date)."""
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
+        except (TypeError, ValueError):
+            return 0.0

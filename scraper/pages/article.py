@@ -1,0 +1,201 @@
+"""Article page objects, one per layout, with a metadata fallback for every field.
+
+Each field has a method returning what the layout's own markup says; when it
+says nothing, ``meta_<field>`` reads page metadata (OpenGraph, ``meta``,
+``itemprop``). ``extract()`` records which of the two supplied each field.
+Values are raw text here; ``pipelines.normalize`` gives them their meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pipelines.text import clean
+from scraper.pages.base import Page
+from scraper.pages.body import Body, parse_body, related_links_in
+from scraper.urls import absolute, site_url
+
+FIELDS = ("title", "author", "published_raw", "sapo", "section", "subsection", "tags", "body")
+
+
+class ArticlePage(Page):
+    """Fields every layout can fall back on: page metadata."""
+
+    layout: ClassVar[str] = "metadata"
+    body_css: ClassVar[str] = "[itemprop=articleBody]"
+
+    def __init__(self, response, sel=None):
+        super().__init__(response, sel)
+        self._body: Body | None = None
+
+    # -- identity ------------------------------------------------------------
+    def own_url(self) -> str | None:
+        """The URL the page gives itself: canonical link, then og:url."""
+        for candidate in (self.link_rel("canonical"), self.meta("og:url")):
+            if candidate and candidate.startswith(("http", "/")):
+                return site_url(absolute(candidate, self.url))
+        return None
+
+    def page_url(self) -> str:
+        """The page's own URL, else where it was fetched from."""
+        return self.own_url() or site_url(self.url)
+
+    # -- layout markup (overridden per layout) ---------------------------------
+    def title(self) -> str | None:
+        return None
+
+    def author(self) -> str | None:
+        return None
+
+    def published_raw(self) -> str | None:
+        return None
+
+    def sapo(self) -> str | None:
+        return None
+
+    def section(self) -> str | None:
+        return None
+
+    def subsection(self) -> str | None:
+        return None
+
+    def tags(self) -> list[str]:
+        return []
+
+    def body(self) -> Body | None:
+        """The layout's body container, cleaned; None when the page has none."""
+        if self._body is None:
+            node = self.sel.css(self.body_css)
+            if node:
+                self._body = parse_body(node[0].get(), self.url, self.title() or self.meta_title())
+                if not self._body.related_links:
+                    self._body.related_links = self.related_links_outside()
+        return self._body
+
+    def related_links_outside(self) -> list[dict]:
+        """A "Tin liên quan" box beside the body (outside its container)."""
+        bodies = [n.root for n in self.sel.css(self.body_css)]
+        xpath = ("//body//*[not(self::script)][text()[contains(translate(normalize-space(.), "
+                 "'TINLÊQUAXMH', 'tinlêquaxmh'), 'liên quan')]]")
+        for heading in self.sel.xpath(xpath):
+            if any(b is heading.root or b in heading.root.iterancestors() for b in bodies):
+                continue
+            for box in heading.xpath("ancestor-or-self::*")[::-1][:4]:
+                links = related_links_in(box.get(), self.url)
+                if links:
+                    return links
+        return []
+
+    # -- metadata fallbacks ----------------------------------------------------
+    def meta_title(self) -> str | None:
+        return self.meta("og:title", "twitter:title") or clean(self.sel.css("title::text").get())
+
+    def meta_author(self) -> str | None:
+        return self.meta("author", "article:author", "dable:author") or self.text("[itemprop=author]")
+
+    def meta_published_raw(self) -> str | None:
+        return (self.meta("article:published_time", "datePublished", "pubdate", "og:article:published_time")
+                or clean(self.sel.css("time::attr(datetime)").get()))
+
+    def meta_sapo(self) -> str | None:
+        return self.meta("description", "og:description", "twitter:description")
+
+    def meta_section(self) -> str | None:
+        return self.meta("article:section")
+
+    def meta_subsection(self) -> str | None:
+        return None
+
+    def meta_tags(self) -> list[str]:
+        keywords = self.meta("news_keywords", "keywords") or ""
+        tags = self.sel.xpath("//meta[@property='article:tag']/@content").getall()
+        return [t for t in (clean(x) for x in tags or keywords.split(",")) if t]
+
+    def meta_body(self) -> Body | None:
+        node = self.sel.css("[itemprop=articleBody]")
+        return parse_body(node[0].get(), self.url, self.meta_title()) if node else None
+
+    # -- the whole record ----------------------------------------------------------
+    def extract(self) -> dict[str, Any]:
+        """All fields, each from the layout's markup first, then from metadata."""
+        item: dict[str, Any] = {"url": self.page_url(), "fetched_url": site_url(self.url),
+                                "layout": self.layout, "field_sources": {}}
+        for name in FIELDS:
+            value, source = getattr(self, name)(), "markup"
+            if not value:
+                value, source = getattr(self, f"meta_{name}")(), "metadata"
+            item["field_sources"][name] = source if value else None
+            item[name] = value
+        body: Body = item.pop("body") or Body()
+        item.update(body_paragraphs=body.paragraphs, body_html=body.html,
+                    images=body.images, related_links=body.related_links)
+        return item
+
+
+class LegacyArticlePage(ArticlePage):
+    """2018 – early 2022 template (also on old.kinhtedothi.vn and the Wayback Machine)."""
+
+    layout = "legacy"
+    body_css = "#cotent_detail"
+
+    def title(self) -> str | None:
+        return self.text("h1.title_detail_news")
+
+    def author(self) -> str | None:
+        return self.text(".name_author")
+
+    def published_raw(self) -> str | None:
+        return self.text(".time_detail_news")
+
+    def sapo(self) -> str | None:
+        return self.text(".sapo_detail")
+
+    def section(self) -> str | None:
+        crumbs = [c for c in self.texts(".breadcump > a") if c.lower() not in {"trang chủ", "home"}]
+        return crumbs[0] if crumbs else None
+
+    def subsection(self) -> str | None:
+        return self.text(".breadcump .bread_right a.active")
+
+    def tags(self) -> list[str]:
+        return self.texts(".tag_detail a")
+
+
+class CurrentArticlePage(ArticlePage):
+    """2022 – now template."""
+
+    layout = "current"
+    body_css = "[itemprop=articleBody]"
+
+    def title(self) -> str | None:
+        return self.text("h1.article-title")
+
+    def author(self) -> str | None:
+        return self.text(".detail__author") or self.text(".article-author")
+
+    def published_raw(self) -> str | None:
+        return self.text(".article-published-on")
+
+    def sapo(self) -> str | None:
+        return self.text(".article-sapo") or self.text(".sapo")
+
+    def section(self) -> str | None:
+        crumbs = [c for c in self.texts(".breadcrumb a") if c.lower() not in {"trang chủ", "home"}]
+        return crumbs[0] if crumbs else None
+
+    def tags(self) -> list[str]:
+        return self.texts(".article-tags a, .tags a, .box-tag a, a[href^='/tag/']")
+
+
+LAYOUTS: tuple[type[ArticlePage], ...] = (LegacyArticlePage, CurrentArticlePage)
+MARKERS = {LegacyArticlePage: "h1.title_detail_news, #cotent_detail",
+           CurrentArticlePage: "h1.article-title, .article-published-on"}
+
+
+def article_page_for(response) -> ArticlePage:
+    """The page object for the layout the response is in; metadata-only when none is recognised."""
+    page = ArticlePage(response)
+    for cls in LAYOUTS:
+        if page.sel.css(MARKERS[cls]):
+            return cls(response, sel=page.sel)
+    return page

@@ -1,0 +1,42 @@
+"""Parsing saved pages without crawling: files → normalized records (``kinhtedothi parse``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+from scrapy.http import HtmlResponse
+
+from pipelines.normalize import normalize_article
+from scraper.pages import article_page_for
+from scraper.urls import SITE
+
+OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
+                 "subsection", "body_text", "tags", "images", "related_links", "layout")
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def saved_pages(paths: list[str | Path]) -> Iterator[Path]:
+    """The files named, and the saved pages (``*.html``, ``*.htm``) inside folders, sorted."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
+        else:
+            yield path
+
+
+def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
+    """One saved page → the archive's normalized fields (page's own URL unless ``url`` is given)."""
+    response = HtmlResponse(url=url or f"{SITE}/", body=body)
+    page = article_page_for(response)
+    own = page.own_url() if url is None else url
+    if url is None and own:  # re-read against its own URL so relative links resolve right
+        page = article_page_for(response.replace(url=own))
+    article, warnings = normalize_article(page.extract())
+    if own is None:
+        article["url"] = article["site_id"] = None
+        warnings.append("the page names no URL of its own (no canonical link or og:url): use --url")
+    record = {name: article.get(name) for name in OUTPUT_FIELDS}
+    if warnings:
+        record["warnings"] = warnings
+    return record

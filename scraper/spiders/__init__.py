@@ -1,0 +1,1 @@
+"""Thin spiders: find URLs, hand responses to page objects."""

@@ -1,0 +1,115 @@
+"""The event-feed spider: home page → "Dòng sự kiện" feeds → every feed page → every article.
+
+    scrapy crawl events -a base_url=http://127.0.0.1:8000 -s ARCHIVE_DB=archive.db
+    scrapy crawl events -a events=dai-dich-covid-19
+"""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scraper import events as catalog
+from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
+from scraper.pages import EventBarPage, ListingPage, article_page_for
+from scraper.urls import SITE, canonical_url, from_mirror
+
+
+class EventsSpider(scrapy.Spider):
+    name = "events"
+
+    def __init__(self, base_url: str | None = None, events: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.base_url = base_url
+        self.events = catalog.select(events)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        base_url = kwargs.get("base_url") or crawler.settings.get("BASE_URL")
+        if base_url:  # -a base_url=… is the same as -s BASE_URL=…
+            crawler.settings.set("BASE_URL", base_url, priority="spider")
+            kwargs["base_url"] = base_url
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(f"{SITE}/", callback=self.parse_home, errback=self.home_failed)
+
+    # -- discovery -----------------------------------------------------------------
+    def parse_home(self, response: Response):
+        links = EventBarPage(response).event_links()
+        for event in self.events:
+            found = next((link for link in links if event.matches(link.name)), None)
+            if found:
+                yield EventItem(event.slug, event.name, found.url, "bar")
+                yield self.feed_request(found.url, event.slug)
+            else:
+                yield from self.fallback(event, f"not in the 'Dòng sự kiện' bar of {response.url}")
+
+    def home_failed(self, failure: Failure):
+        yield self.error_item(failure)
+        for event in self.events:
+            yield from self.fallback(event, "home page failed")
+
+    def fallback(self, event: catalog.Event, why: str):
+        if event.fallback_url:
+            self.logger.warning("event %s %s: using the catalog URL %s", event.slug, why, event.fallback_url)
+            yield EventItem(event.slug, event.name, event.fallback_url, "fallback")
+            yield self.feed_request(event.fallback_url, event.slug)
+        else:
+            self.logger.error("event %s %s, and the catalog has no fallback URL", event.slug, why)
+            self.crawler.stats.set_value("archive/events_not_found", ", ".join(
+                filter(None, [self.crawler.stats.get_value("archive/events_not_found"), event.slug])))
+            yield EventItem(event.slug, event.name, None, "not-found")
+            yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
+
+    # -- feeds -----------------------------------------------------------------------
+    def feed_request(self, url: str, event_slug: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
+                              cb_kwargs={"event_slug": event_slug}, meta={"event_slug": event_slug})
+
+    def parse_feed(self, response: Response, event_slug: str):
+        page = ListingPage(response)
+        urls = page.article_urls()
+        if not urls:
+            self.crawler.stats.inc_value("archive/feed_pages_empty")
+            yield CrawlErrorItem(response.url, response.status, "feed page lists no article links")
+        for position, url in enumerate(urls, 1):
+            yield FeedLinkItem(event_slug, url, response.url, position)
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                                 meta={"link_url": url})
+        next_url = page.next_page_url()
+        if next_url:
+            yield self.feed_request(next_url, event_slug)
+
+    def feed_failed(self, failure: Failure):
+        self.crawler.stats.inc_value("archive/feed_pages_failed")
+        yield self.error_item(failure)
+
+    # -- articles --------------------------------------------------------------------
+    def parse_article(self, response: Response):
+        if not isinstance(response, TextResponse):
+            yield CrawlErrorItem(response.url, response.status, "not an HTML page")
+            return
+        self.crawler.stats.inc_value("archive/article_pages")
+        redirects = [from_mirror(u, self.base_url) for u in response.meta.get("redirect_urls", [])]
+        link_urls = {canonical_url(u) for u in [response.meta.get("link_url"), *redirects] if u}
+        yield ArticleItem(fetched_url=response.url, link_urls=sorted(link_urls),
+                          extracted=article_page_for(response).extract(),
+                          raw_page_id=response.meta.get("raw_page_id"))
+
+    def article_failed(self, failure: Failure):
+        yield self.error_item(failure)
+
+    def error_item(self, failure: Failure) -> CrawlErrorItem:
+        request = failure.request
+        url = from_mirror(request.url, self.base_url)
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = "dead link (404)" if status in (404, 410) else f"HTTP {status}"
+            return CrawlErrorItem(url, status, reason)
+        self.logger.warning("%s: %s", url, failure.getErrorMessage())
+        return CrawlErrorItem(url, None, f"{failure.type.__name__}: {failure.getErrorMessage()}")

@@ -1,0 +1,87 @@
+"""Site URLs: canonical form, article ids, and mapping onto a mirror.
+
+The archive always stores the site's own URL (``https://kinhtedothi.vn/...``);
+a mirror (``--base-url``) only changes where the bytes are fetched from.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+SITE = "https://kinhtedothi.vn"
+SITE_HOST = "kinhtedothi.vn"
+# Hosts that serve the same newspaper's pages; all map to SITE_HOST.
+SITE_HOSTS = frozenset({"kinhtedothi.vn", "www.kinhtedothi.vn", "old.kinhtedothi.vn", "m.kinhtedothi.vn"})
+
+_ARTICLE_ID = re.compile(r"-(\d{4,})\.html?$")
+_FEED = re.compile(r"^/su-kien/(\d+)/[^/]+\.html?$")
+
+
+def is_site_url(url: str) -> bool:
+    """True for any URL on the newspaper's own hosts (not its sister sites)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in SITE_HOSTS
+
+
+def absolute(url: str, base: str = SITE) -> str:
+    """Resolve a link as the site writes it (relative, protocol-relative, http, www)."""
+    return urljoin(base, url.strip())
+
+
+def site_url(url: str, *, keep_query: bool = True) -> str:
+    """The site's https URL for a link, fragment dropped; query kept unless asked."""
+    parts = urlsplit(absolute(url))
+    host = (parts.hostname or "").lower()
+    if host in SITE_HOSTS:
+        host = SITE_HOST
+        scheme = "https"
+    else:
+        scheme = parts.scheme
+        host = parts.netloc
+    query = parts.query if keep_query else ""
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def canonical_url(url: str) -> str:
+    """An article's identity: https, bare host, no query string, no fragment."""
+    return site_url(url, keep_query=False)
+
+
+def article_id(url: str | None) -> int | None:
+    """The site's numeric article id carried by legacy URLs (``…-405813.html``)."""
+    if not url:
+        return None
+    match = _ARTICLE_ID.search(urlsplit(url).path)
+    return int(match.group(1)) if match else None
+
+
+def feed_id(url: str) -> int | None:
+    """The numeric id of an event feed URL (``/su-kien/719/dai-dich-covid-19.html``)."""
+    match = _FEED.match(urlsplit(url).path)
+    return int(match.group(1)) if match else None
+
+
+def is_feed_url(url: str) -> bool:
+    return feed_id(url) is not None
+
+
+def to_mirror(url: str, base_url: str | None) -> str:
+    """Where to fetch a site URL from: the mirror's scheme and host, same path and query."""
+    if not base_url or not is_site_url(url):
+        return url
+    parts, mirror = urlsplit(url), urlsplit(base_url)
+    prefix = mirror.path.rstrip("/")
+    return urlunsplit((mirror.scheme, mirror.netloc, prefix + (parts.path or "/"), parts.query, ""))
+
+
+def from_mirror(url: str, base_url: str | None) -> str:
+    """The site URL that a mirror URL stands for (inverse of ``to_mirror``)."""
+    if not base_url:
+        return url
+    parts, mirror = urlsplit(url), urlsplit(base_url)
+    if parts.netloc.lower() != mirror.netloc.lower():
+        return url
+    prefix = mirror.path.rstrip("/")
+    path = parts.path[len(prefix):] if prefix and parts.path.startswith(prefix) else parts.path
+    return urlunsplit(("https", SITE_HOST, path or "/", parts.query, ""))
