@@ -176,9 +176,23 @@ def sample_site(port, host, paging):
         pass
 
 
+def metadata_for(db: str) -> Path:
+    """metadata.yml, its database entry renamed when the file is not called archive.db."""
+    name = Path(db).stem
+    if name == "archive":
+        return METADATA
+    import yaml
+
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    metadata["databases"] = {name: metadata["databases"]["archive"]}
+    path = Path(db).resolve().with_name(f".{name}.metadata.json")
+    path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def datasette_command(db: str, host: str, port: int) -> list[str]:
     """The Datasette command line that publishes the archive read-only."""
-    return [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(METADATA),
+    return [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata_for(db)),
             "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "3000",
             "--setting", "default_page_size", "50",
