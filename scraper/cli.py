@@ -111,7 +111,7 @@ def crawl(db, base_url, events, delay, settings, quiet):
                f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
                f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})", err=True)
     with CrawlLock(db_path):
-        process = CrawlerProcess(project_settings, install_root_handler=True)
+        process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(EventsSpider)
         process.crawl(crawler, base_url=base_url, events=events)
         process.start()

@@ -67,7 +67,7 @@ class ArticlePage(Page):
         if self._body is None:
             node = self.sel.css(self.body_css)
             if node:
-                self._body = parse_body(node[0].get(), self.url, self.title() or self.meta_title())
+                self._body = parse_body(node[0].get(), self.url)
                 if not self._body.related_links:
                     self._body.related_links = self.related_links_outside()
         return self._body
@@ -113,7 +113,7 @@ class ArticlePage(Page):
 
     def meta_body(self) -> Body | None:
         node = self.sel.css("[itemprop=articleBody]")
-        return parse_body(node[0].get(), self.url, self.meta_title()) if node else None
+        return parse_body(node[0].get(), self.url) if node else None
 
     # -- the whole record ----------------------------------------------------------
     def extract(self) -> dict[str, Any]:

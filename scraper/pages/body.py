@@ -34,14 +34,14 @@ class Body:
     html: str | None = None
 
 
-def parse_body(fragment: str, base_url: str, title: str | None = None) -> Body:
+def parse_body(fragment: str, base_url: str) -> Body:
     """Split a body fragment into paragraphs, images (with captions) and related links."""
     soup = BeautifulSoup(fragment, "lxml")
     root = soup.body or soup
     _drop_noise(root)
     body = Body()
     body.related_links = _lift_related(root, base_url)
-    body.images = _lift_images(soup, root, base_url, title)
+    body.images = _lift_images(soup, root, base_url)
     body.paragraphs = [p for p in (clean(t) for t in _paragraphs(root)) if p]
     html = nh3.clean(root.decode_contents(), tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
@@ -79,13 +79,18 @@ def _drop_noise(root: Tag) -> None:
 
 
 def _only_links_besides(node: Tag, heading: Tag) -> bool:
-    """True when all text of ``node`` other than the heading sits inside links."""
+    """True when ``node`` reads as a list of links: besides the heading, its text is
+    mostly link text (a date or a bullet beside each link is fine, a paragraph is not)."""
+    in_links = other = 0
     for text in node.find_all(string=True):
-        if not clean(str(text)) or heading in text.parents:
+        size = len(clean(str(text)) or "")
+        if not size or heading in text.parents or isinstance(text, Comment):
             continue
-        if not any(p.name == "a" for p in text.parents if p is not node):
-            return False
-    return True
+        if any(p.name == "a" for p in text.parents if p is not node):
+            in_links += size
+        else:
+            other += size
+    return other <= max(20, in_links // 3)
 
 
 def _lift_related(root: Tag, base_url: str) -> list[dict]:
@@ -140,15 +145,7 @@ def _image_src(img: Tag, base_url: str) -> str | None:
     return None
 
 
-def _auto_caption(caption: str | None, title: str | None) -> bool:
-    """Captions the CMS makes up from the title ("<title> - Ảnh 1") say nothing."""
-    if not caption or not title:
-        return False
-    folded, t = fold_name(caption), fold_name(title)
-    return folded == t or (folded.startswith(t) and folded[len(t):].strip().startswith("anh"))
-
-
-def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str, title: str | None) -> list[dict]:
+def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str) -> list[dict]:
     """Replace each picture block by a plain <figure>, collecting src and caption in order."""
     images: list[dict] = []
     for block in root.find_all(lambda t: t.name == "figure" or (t.name == "table" and "picture" in (t.get("class") or []))):
@@ -163,7 +160,6 @@ def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str, title: str | Non
         if src is None:
             block.decompose()
             continue
-        caption = None if _auto_caption(caption, title) else caption
         images.append({"src": src, "caption": caption})
         block.replace_with(_figure(soup, src, caption))
     for img in root.find_all("img"):
@@ -172,7 +168,6 @@ def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str, title: str | Non
         src = _image_src(img, base_url)
         caption = clean(img.get("title-image"))
         if src:
-            caption = None if _auto_caption(caption, title) else caption
             images.append({"src": src, "caption": caption})
             img.replace_with(_figure(soup, src, caption))
         else:

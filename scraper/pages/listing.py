@@ -16,8 +16,9 @@ ARTICLE_LINKS = (
     "ul.list_news_topcate > li > a",
     "article h3 a, .story__title a, .article-title a",
 )
-# Not articles, even when they end in .html.
-NOT_ARTICLE = re.compile(r"^/(su-kien|tag|tim-kiem|video|photo|emagazine|infographic)/|^/[^/]+/$")
+# Listing pages, never articles, even when they end in .html. Other odd pages (galleries,
+# videos) are fetched: validation drops them with a reason, so they show in crawl_errors.
+NOT_ARTICLE = re.compile(r"^/(su-kien|tag)/")
 
 
 def is_article_path(url: str) -> bool:

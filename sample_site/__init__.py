@@ -1,0 +1,12 @@
+"""An offline copy of a slice of the legacy kinhtedothi.vn site, served on loopback.
+
+    from sample_site import SampleSite, expected_articles, expected_events
+    with SampleSite() as site:
+        ...  # crawl site.url; site.requests is the request log
+
+Standard library only; imports nothing from the project's crawler.
+"""
+from .server import SampleSite, serve_forever, fault_urls
+from .truth import expected_articles, expected_events, FAULT_URLS
+
+__all__ = ["SampleSite", "serve_forever", "expected_articles", "expected_events", "FAULT_URLS", "fault_urls"]

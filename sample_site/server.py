@@ -1,0 +1,230 @@
+"""A loopback HTTP server for the site slice, with per-instance fault state."""
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit, parse_qs
+
+from . import content as C
+from . import render as R
+from .render_parts import Ctx
+
+HTML = "text/html; charset=utf-8"
+FEED_RE = re.compile(r"^/su-kien/(\d+)/([a-z0-9-]+)(?:/trang-(\d+))?\.html$")
+
+
+def fault_urls(event_ids=None, paging="path"):
+    """FAULT_URLS for a site served with these event ids / paging style."""
+    ctx = Ctx(event_ids, paging)
+    urls = dict(C.FAULT_URLS)
+    urls["retry_503_feed_page"] = ctx.feed_path(*C.RETRY_503_FEED)
+    return urls
+
+
+class _Site:
+    """Routing and fault state, shared by the handler threads of one server."""
+
+    def __init__(self, event_ids, paging):
+        self.ctx = Ctx(event_ids, paging)
+        self.lock = threading.Lock()
+        self.log = []
+        self.hits = {}
+
+    def count(self, key):
+        with self.lock:
+            self.hits[key] = self.hits.get(key, 0) + 1
+            return self.hits[key]
+
+    def feed_for(self, fid, slug):
+        for feed, (_, s, *_rest) in C.EVENTS.items():
+            if self.ctx.event_ids[feed] == fid and s == slug:
+                return feed
+        return None
+
+    def route(self, raw_path):
+        """-> (status, headers dict, body str)."""
+        parts = urlsplit(raw_path)
+        path, query = parts.path, parse_qs(parts.query)
+        ctx = self.ctx
+        if path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain; charset=utf-8"}, R.ROBOTS
+        if path in ("/", "/index.html"):
+            return 200, {}, R.home(ctx)
+        m = FEED_RE.match(path)
+        if m:
+            feed = self.feed_for(int(m.group(1)), m.group(2))
+            if feed is None:
+                return self.not_found()
+            page = 1
+            if m.group(3):
+                if ctx.paging != "path":
+                    return self.not_found()
+                page = int(m.group(3))
+                if page < 2:
+                    return self.not_found()
+            elif ctx.paging == "query" and "page" in query:
+                try:
+                    page = int(query["page"][0])
+                except ValueError:
+                    return self.not_found()
+            if not 1 <= page <= len(C.FEEDS[feed]):
+                return self.not_found()
+            if (feed, page) == C.RETRY_503_FEED and self.count(("503", feed, page)) == 1:
+                return 503, {"Retry-After": "1"}, "<html><body><h1>503 Service Unavailable</h1></body></html>"
+            return 200, {}, R.feed_page(ctx, feed, page)
+        if path in ("/du-lich/su-kien/", "/du-lich/su-kien"):
+            return 200, {}, R.lookalike(ctx)
+        if path in C.REDIRECTS:
+            return 301, {"Location": C.REDIRECTS[path]}, ""
+        if path == C.FAULT_URLS["gallery"]:
+            return 200, {}, R.gallery(ctx)
+        if path.startswith("/tim-kiem/"):
+            return 200, {}, R.search_page(ctx)
+        a = C.BY_PATH.get(path)
+        if a is None:
+            return self.not_found()
+        if a["var"].get("retry_500") and self.count(("500", path)) <= 2:
+            return 500, {}, "<html><body><h1>500 Internal Server Error</h1></body></html>"
+        if a["layout"] == "current":
+            return 200, {}, R.current_article(ctx, a)
+        headers = {"Content-Type": "text/html"} if a["var"].get("no_charset") else {}
+        return 200, headers, R.legacy_article(ctx, a)
+
+    def not_found(self):
+        return 404, {}, R.not_found(self.ctx)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "nginx"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self, send_body):
+        site = self.server.site
+        try:
+            status, headers, body = site.route(self.path)
+        except Exception:  # pragma: no cover - a bug in the sample site itself
+            status, headers, body = 500, {}, "internal error"
+        data = body.encode("utf-8")
+        self._record(status)  # before answering, so the log is complete when the client sees the reply
+        self.send_response(status)
+        self.send_header("Content-Type", headers.pop("Content-Type", HTML))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+    def _record(self, status):
+        entry = {"method": self.command, "path": self.path, "user_agent": self.headers.get("User-Agent"),
+                 "status": status, "time": time.time()}
+        with self.server.site.lock:
+            self.server.site.log.append(entry)
+
+    def do_GET(self):
+        self._serve(True)
+
+    def do_HEAD(self):
+        self._serve(False)
+
+    def _not_allowed(self):
+        self._record(405)
+        self.send_response(405)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
+
+    def log_message(self, format, *args):  # keep test output quiet
+        pass
+
+
+class SampleSite:
+    """The site slice on 127.0.0.1.
+
+    >>> with SampleSite() as site:
+    ...     site.url            # 'http://127.0.0.1:54321'
+    """
+
+    def __init__(self, port=0, event_ids=None, paging="path", host="127.0.0.1"):
+        self._site = _Site(event_ids, paging)
+        self.event_ids = dict(self._site.ctx.event_ids)
+        self.paging = paging
+        self.fault_urls = fault_urls(event_ids, paging)
+        self._host, self._port = host, port
+        self._httpd = None
+        self._thread = None
+
+    @property
+    def url(self):
+        if self._httpd is None:
+            raise RuntimeError("server not started")
+        host, port = self._httpd.server_address[:2]
+        return "http://%s:%d" % (host, port)
+
+    @property
+    def port(self):
+        return self._httpd.server_address[1] if self._httpd else None
+
+    @property
+    def requests(self):
+        """Snapshot (a new list) of the request log: dicts method, path, user_agent, status, time."""
+        with self._site.lock:
+            return list(self._site.log)
+
+    def clear_requests(self):
+        with self._site.lock:
+            self._site.log.clear()
+
+    def reset_faults(self):
+        with self._site.lock:
+            self._site.hits.clear()
+
+    def feed_url(self, feed, page=1):
+        """Loopback URL of an event feed page ('elections', 'covid', 'environment', 'other')."""
+        return self.url + self._site.ctx.feed_path(feed, page)
+
+    def make_server(self):
+        httpd = ThreadingHTTPServer((self._host, self._port), _Handler)
+        httpd.daemon_threads = True
+        httpd.site = self._site
+        return httpd
+
+    def start(self):
+        if self._httpd is not None:
+            return self
+        self._httpd = self.make_server()
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sample-site", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._thread.join(timeout=5)
+            self._httpd = self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def serve_forever(port=8000, host="127.0.0.1", paging="path", event_ids=None):
+    """Serve in the foreground (command line)."""
+    site = SampleSite(port=port, event_ids=event_ids, paging=paging, host=host)
+    httpd = site.make_server()
+    site._httpd = httpd
+    print(site.url, flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
