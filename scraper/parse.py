@@ -32,7 +32,10 @@ def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
     own = page.own_url() if url is None else url
     if url is None and own:  # re-read against its own URL so relative links resolve right
         page = article_page_for(response.replace(url=own))
-    article, warnings = normalize_article(page.extract())
+    extracted = page.extract()
+    if url is not None:
+        extracted["url"] = url
+    article, warnings = normalize_article(extracted)
     if own is None:
         article["url"] = article["site_id"] = None
         warnings.append("the page names no URL of its own (no canonical link or og:url): use --url")

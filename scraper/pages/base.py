@@ -10,6 +10,18 @@ from scrapy.http import TextResponse
 from pipelines.text import clean
 
 
+def decoded(response: TextResponse) -> str:
+    """The page's text. A body that is valid UTF-8 but declared as something else
+    (a misconfigured server saying ISO-8859-1) is read as UTF-8, as browsers end up showing it."""
+    if response.encoding.lower().replace("-", "") in ("utf8",):
+        return response.text
+    try:
+        text = response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.text
+    return text if any(ord(ch) > 127 for ch in text) else response.text
+
+
 class Page:
     """A page object: pure functions of one response, no network, no database."""
 
@@ -17,7 +29,7 @@ class Page:
         self.response = response
         self.url = response.url
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
-        self.sel = sel or Selector(text=unicodedata.normalize("NFC", response.text), base_url=response.url)
+        self.sel = sel or Selector(text=unicodedata.normalize("NFC", decoded(response)), base_url=response.url)
 
     # -- small lookups -------------------------------------------------------
     def text(self, css: str) -> str | None:

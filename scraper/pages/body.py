@@ -37,7 +37,7 @@ class Body:
 def parse_body(fragment: str, base_url: str) -> Body:
     """Split a body fragment into paragraphs, images (with captions) and related links."""
     soup = BeautifulSoup(fragment, "lxml")
-    root = soup.body or soup
+    root = _container(soup)
     _drop_noise(root)
     body = Body()
     body.related_links = _lift_related(root, base_url)
@@ -47,6 +47,14 @@ def parse_body(fragment: str, base_url: str) -> Body:
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
     body.html = clean_html(html)
     return body
+
+
+def _container(soup: BeautifulSoup) -> Tag:
+    """The fragment's own element (the body container), not the <body> lxml wraps it in."""
+    outer = soup.body or soup
+    elements = outer.find_all(True, recursive=False)
+    loose = any(clean(str(s)) for s in outer.find_all(string=True, recursive=False))
+    return elements[0] if len(elements) == 1 and not loose else outer
 
 
 def clean_html(html: str) -> str | None:
