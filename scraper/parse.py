@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from scrapy.http import HtmlResponse
 
 from pipelines.normalize import normalize_article
+from pipelines.validate import problems
 from scraper.pages import article_page_for
 from scraper.urls import SITE
 
@@ -27,6 +28,8 @@ def saved_pages(paths: list[str | Path]) -> Iterator[Path]:
 
 def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
     """One saved page → the archive's normalized fields (page's own URL unless ``url`` is given)."""
+    if not body.strip():
+        raise ValueError("empty file")
     response = HtmlResponse(url=url or f"{SITE}/", body=body)
     page = article_page_for(response)
     own = page.own_url() if url is None else url
@@ -39,6 +42,9 @@ def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
     if own is None:
         article["url"] = article["site_id"] = None
         warnings.append("the page names no URL of its own (no canonical link or og:url): use --url")
+    missing = [p for p in problems(article) if p.startswith("no ")]
+    if missing:
+        warnings.append("not an article: " + ", ".join(missing))
     record = {name: article.get(name) for name in OUTPUT_FIELDS}
     if warnings:
         record["warnings"] = warnings

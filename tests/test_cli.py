@@ -1,0 +1,88 @@
+"""The command line: demo, serve and parse as a person runs them."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sample_site import expected_articles
+from scraper.cli import cli
+from tests.conftest import ROOT, connect
+
+PAGES = ROOT / "tests" / "pages"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_demo_without_serving_crawls_the_sample_site(tmp_path):
+    db = tmp_path / "archive.db"
+    process = subprocess.run([sys.executable, "-m", "scraper.cli", "demo", "--no-serve", "--db", str(db),
+                              "--site-port", str(free_port())], capture_output=True, text=True, timeout=180,
+                             cwd=ROOT)
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert "sample site: http://127.0.0.1:" in process.stdout
+    assert connect(db).execute("select count(*) from articles").fetchone()[0] == len(expected_articles())
+
+
+def test_parse_prints_one_json_object_per_page():
+    result = CliRunner().invoke(cli, ["parse", str(PAGES / "legacy_seed_article.html"),
+                                      str(PAGES / "current_article.html")])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["layout"] for r in records] == ["legacy", "current"]
+    assert records[0]["author"] == "Hồng Thái"
+
+
+def test_parse_reads_a_folder_and_reports_a_broken_file_without_stopping(tmp_path):
+    (tmp_path / "a.html").write_bytes((PAGES / "legacy_seed_article.html").read_bytes())
+    (tmp_path / "b.html").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["parse", str(tmp_path)])
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1 and json.loads(lines[0])["site_id"] == 405813
+    assert result.exit_code == 1 and "b.html" in result.stderr
+
+
+def test_crawl_rejects_an_unknown_event_in_one_line():
+    result = CliRunner().invoke(cli, ["crawl", "--events", "covid"])
+    assert result.exit_code == 1
+    assert "unknown event 'covid'" in result.output
+
+
+def test_serve_publishes_the_archive_read_only(crawled):
+    db, _, _ = crawled
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        query = "select count(*) as n from articles_fts where articles_fts match fold_vi('Đảng bộ')"
+        url = base + "/archive.json?_shape=array&sql=" + urllib.parse.quote(query)
+        assert json.load(urllib.request.urlopen(url))[0]["n"] > 0
+        table = json.load(urllib.request.urlopen(base + "/archive/articles.json?_shape=array&_search=dang+bo"))
+        assert table and all("url" in row for row in table)
+        write = base + "/archive.json?sql=" + urllib.parse.quote("delete from articles")
+        try:
+            urllib.request.urlopen(write)
+            refused = False
+        except urllib.error.HTTPError as error:
+            refused = error.code in (400, 403)
+        assert refused
+        assert connect(Path(db)).execute("select count(*) from articles").fetchone()[0] == len(expected_articles())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
