@@ -47,8 +47,8 @@ FIELDS = ("url", "site_id", "title", "sapo", "author", "published_at", "publishe
 TITLE_LABELS = ("Video: ", "Trực tiếp: ", "Infographic: ", "Chùm ảnh: ", "Toàn cảnh: ", "Góc nhìn: ", "Clip: ")
 BYLINES = ("Minh Châu", "Đức Anh", "Thảo Nguyên", "Hoàng Long - Thu Trang", "Nguyễn Hằng", "Quỳnh Chi",
            "Bảo Ngọc - Việt Dũng", "Lưu Hiệp", "Tuấn Kiệt", "Khánh Huyền")
-ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi",
-         "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv", "xxvi", "xxvii", "xxviii", "xxix", "xxx")
+ROMAN = tuple(("", "x", "xx", "xxx")[k // 10] + ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")[k % 10]
+              for k in range(1, 31))
 
 
 class Page:

@@ -16,7 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-import trafilatura
+try:
+    import trafilatura
+except ImportError as error:  # trafilatura 2.x needs lxml's cleaner, a separate package since lxml 5.2
+    sys.exit(f"trafilatura does not import ({error}); pip install trafilatura lxml_html_clean")
 
 SUFFIXES = (".html", ".htm", ".xhtml")
 

@@ -275,10 +275,10 @@ SPECIALS = [
 ]
 
 
-def feed_entries(feed):
+def feed_entries(feed, extra=()):
     """Ordered (newest first) list of entries: dicts with kind, path, title, key, form."""
     out = []
-    for a in ARTICLES:
+    for a in [*ARTICLES, *extra]:
         if feed in a["feeds"] or (feed == "other" and a["key"] in OTHER_EVENT_KEYS):
             path = a.get("redirect_from", a["path"])
             out.append({"kind": "article", "key": a["key"], "path": path, "title": a["title"],
@@ -292,8 +292,8 @@ def feed_entries(feed):
     return out
 
 
-def feed_pages(feed):
-    entries = feed_entries(feed)
+def feed_pages(feed, extra=()):
+    entries = feed_entries(feed, extra)
     n = FEED_PAGES[feed]
     size, extra = divmod(len(entries), n)
     pages, i = [], 0

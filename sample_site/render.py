@@ -265,7 +265,7 @@ def listing(ctx, title, entries, page, n_pages, page_url, crumbs=""):
 
 
 def feed_page(ctx, feed, page):
-    pages = C.FEEDS[feed]
+    pages = ctx.feeds[feed]
     name = C.EVENTS[feed][2].replace('"', "“", 1).replace('"', "”", 1)
     crumbs = '<div class="breadcump"><a href="/">Trang chủ</a><a href="/su-kien">Sự kiện</a></div>'
     main = listing(ctx, name, pages[page - 1], page, len(pages), lambda p: ctx.feed_path(feed, p), crumbs)

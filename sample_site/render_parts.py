@@ -32,6 +32,7 @@ class Ctx:
         self.event_ids = {k: v[0] for k, v in C.EVENTS.items()}
         self.event_ids.update(event_ids or {})
         self.paging = paging
+        self.feeds = C.FEEDS  # replaced per site when articles are published (SampleSite.publish_article)
 
     def feed_path(self, feed, page=1):
         base = "/su-kien/%d/%s" % (self.event_ids[feed], C.EVENTS[feed][1])
