@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--out", type=Path, default=HERE / "pages")
     parser.add_argument("--variants", type=int, default=20, help="variants per sample article (max 30)")
     args = parser.parse_args(argv)
+    if not 0 <= args.variants <= len(ROMAN):
+        parser.error(f"--variants must be between 0 and {len(ROMAN)}")
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.mkdir(parents=True)

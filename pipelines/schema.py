@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES: dict[str, dict] = {
     "events": dict(
-        columns={"slug": str, "name": str, "feed_url": str, "found_by": str, "updated_at": str},
+        columns={"slug": str, "name": str, "feed_url": str, "found_by": str, "updated_at": str,
+                 "walked_to_end_at": str},
         pk="slug",
     ),
     "articles": dict(
@@ -21,7 +22,8 @@ TABLES: dict[str, dict] = {
             "published_at": str, "published_raw": str, "section": str, "subsection": str,
             "body_text": str, "body_html": str, "word_count": int, "layout": str,
             "field_sources": str, "first_seen_at": str, "last_fetched_at": str,
-            "content_hash": str, "raw_page_id": int,
+            "content_hash": str, "raw_page_id": int, "last_checked_at": str, "removed_at": str,
+            "version": int,
         },
         pk="id",
         not_null={"url"},
@@ -52,21 +54,32 @@ TABLES: dict[str, dict] = {
         pk=("article_id", "position"),
         foreign_keys=[("article_id", "articles", "id")],
     ),
+    "article_versions": dict(
+        columns={"id": int, "article_id": int, "version": int, "archived_at": str, "cause": str,
+                 "changed_fields": str, "title": str, "sapo": str, "author": str, "published_at": str,
+                 "published_raw": str, "section": str, "subsection": str, "body_text": str, "body_html": str,
+                 "tags": str, "images": str, "related_links": str, "content_hash": str,
+                 "fetched_at": str, "raw_page_id": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
     "crawl_runs": dict(
         columns={"id": int, "started_at": str, "finished_at": str, "status": str, "exit_code": int,
                  "reason": str, "base_url": str, "events": str, "pages_fetched": int,
                  "articles_new": int, "articles_updated": int, "articles_unchanged": int,
-                 "articles_failed": int, "stats": str},
+                 "articles_failed": int, "articles_removed": int, "mode": str, "coverage": str,
+                 "stats": str},
         pk="id",
     ),
     "raw_pages": dict(
         columns={"id": int, "url": str, "fetched_from": str, "fetched_at": str, "status": int,
-                 "content_type": str, "size": int, "sha1": str, "body": bytes, "run_id": int},
+                 "content_type": str, "size": int, "sha1": str, "body": bytes, "run_id": int, "kind": str},
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
     "crawl_errors": dict(
-        columns={"id": int, "run_id": int, "url": str, "status": int, "reason": str, "at": str},
+        columns={"id": int, "run_id": int, "url": str, "status": int, "reason": str, "at": str,
+                 "permanent": int},
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
@@ -83,6 +96,9 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("feed_links", ["url"], False),
     ("feed_links", ["site_id"], False),
     ("raw_pages", ["url"], False),
+    ("raw_pages", ["kind", "url"], False),
+    ("article_versions", ["article_id"], False),
+    ("crawl_errors", ["url"], False),
     ("crawl_errors", ["run_id"], False),
 ]
 

@@ -1,4 +1,4 @@
-"""Writing to archive.db: raw pages, articles (one transaction each), feed links, runs."""
+"""Writing to archive.db: raw pages, articles (one transaction each, with versions), feed links, runs."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ from typing import Any
 
 import sqlite_utils
 
+from pipelines.normalize import HASHED_FIELDS
+from pipelines.recheck import is_due, parse_schedule
 from pipelines.schema import ensure_schema
 from pipelines.text import fold
-from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
+from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.urls import article_id
 
 ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                    "subsection", "body_text", "body_html", "word_count", "layout", "content_hash")
+CHILD_FIELDS = ("tags", "images", "related_links")
+# Errors that will not go away by asking again: the link is settled, an incremental crawl skips it.
+PERMANENT_STATUSES = {404, 410}
 
 
 def now() -> str:
@@ -30,6 +35,10 @@ def compress(body: bytes) -> bytes:
 
 def decompress(blob: bytes) -> bytes:
     return zlib.decompress(blob)
+
+
+def is_permanent(status: int | None, reason: str) -> bool:
+    return status in PERMANENT_STATUSES or reason.startswith(("not an article", "IgnoreRequest"))
 
 
 class Archive:
@@ -47,39 +56,49 @@ class Archive:
         self.db.close()
 
     # -- runs and errors -----------------------------------------------------------
-    def start_run(self, base_url: str | None, events: list[str]) -> int:
+    def start_run(self, base_url: str | None, events: list[str], mode: str = "incremental") -> int:
+        """A new crawl_runs row; runs left 'running' by a killed crawler become 'interrupted'."""
+        self.db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
         table = self.db["crawl_runs"]
         table.insert({"started_at": now(), "status": "running", "base_url": base_url,
-                      "events": ",".join(events)})
+                      "events": ",".join(events), "mode": mode})
+        self.db.conn.commit()
         self.run_id = table.last_pk
         return self.run_id
 
     def finish_run(self, status: str, exit_code: int, reason: str | None, counts: dict[str, Any]) -> None:
         record = {"finished_at": now(), "status": status, "exit_code": exit_code, "reason": reason}
         record.update({k: counts.get(k, 0) for k in ("pages_fetched", "articles_new", "articles_updated",
-                                                      "articles_unchanged", "articles_failed")})
+                                                      "articles_unchanged", "articles_failed", "articles_removed")})
+        record["coverage"] = json.dumps(counts.get("coverage", {}), ensure_ascii=False)
         record["stats"] = json.dumps(counts.get("stats", {}), ensure_ascii=False, default=str)
         self.db["crawl_runs"].update(self.run_id, record)
 
     def record_error(self, url: str, status: int | None, reason: str) -> None:
-        self.db["crawl_errors"].insert({"run_id": self.run_id, "url": url, "status": status,
-                                        "reason": reason, "at": now()})
+        self.db["crawl_errors"].insert({"run_id": self.run_id, "url": url, "status": status, "reason": reason,
+                                        "at": now(), "permanent": int(is_permanent(status, reason))})
 
     # -- raw pages ---------------------------------------------------------------
     def save_raw_page(self, url: str, fetched_from: str, status: int, content_type: str | None,
-                      body: bytes) -> int:
+                      body: bytes, kind: str | None = None) -> int:
         """Keep the response exactly as received (compressed), before anything parses it."""
         table = self.db["raw_pages"]
         table.insert({"url": url, "fetched_from": fetched_from, "fetched_at": now(), "status": status,
                       "content_type": content_type, "size": len(body),
                       "sha1": hashlib.sha1(body).hexdigest(), "body": compress(body),
-                      "run_id": self.run_id})
+                      "run_id": self.run_id, "kind": kind})
         return table.last_pk
 
     # -- events and feed links -------------------------------------------------------
     def save_event(self, slug: str, name: str, feed_url: str | None, found_by: str) -> None:
-        self.db["events"].upsert({"slug": slug, "name": name, "feed_url": feed_url, "found_by": found_by,
-                                  "updated_at": now()}, pk="slug")
+        record = {"slug": slug, "name": name, "found_by": found_by, "updated_at": now()}
+        if feed_url or not self.db["events"].count_where("slug = ?", [slug]):
+            record["feed_url"] = feed_url
+        self.db["events"].upsert(record, pk="slug")
+
+    def mark_feed_walked(self, slug: str) -> None:
+        """The feed was read from its first page to its last in this run."""
+        self.db["events"].update(slug, {"walked_to_end_at": now()})
 
     def save_feed_link(self, link: FeedLinkItem) -> None:
         """Record that a feed lists an article; link it to the article if already archived."""
@@ -98,8 +117,8 @@ class Archive:
     # -- articles ------------------------------------------------------------------
     def find_article(self, url: str, site_id: int | None) -> dict | None:
         rows = list(self.db.query(
-            "SELECT id, content_hash, first_seen_at FROM articles WHERE url = ? "
-            "OR (? IS NOT NULL AND site_id = ?) ORDER BY url = ? DESC LIMIT 1", [url, site_id, site_id, url]))
+            "SELECT * FROM articles WHERE url = ? OR (? IS NOT NULL AND site_id = ?) "
+            "ORDER BY url = ? DESC LIMIT 1", [url, site_id, site_id, url]))
         return rows[0] if rows else None
 
     def _new_id(self, site_id: int | None) -> int:
@@ -109,55 +128,144 @@ class Archive:
         lowest = self.db.execute("SELECT min(id) FROM articles").fetchone()[0] or 0
         return min(lowest, 0) - 1
 
-    def save_article(self, item: ArticleItem, raw_page_id: int | None = None) -> str:
-        """Insert or update one article and its child rows atomically; 'new', 'updated' or 'unchanged'."""
+    def stored_fields(self, row: dict) -> dict[str, Any]:
+        """An archived article's normalized fields, child rows included, as normalize_article gives them."""
+        aid = row["id"]
+        fields = {k: row[k] for k in HASHED_FIELDS if k not in CHILD_FIELDS}
+        fields["tags"] = [r[0] for r in self.db.execute(
+            "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY rowid", [aid])]
+        fields["images"] = [{"src": r[0], "caption": r[1]} for r in self.db.execute(
+            "SELECT src, caption FROM images WHERE article_id = ? ORDER BY position", [aid])]
+        fields["related_links"] = [{"url": r[0], "title": r[1]} for r in self.db.execute(
+            "SELECT url, title FROM related_links WHERE article_id = ? ORDER BY position", [aid])]
+        return fields
+
+    def save_article(self, item: ArticleItem, raw_page_id: int | None = None, cause: str = "recheck") -> str:
+        """Insert or update one article and its child rows atomically: 'new', 'updated' or 'unchanged'.
+
+        An update first copies the previous version, with the names of the changed fields,
+        to ``article_versions``; an unchanged re-check only touches ``last_checked_at``.
+        """
         article = item.article
         assert article is not None
         stamp = now()
         with self.db.conn:
             existing = self.find_article(article["url"], article["site_id"])
-            article_id_ = existing["id"] if existing else self._new_id(article["site_id"])
-            row = {c: article.get(c) for c in ARTICLE_COLUMNS}
-            row.update(id=article_id_, field_sources=json.dumps(article["field_sources"], ensure_ascii=False),
-                       first_seen_at=existing["first_seen_at"] if existing else stamp,
-                       last_fetched_at=stamp, raw_page_id=raw_page_id)
-            columns = ", ".join(row)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
-            self.db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' for _ in row)}) "
-                            f"ON CONFLICT(id) DO UPDATE SET {updates}", list(row.values()))
-            self._replace_children(article_id_, article)
-            self._index(article_id_, article)
-            link_urls = sorted({article["url"], *item.link_urls})
-            marks = ", ".join("?" for _ in link_urls)
-            self.db.execute(
-                "INSERT OR IGNORE INTO article_events (article_id, event_slug) SELECT DISTINCT ?, event_slug "
-                f"FROM feed_links WHERE url IN ({marks}) OR (site_id IS NOT NULL AND site_id = ?)",
-                [article_id_, *link_urls, article["site_id"]])
-        if not existing:
-            return "new"
-        return "unchanged" if existing["content_hash"] == article["content_hash"] else "updated"
+            if existing and existing["content_hash"] == article["content_hash"]:
+                if cause != "reparse":  # re-reading a stored page is not a visit to the site
+                    self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?",
+                                    [stamp, existing["id"]])
+                outcome, aid = "unchanged", existing["id"]
+            else:
+                aid = existing["id"] if existing else self._new_id(article["site_id"])
+                if existing:
+                    self._keep_version(existing, article, stamp, cause)
+                self._write_row(aid, article, existing, stamp, raw_page_id, cause)
+                self._replace_children(aid, article)
+                self._index(aid, article)
+                outcome = "updated" if existing else "new"
+            self._link_events(aid, article, item.link_urls)
+        return outcome
 
-    def _replace_children(self, article_id_: int, article: dict) -> None:
+    def _write_row(self, aid: int, article: dict, existing: dict | None, stamp: str, raw_page_id: int | None,
+                   cause: str) -> None:
+        row = {c: article.get(c) for c in ARTICLE_COLUMNS}
+        row.update(id=aid, field_sources=json.dumps(article["field_sources"], ensure_ascii=False),
+                   first_seen_at=existing["first_seen_at"] if existing else stamp, last_fetched_at=stamp,
+                   last_checked_at=stamp, raw_page_id=raw_page_id, removed_at=None,
+                   version=(existing["version"] or 1) + 1 if existing else 1)
+        if existing and cause == "reparse":  # same fetch, read better: the visit dates stay
+            row.update({k: existing[k] for k in ("last_fetched_at", "last_checked_at", "removed_at")})
+        columns = ", ".join(row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
+        self.db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' for _ in row)}) "
+                        f"ON CONFLICT(id) DO UPDATE SET {updates}", list(row.values()))
+
+    def _keep_version(self, existing: dict, article: dict, stamp: str, cause: str) -> None:
+        """Copy the version being replaced to article_versions, naming what changed."""
+        old = self.stored_fields(existing)
+        changed = [k for k in HASHED_FIELDS if old.get(k) != article.get(k)]
+        record = {k: old[k] for k in HASHED_FIELDS if k not in CHILD_FIELDS}
+        record.update({k: json.dumps(old[k], ensure_ascii=False) for k in CHILD_FIELDS})
+        record.update(article_id=existing["id"], version=existing["version"] or 1, archived_at=stamp,
+                      cause=cause, changed_fields=json.dumps(changed), published_raw=existing["published_raw"],
+                      body_html=existing["body_html"], content_hash=existing["content_hash"],
+                      fetched_at=existing["last_fetched_at"], raw_page_id=existing["raw_page_id"])
+        columns = ", ".join(record)
+        self.db.execute(f"INSERT INTO article_versions ({columns}) VALUES ({', '.join('?' for _ in record)})",
+                        list(record.values()))
+
+    def _link_events(self, aid: int, article: dict, link_urls: list[str]) -> None:
+        urls = sorted({article["url"], *link_urls})
+        marks = ", ".join("?" for _ in urls)
+        self.db.execute(
+            "INSERT OR IGNORE INTO article_events (article_id, event_slug) SELECT DISTINCT ?, event_slug "
+            f"FROM feed_links WHERE url IN ({marks}) OR (site_id IS NOT NULL AND site_id = ?)",
+            [aid, *urls, article["site_id"]])
+
+    # -- what the crawler already knows (for incremental crawls) ---------------------
+    def known_links(self) -> tuple[set[str], set[int]]:
+        """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
+        urls = {r[0] for r in self.db.execute("SELECT url FROM articles")}
+        urls |= {r[0] for r in self.db.execute("SELECT url FROM crawl_errors WHERE permanent = 1")}
+        ids = {r[0] for r in self.db.execute("SELECT site_id FROM articles WHERE site_id IS NOT NULL")}
+        return urls, ids
+
+    def due_for_recheck(self, schedule: str, at: datetime | None = None) -> list[str]:
+        """Archived, not removed articles whose re-check is due under ``schedule`` (pipelines.recheck)."""
+        rules = parse_schedule(schedule)
+        at = at or datetime.now(timezone.utc)
+        rows = self.db.execute("SELECT url, published_at, first_seen_at, coalesce(last_checked_at, last_fetched_at) "
+                               "FROM articles WHERE removed_at IS NULL")
+        return [url for url, published, seen, checked in rows if is_due(published, seen, checked, rules, at)]
+
+    def pending_links(self) -> list[str]:
+        """Feed links neither archived nor settled: fetched on the next run, whatever stopped this one."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT f.url FROM feed_links f WHERE NOT EXISTS (SELECT 1 FROM articles a "
+            "WHERE a.url = f.url OR (f.site_id IS NOT NULL AND a.site_id = f.site_id)) "
+            "AND NOT EXISTS (SELECT 1 FROM crawl_errors e WHERE e.url = f.url AND e.permanent = 1) ORDER BY f.url")]
+
+    def feeds_walked(self) -> dict[str, str]:
+        """Event slug -> feed URL, for feeds that have been read to their last page at least once."""
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT slug, feed_url FROM events WHERE walked_to_end_at IS NOT NULL AND feed_url IS NOT NULL")}
+
+    def mark_removed(self, url: str) -> bool:
+        """An archived article now answers 404/410: note when, keep everything. True if it was archived."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "UPDATE articles SET removed_at = coalesce(removed_at, ?), last_checked_at = ? "
+                "WHERE url = ? OR (? IS NOT NULL AND site_id = ?)", [now(), now(), url, article_id(url), article_id(url)])
+        return cursor.rowcount > 0
+
+    def _replace_children(self, aid: int, article: dict) -> None:
         for table in ("article_tags", "images", "related_links"):
-            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id_])
+            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [aid])
         for tag in article["tags"]:
-            self.db.execute("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)", [article_id_, tag])
+            self.db.execute("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)", [aid, tag])
         for position, image in enumerate(article["images"], 1):
             self.db.execute("INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)",
-                            [article_id_, position, image["src"], image["caption"]])
+                            [aid, position, image["src"], image["caption"]])
         for position, link in enumerate(article["related_links"], 1):
             self.db.execute("INSERT INTO related_links (article_id, position, url, title) VALUES (?, ?, ?, ?)",
-                            [article_id_, position, link["url"], link["title"]])
+                            [aid, position, link["url"], link["title"]])
 
-    def _index(self, article_id_: int, article: dict) -> None:
+    def _index(self, aid: int, article: dict) -> None:
         """Search index row: folded text, so that 'dang bo' finds 'Đảng bộ'."""
-        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id_])
+        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [aid])
         self.db.execute("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (?, ?, ?, ?)",
-                        [article_id_, fold(article["title"]), fold(article["sapo"]), fold(article["body_text"])])
+                        [aid, fold(article["title"]), fold(article["sapo"]), fold(article["body_text"])])
+
+
+COVERAGE = {"author": lambda a: a["author"], "published_at": lambda a: a["published_at"],
+            "sapo": lambda a: a["sapo"], "section": lambda a: a["section"], "tags": lambda a: a["tags"],
+            "images": lambda a: a["images"], "captions": lambda a: any(i["caption"] for i in a["images"]),
+            "related_links": lambda a: a["related_links"]}
 
 
 class StorePipeline:
-    """Writes each valid article, and each feed link, to archive.db."""
+    """Writes each valid article, feed link, event and error to archive.db."""
 
     def __init__(self, archive: Archive, stats):
         self.archive = archive
@@ -171,11 +279,19 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FeedLinkItem):
             self.archive.save_feed_link(item)
+        elif isinstance(item, FeedEndItem):
+            self.archive.mark_feed_walked(item.event_slug)
         elif isinstance(item, EventItem):
             self.archive.save_event(item.slug, item.name, item.feed_url, item.found_by)
         elif isinstance(item, CrawlErrorItem):
             self.archive.record_error(item.url, item.status, item.reason)
+            if item.status in PERMANENT_STATUSES and self.archive.mark_removed(item.url):
+                self.stats.inc_value("archive/articles_removed")
         elif isinstance(item, ArticleItem):
             outcome = self.archive.save_article(item, item.raw_page_id)
             self.stats.inc_value(f"archive/articles_{outcome}")
+            for name, has in COVERAGE.items():
+                if has(item.article):
+                    self.stats.inc_value(f"coverage/{name}")
+            self.stats.inc_value("coverage/articles")
         return item

@@ -10,6 +10,8 @@ from scraper.items import ArticleItem
 from scraper.urls import is_site_url
 
 REQUIRED = ("title", "body_text")
+# Kept when missing, but counted: a run where many pages lack them is a layout drift.
+EXPECTED = ("published_at",)
 
 
 def problems(article: dict[str, Any]) -> list[str]:
@@ -43,4 +45,9 @@ class ValidatePipeline:
                 self.stats.inc_value(f"archive/missing/{name.removeprefix('no ')}")
             self.archive.record_error(item.fetched_url, 200, reason)
             raise DropItem(reason)
+        lacking = [name for name in EXPECTED if not item.article.get(name)]
+        if lacking:
+            self.stats.inc_value("archive/articles_incomplete")
+            for name in lacking:
+                self.stats.inc_value(f"archive/missing/{name}")
         return item

@@ -65,11 +65,13 @@ class CrawlLock:
               help="SQLite archive to write")
 @click.option("--base-url", help="Fetch every site URL from this mirror instead (e.g. http://127.0.0.1:8000)")
 @click.option("--events", help="Comma-separated event slugs (default: all in the catalog)")
+@click.option("--full", is_flag=True, help="Read every page of every feed and fetch every article again "
+              "(default: incremental, stop at the first feed page with nothing new)")
 @click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
               "0 also turns AutoThrottle off: for a loopback mirror only)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, base_url, events, delay, settings, quiet):
+def crawl(db, base_url, events, full, delay, settings, quiet):
     """Crawl the catalog's event feeds into the archive.
 
     Example:
@@ -77,6 +79,10 @@ def crawl(db, base_url, events, delay, settings, quiet):
         kinhtedothi crawl --db archive.db
 
         kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19
+
+    Incremental by default: once a feed has been read to its end, a run reads
+    it only until a page lists nothing new, fetches links an interrupted run
+    left pending and re-checks articles due under RECHECK_SCHEDULE.
 
     Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
     failed extraction), 5 incomplete (an event or a feed page missing),
@@ -113,7 +119,7 @@ def crawl(db, base_url, events, delay, settings, quiet):
     with CrawlLock(db_path):
         process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(EventsSpider)
-        process.crawl(crawler, base_url=base_url, events=events)
+        process.crawl(crawler, base_url=base_url, events=events, full=full)
         process.start()
     code = crawler.stats.get_value("archive/exit_code", 1)
     reason = crawler.stats.get_value("archive/reason")
@@ -152,6 +158,34 @@ def parse(paths, url):
         out.write(json.dumps({"path": str(path), **record}, ensure_ascii=False) + "\n")
     if failures:
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--quiet", is_flag=True, help="No progress bar")
+def reparse(db, quiet):
+    """Re-extract every stored article page with the current parsers (no network).
+
+    After a parser fix, this repairs the archive without crawling again;
+    running it twice changes nothing the second time.
+
+    Example:
+
+        kinhtedothi reparse --db archive.db
+    """
+    from pipelines.store import Archive
+    from scraper.reparse import count_pages
+    from scraper.reparse import reparse as run_reparse
+
+    with CrawlLock(Path(db).resolve()):
+        archive = Archive(db)
+        try:
+            with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
+                                   file=sys.stderr, hidden=quiet) as bar:
+                outcome = run_reparse(archive, bar.update)
+        finally:
+            archive.close()
+    click.echo(", ".join(f"{outcome[k]} {k}" for k in ("new", "updated", "unchanged", "failed")), err=True)
 
 
 @cli.command("sample-site")

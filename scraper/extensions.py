@@ -35,11 +35,11 @@ def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
         errors = stats.get("downloader/exception_count", 0)
         return EXIT_UNREACHABLE, f"site unreachable: no page answered 200 ({errors} connection errors)"
     parsed = stats.get("archive/article_pages", 0)
-    failed = stats.get("archive/articles_failed", 0)
+    failed = stats.get("archive/articles_failed", 0) + stats.get("archive/articles_incomplete", 0)
     if parsed and failed / parsed > drift_threshold:
         missing = sorted(k.split("/")[-1] for k in stats if k.startswith("archive/missing/"))
-        return EXIT_DRIFT, (f"extraction failed on {failed} of {parsed} article pages "
-                            f"(missing {', '.join(missing)}): has the site's layout changed?")
+        return EXIT_DRIFT, (f"layout drift: extraction failed on {failed} of {parsed} article pages "
+                            f"(missing {', '.join(missing)})")
     not_found = stats.get("archive/events_not_found")
     if not_found:
         return EXIT_INCOMPLETE, f"event feed not found for: {not_found}"
@@ -64,7 +64,8 @@ class ArchiveExtension:
     def spider_opened(self, spider) -> None:
         archive = archive_for(self.crawler)
         events = [e.slug for e in getattr(spider, "events", [])]
-        archive.start_run(self.crawler.settings.get("BASE_URL"), events)
+        mode = "full" if getattr(spider, "full", False) else "incremental"
+        archive.start_run(self.crawler.settings.get("BASE_URL"), events, mode)
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
@@ -79,6 +80,8 @@ class ArchiveExtension:
             "articles_updated": stats.get("archive/articles_updated", 0),
             "articles_unchanged": stats.get("archive/articles_unchanged", 0),
             "articles_failed": stats.get("archive/articles_failed", 0),
+            "articles_removed": stats.get("archive/articles_removed", 0),
+            "coverage": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("coverage/")},
             "stats": {k: v for k, v in stats.items() if k.startswith(("archive/", "downloader/response_status"))},
         }
         archive = archive_for(self.crawler)

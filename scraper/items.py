@@ -45,3 +45,10 @@ class CrawlErrorItem:
     url: str
     status: int | None
     reason: str
+
+
+@dataclass
+class FeedEndItem:
+    """A feed was walked from its first page to its last (no next link) in this run."""
+
+    event_slug: str

@@ -33,7 +33,9 @@ class MirrorMiddleware:
 
     def process_request(self, request: Request):
         if is_site_url(request.url):
-            return request.replace(url=to_mirror(request.url, self.base_url), dont_filter=True)
+            # robots.txt was already checked for the site URL; the mirror's copy is the same file
+            return request.replace(url=to_mirror(request.url, self.base_url), dont_filter=True,
+                                   meta={**request.meta, "dont_obey_robotstxt": True})
         return None
 
     def process_response(self, request: Request, response: Response):
@@ -59,8 +61,9 @@ class RawPageMiddleware:
 
     def process_response(self, request: Request, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        kind = "robots" if response.url.endswith("/robots.txt") else request.meta.get("page_kind")
         raw_id = self.archive.save_raw_page(response.url, request.meta.get("fetched_from", response.url),
-                                            response.status, content_type, response.body)
+                                            response.status, content_type, response.body, kind)
         request.meta["raw_page_id"] = raw_id
         self.stats.inc_value("archive/pages_fetched")
         return response

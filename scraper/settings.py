@@ -37,6 +37,9 @@ RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
 HTTPERROR_ALLOW_ALL = False
 
+# How often archived articles are fetched again to catch edits (pipelines/recheck.py).
+RECHECK_SCHEDULE = "2d:6h, 7d:1d, 30d:7d, 365d:30d, *:180d"
+
 # Share of article pages that may fail extraction before the run reports layout drift.
 DRIFT_THRESHOLD = 0.2
 

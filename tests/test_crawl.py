@@ -137,7 +137,7 @@ def test_search_index_has_one_row_per_article(crawled):
     assert hits > 0
 
 
-def test_crawling_again_updates_without_duplicates(crawled, site, tmp_path):
+def test_crawling_again_in_full_updates_without_duplicates(crawled, site, tmp_path):
     db, _, _ = crawled
     copy = tmp_path / "archive.db"
     shutil.copy(db, copy)
@@ -145,7 +145,7 @@ def test_crawling_again_updates_without_duplicates(crawled, site, tmp_path):
     before = {t: conn.execute(f"select count(*) from {t}").fetchone()[0]
               for t in ("articles", "article_events", "article_tags", "images", "related_links", "events")}
     site.reset_faults()
-    process = run_crawl(copy, site.url)
+    process = run_crawl(copy, site.url, "--full")
     assert process.returncode == 0, process.stderr[-2000:]
     after = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in before}
     assert after == before

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from pipelines.text import clean
 from scraper.pages.base import Page
-from scraper.pages.body import Body, parse_body, related_links_in
+from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
 from scraper.urls import absolute, site_url
 
 FIELDS = ("title", "author", "published_raw", "sapo", "section", "subsection", "tags", "body")
@@ -23,6 +23,7 @@ class ArticlePage(Page):
 
     layout: ClassVar[str] = "metadata"
     body_css: ClassVar[str] = "[itemprop=articleBody]"
+    pictures_css: ClassVar[str] = PICTURES
 
     def __init__(self, response, sel=None):
         super().__init__(response, sel)
@@ -67,7 +68,7 @@ class ArticlePage(Page):
         if self._body is None:
             node = self.sel.css(self.body_css)
             if node:
-                self._body = parse_body(node[0].get(), self.url)
+                self._body = parse_body(node[0].get(), self.url, self.pictures_css)
                 if not self._body.related_links:
                     self._body.related_links = self.related_links_outside()
         return self._body
@@ -187,15 +188,22 @@ class CurrentArticlePage(ArticlePage):
         return self.texts(".article-tags a, .tags a, .box-tag a, a[href^='/tag/']")
 
 
-LAYOUTS: tuple[type[ArticlePage], ...] = (LegacyArticlePage, CurrentArticlePage)
-MARKERS = {LegacyArticlePage: "h1.title_detail_news, #cotent_detail",
-           CurrentArticlePage: "h1.article-title, .article-published-on"}
+# Each layout with the CSS that tells a page is in it; the first that matches wins.
+LAYOUTS: list[tuple[type[ArticlePage], str]] = [
+    (LegacyArticlePage, "h1.title_detail_news, #cotent_detail"),
+    (CurrentArticlePage, "h1.article-title, .article-published-on"),
+]
+
+
+def register_layout(page_class: type[ArticlePage], marker_css: str) -> None:
+    """Teach the parsers a new layout (a redesign): its page object and the CSS that marks it."""
+    LAYOUTS.insert(0, (page_class, marker_css))
 
 
 def article_page_for(response) -> ArticlePage:
     """The page object for the layout the response is in; metadata-only when none is recognised."""
     page = ArticlePage(response)
-    for cls in LAYOUTS:
-        if page.sel.css(MARKERS[cls]):
+    for cls, marker in LAYOUTS:
+        if page.sel.css(marker):
             return cls(response, sel=page.sel)
     return page

@@ -34,14 +34,19 @@ class Body:
     html: str | None = None
 
 
-def parse_body(fragment: str, base_url: str) -> Body:
-    """Split a body fragment into paragraphs, images (with captions) and related links."""
+PICTURES = "table.picture, figure"
+
+
+def parse_body(fragment: str, base_url: str, pictures: str = PICTURES) -> Body:
+    """Split a body fragment into paragraphs, images (with captions) and related links.
+
+    ``pictures`` is the CSS selector of an image block (picture and caption together)."""
     soup = BeautifulSoup(fragment, "lxml")
     root = _container(soup)
     _drop_noise(root)
     body = Body()
     body.related_links = _lift_related(root, base_url)
-    body.images = _lift_images(soup, root, base_url)
+    body.images = _lift_images(soup, root, base_url, pictures)
     body.paragraphs = [p for p in (clean(t) for t in _paragraphs(root)) if p]
     html = nh3.clean(root.decode_contents(), tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
@@ -153,10 +158,10 @@ def _image_src(img: Tag, base_url: str) -> str | None:
     return None
 
 
-def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str) -> list[dict]:
+def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str, pictures: str) -> list[dict]:
     """Replace each picture block by a plain <figure>, collecting src and caption in order."""
     images: list[dict] = []
-    for block in root.find_all(lambda t: t.name == "figure" or (t.name == "table" and "picture" in (t.get("class") or []))):
+    for block in root.select(pictures):
         if block.parent is None:
             continue
         img = block.find("img")

@@ -1,7 +1,12 @@
 """The event-feed spider: home page → "Dòng sự kiện" feeds → every feed page → every article.
 
+Incremental by default: once a feed has been read to its last page, later runs
+start from its stored first page and stop at the first page that lists nothing
+new; they also fetch links left pending by an interrupted run and articles due
+for a re-check (RECHECK_SCHEDULE). ``-a full=1`` reads everything again.
+
     scrapy crawl events -a base_url=http://127.0.0.1:8000 -s ARCHIVE_DB=archive.db
-    scrapy crawl events -a events=dai-dich-covid-19
+    scrapy crawl events -a events=dai-dich-covid-19 -a full=1
 """
 
 from __future__ import annotations
@@ -14,18 +19,24 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scraper import events as catalog
-from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
+from scraper.extensions import archive_for
+from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
-from scraper.urls import SITE, canonical_url, from_mirror
+from scraper.urls import SITE, article_id, canonical_url, from_mirror
 
 
 class EventsSpider(scrapy.Spider):
     name = "events"
 
-    def __init__(self, base_url: str | None = None, events: str | None = None, **kwargs: Any):
+    def __init__(self, base_url: str | None = None, events: str | None = None, full: Any = False,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         self.base_url = base_url
         self.events = catalog.select(events)
+        self.full = str(full).lower() in ("1", "true", "yes", "on")
+        self.known_urls: set[str] = set()
+        self.known_ids: set[int] = set()
+        self.walked: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -36,7 +47,26 @@ class EventsSpider(scrapy.Spider):
         return super().from_crawler(crawler, *args, **kwargs)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(f"{SITE}/", callback=self.parse_home, errback=self.home_failed)
+        archive = archive_for(self.crawler)
+        self.known_urls, self.known_ids = archive.known_links()
+        self.walked = {} if self.full else archive.feeds_walked()
+        if all(event.slug in self.walked for event in self.events):
+            for event in self.events:  # feeds known and read to the end before: no need for the home page
+                yield self.feed_request(self.walked[event.slug], event.slug, stored=True)
+        else:
+            yield self.home_request()
+        if not self.full:
+            schedule = self.crawler.settings.get("RECHECK_SCHEDULE")
+            for url in archive.pending_links() + archive.due_for_recheck(schedule):
+                yield self.article_request(url)
+
+    def home_request(self) -> scrapy.Request:
+        return scrapy.Request(f"{SITE}/", callback=self.parse_home, errback=self.home_failed,
+                              meta={"page_kind": "home"})
+
+    def is_known(self, url: str) -> bool:
+        site_id = article_id(url)
+        return url in self.known_urls or (site_id is not None and site_id in self.known_ids)
 
     # -- discovery -----------------------------------------------------------------
     def parse_home(self, response: Response):
@@ -67,9 +97,14 @@ class EventsSpider(scrapy.Spider):
             yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
 
     # -- feeds -----------------------------------------------------------------------
-    def feed_request(self, url: str, event_slug: str) -> scrapy.Request:
+    def feed_request(self, url: str, event_slug: str, stored: bool = False) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
-                              cb_kwargs={"event_slug": event_slug}, meta={"event_slug": event_slug})
+                              cb_kwargs={"event_slug": event_slug},
+                              meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored})
+
+    def article_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                              meta={"link_url": url, "page_kind": "article"})
 
     def parse_feed(self, response: Response, event_slug: str):
         page = ListingPage(response)
@@ -77,17 +112,24 @@ class EventsSpider(scrapy.Spider):
         if not urls:
             self.crawler.stats.inc_value("archive/feed_pages_empty")
             yield CrawlErrorItem(response.url, response.status, "feed page lists no article links")
+        new = [url for url in urls if not self.is_known(url)]
         for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                 meta={"link_url": url})
+            if self.full or url in new:
+                yield self.article_request(url)
         next_url = page.next_page_url()
-        if next_url:
+        if next_url is None:
+            yield FeedEndItem(event_slug)
+        elif self.full or event_slug not in self.walked or new:
             yield self.feed_request(next_url, event_slug)
+        else:
+            self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
     def feed_failed(self, failure: Failure):
         self.crawler.stats.inc_value("archive/feed_pages_failed")
         yield self.error_item(failure)
+        if failure.request.meta.get("stored_feed_url"):  # the feed moved: look for it in the bar again
+            yield self.home_request()
 
     # -- articles --------------------------------------------------------------------
     def parse_article(self, response: Response):
