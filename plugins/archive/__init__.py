@@ -1,0 +1,193 @@
+"""The archive's Datasette plugin: a newspaper archive's pages on top of Datasette.
+
+* facets for events, tags, year and month of publication (``facets.py``) and
+  the ``?_event=`` / ``?_tag=`` filters they toggle;
+* the article page: the body sanitized again, pictures with captions, events
+  and tags as links, a citation block (``article.py``, ``templates/row.html``);
+* a home page with a search box and the events (``templates/index.html``);
+* ``/-/chart``: articles per month per event (``chart.py``);
+* Atom feeds of saved searches (``atom.py``);
+* ``/robots.txt`` (no crawling), security headers, a strict Content-Security-
+  Policy on the pages that show scraped markup.
+
+Nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from plugins.archive import atom, chart
+from plugins.archive.article import article_context
+from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
+
+ROBOTS_TXT = """\
+# Kinhtedothi event archive: a research copy of articles that belong to kinhtedothi.vn.
+# Search engines should index the newspaper, not this copy, and crawlers following
+# every facet, sort and query link would only load the server. Nothing here is for robots.
+User-agent: *
+Disallow: /
+"""
+
+# Scripts only from this server, none inline; pictures from anywhere (they are the paper's);
+# no plugins, no <base>, no framing by other sites.
+STRICT_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+              "img-src 'self' https: http: data:; font-src 'self'; connect-src 'self'; "
+              "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'self'")
+COMMON_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-robots-tag", b"noindex, nofollow"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+]
+ARTICLE_PAGE = re.compile(r"^/[^/]+/articles/-?\d+/?$")
+SEARCH_QUERIES = {"search", "exact_search"}
+FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "author", "tag"]
+
+
+@hookimpl
+def register_facet_classes():
+    return FACET_CLASSES
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    return through_filters(request, database, table, datasette)
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return {"extension": "atom", "render": atom.render, "can_render": atom.can_render}
+
+
+@hookimpl
+def register_routes():
+    async def robots(request):
+        return Response.text(ROBOTS_TXT)
+
+    return [
+        (r"^/robots\.txt$", robots),
+        (r"^/-/chart$", chart.chart_page),
+    ]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def with_headers(scope, receive, send):
+            if scope.get("type") != "http":
+                return await app(scope, receive, send)
+            strict = bool(ARTICLE_PAGE.match(scope.get("path", ""))) or scope.get("path") == "/-/chart"
+
+            async def send_with_headers(event):
+                if event["type"] == "http.response.start":
+                    headers = [h for h in event.get("headers", [])
+                               if h[0].lower() not in {k for k, _ in COMMON_HEADERS}]
+                    headers += COMMON_HEADERS
+                    if strict:
+                        headers.append((b"content-security-policy", STRICT_CSP.encode()))
+                    event = dict(event, headers=headers)
+                await send(event)
+
+            await app(scope, receive, send_with_headers)
+
+        return with_headers
+
+    return wrap
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.css")]
+
+
+def _marked(value: str) -> Markup:
+    """Text with <mark> markers (vi_snippet): everything escaped, then the markers restored."""
+    escaped = str(escape(value))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if column == "snippet" and isinstance(value, str):
+        return _marked(value)
+    if table == "articles" and column == "title" and value and "id" in row.keys():
+        href = datasette.urls.row(database, "articles", str(row["id"]))
+        return Markup('<a href="{}">{}</a>').format(href, value)
+    if table is None and column == "article_id" and isinstance(value, int):
+        # in query results, article_id always means articles.id: link to the article's page
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "articles", str(value)), value)
+    return None
+
+
+async def _archive_summary(datasette, name, db) -> dict:
+    events = [dict(r) for r in (await db.execute(
+        "select e.slug, e.name, (select count(*) from article_events ae where ae.event_slug = e.slug) as n "
+        "from events e order by n desc, e.name")).rows]
+    for event in events:
+        event["href"] = filter_url(datasette, name, event=event["slug"])
+    count = (await db.execute("select count(*) from articles")).rows[0][0]
+    span = (await db.execute("select min(published_at), max(published_at) from articles")).rows[0]
+    last_run = None
+    if await db.table_exists("crawl_runs"):
+        rows = (await db.execute("select finished_at, status from crawl_runs where finished_at is not null "
+                                 "order by id desc limit 1")).rows
+        last_run = dict(rows[0]) if rows else None
+    queries = await datasette.get_canned_queries(name, None)
+    return {"name": name, "articles": count, "first": (span[0] or "")[:10], "last": (span[1] or "")[:10],
+            "events": events, "last_run": last_run,
+            "queries": [{"name": k, "title": v.get("title") or k, "description": v.get("description")}
+                        for k, v in queries.items()],
+            "articles_url": datasette.urls.table(name, "articles"),
+            "search_url": datasette.urls.query(name, "search"),
+            "exact_url": datasette.urls.query(name, "exact_search"),
+            "chart_url": datasette.urls.path("/-/chart") + (f"?db={name}" if len(datasette.databases) > 2 else "")}
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    async def inner():
+        context = {"kt_facet_order": FACET_ORDER}
+        if request is None:
+            return context
+        if template == "row.html" and table == "articles" and database:
+            found = await article_context(datasette, database, request.url_vars.get("pks", ""))
+            if found:
+                context.update(found)
+        elif template == "index.html":
+            archives = []
+            for name, db in datasette.databases.items():
+                if not db.is_memory and await db.table_exists("articles") and await db.table_exists("events"):
+                    archives.append(await _archive_summary(datasette, name, db))
+            context["archives"] = archives
+        elif template == "table.html" and table == "articles" and request.args.get("_search"):
+            q = request.args["_search"]
+            context["kt_search"] = {
+                "q": q,
+                "ranked_url": datasette.urls.query(database, "search") + "?" + _qs(q=q),
+                "feed_url": datasette.urls.query(database, "feed", format="atom") + "?" + _qs(q=q),
+                "chart_url": datasette.urls.path("/-/chart") + "?" + _qs(q=q),
+            }
+        elif template == "query.html" and table in SEARCH_QUERIES and request.args.get(
+                "q" if table == "search" else "exact"):
+            q = request.args.get("q") or request.args.get("exact")
+            context["kt_search"] = {
+                "q": q,
+                "list_url": (filter_url(datasette, database, _search=q) if table == "search"
+                             else filter_url(datasette, database, _exact=q)),
+                "feed_url": (datasette.urls.query(database, "feed", format="atom") + "?" + _qs(q=q)
+                             if table == "search" else None),
+                "chart_url": datasette.urls.path("/-/chart") + "?" + _qs(q=q) if table == "search" else None,
+            }
+        return context
+
+    return inner
+
+
+def _qs(**args) -> str:
+    return urlencode(args)

@@ -1,0 +1,155 @@
+"""An article's page: its body sanitized again for display, pictures, events, tags and a citation.
+
+``body_html`` was sanitized at crawl time; it is sanitized again here, with a
+stricter allow-list, because what a browser runs must not depend on the
+parser having been right the day the page was crawled: no script, no event
+handler, no ``javascript:`` or ``data:`` URL, no style survives.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import quote
+
+import nh3
+from markupsafe import Markup, escape
+
+from plugins.archive.facets import filter_url
+
+TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
+        "figure", "img", "figcaption", "table", "thead", "tbody", "tr", "td", "th", "sub", "sup"}
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"},
+              "th": {"colspan", "rowspan"}}
+SITE = "Kinh tế & Đô thị"
+
+
+def sanitize(html: str | None) -> Markup:
+    """Markup safe to put into a page: the allow-list above, http(s) URLs only, images lazy and referrer-free."""
+    if not html:
+        return Markup("")
+    cleaned = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https"},
+                        clean_content_tags={"script", "style"}, strip_comments=True,
+                        link_rel="noopener noreferrer nofollow",
+                        set_tag_attribute_values={"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}})
+    return Markup(cleaned)
+
+
+def paragraphs_html(text: str | None) -> Markup:
+    """body_text (paragraphs separated by blank lines) as escaped <p> elements."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in parts)
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def vn_date(value: str | None, with_time: bool = True) -> str:
+    """'2021-01-13T20:36:00+07:00' -> '13/01/2021 20:36' (as the paper prints dates)."""
+    moment = _moment(value)
+    if not moment:
+        return value or ""
+    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+def utc_date(value: str | None) -> str:
+    moment = _moment(value)
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else (value or "")
+
+
+def wayback_url(url: str, when: str | None) -> str:
+    """The Wayback Machine's capture of ``url`` nearest to ``when`` (it redirects to the closest one)."""
+    moment = _moment(when)
+    stamp = moment.strftime("%Y%m%d%H%M%S") if moment else "2"
+    return f"https://web.archive.org/web/{stamp}/{url}"
+
+
+def citation(article: dict, archived_at: str | None, wayback: str) -> str:
+    parts = []
+    if article.get("author"):
+        parts.append(f"{article['author']}.")
+    parts.append(f"“{article.get('title') or article['url']}”.")
+    parts.append(f"{SITE},")
+    if article.get("published_at"):
+        parts.append(f"{vn_date(article['published_at'], with_time=False)}.")
+    parts.append(article["url"])
+    archived = _moment(archived_at)
+    parts.append(f"(archived {archived.strftime('%Y-%m-%d') if archived else archived_at}; "
+                 f"Wayback Machine: {wayback})")
+    return " ".join(parts)
+
+
+async def _rows(db, sql: str, params: list) -> list[dict]:
+    return [dict(r) for r in (await db.execute(sql, params)).rows]
+
+
+async def article_context(datasette, database: str, pk: str) -> dict | None:
+    """Everything the article template needs, or None when the row is not an article."""
+    db = datasette.get_database(database)
+    try:
+        found = await _rows(db, "select * from articles where id = ?", [int(pk)])
+    except ValueError:
+        return None
+    if not found:
+        return None
+    article = found[0]
+    tables = set(await db.table_names())
+    events = await _rows(db, "select ae.event_slug as slug, coalesce(e.name, ae.event_slug) as name "
+                             "from article_events ae left join events e on e.slug = ae.event_slug "
+                             "where ae.article_id = ? order by name", [article["id"]])
+    tags = await _rows(db, "select tag from article_tags where article_id = ? order by rowid", [article["id"]])
+    images = await _rows(db, "select position, src, caption from images where article_id = ? order by position",
+                         [article["id"]])
+    related = await _rows(db, "select url, title from related_links where article_id = ? order by position",
+                          [article["id"]])
+    versions = 0
+    if "article_versions" in tables:
+        versions = (await db.execute("select count(*) from article_versions where article_id = ?",
+                                     [article["id"]])).rows[0][0]
+    body = sanitize(article.get("body_html")) if article.get("body_html") else paragraphs_html(article.get("body_text"))
+    # pictures the body does not already show (the body keeps those it had, in place)
+    extra_images = [dict(i, src_ok=i["src"].startswith(("http://", "https://"))) for i in images
+                    if i["src"] and str(escape(i["src"])) not in body and i["src"] not in body]
+    archived_at = article.get("last_fetched_at") or article.get("first_seen_at")
+    wayback = wayback_url(article["url"], archived_at)
+    for event in events:
+        event["href"] = filter_url(datasette, database, event=event["slug"])
+    for tag in tags:
+        tag["href"] = filter_url(datasette, database, tag=tag["tag"])
+    links = {
+        "section": filter_url(datasette, database, section=article["section"]) if article.get("section") else None,
+        "author": filter_url(datasette, database, author=article["author"]) if article.get("author") else None,
+        "versions": (datasette.urls.table(database, "article_versions") + f"?article_id={article['id']}"
+                     if versions else None),
+        "json": datasette.urls.row(database, "articles", str(article["id"])) + ".json",
+    }
+    return {
+        "article": article,
+        "article_body": body,
+        "article_images": extra_images,
+        "article_events": events,
+        "article_tags": tags,
+        "article_related": related,
+        "article_versions": versions,
+        "article_links": links,
+        "article_published": vn_date(article.get("published_at")),
+        "article_removed": utc_date(article.get("removed_at")) if article.get("removed_at") else None,
+        "citation": {
+            "title": article.get("title"),
+            "author": article.get("author"),
+            "published": vn_date(article.get("published_at")),
+            "published_iso": article.get("published_at"),
+            "url": article["url"],
+            "archived_at": utc_date(archived_at),
+            "first_seen_at": utc_date(article.get("first_seen_at")),
+            "wayback": wayback,
+            "wayback_list": f"https://web.archive.org/web/*/{quote(article['url'], safe=':/')}",
+            "text": citation(article, archived_at, wayback),
+        },
+    }

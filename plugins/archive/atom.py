@@ -1,0 +1,80 @@
+"""Atom feeds of any query that returns ``atom_id``, ``atom_title`` and ``atom_updated``.
+
+The column convention is datasette-atom's (``atom_link``, ``atom_content``,
+``atom_author_name`` are optional), so queries written for it work here. Our
+own renderer because a saved search must be subscribable before it has any
+match: datasette-atom 0.9 fails on a query with no rows. Content is plain
+text (``type="text"``), never HTML, so a feed reader has nothing to run.
+Extra: ``atom_archive_id`` links each entry to its page in this archive.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from xml.etree import ElementTree as ET
+
+from datasette.utils.asgi import Response
+
+ATOM = "http://www.w3.org/2005/Atom"
+REQUIRED = {"atom_id", "atom_title", "atom_updated"}
+
+
+def can_render(columns) -> bool:
+    return REQUIRED.issubset(columns or [])
+
+
+def _rfc3339(value) -> str:
+    """Any ISO 8601 date (with or without offset) as RFC 3339; now if unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        moment = datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat(timespec="seconds")
+
+
+def _text(parent, tag, text, **attributes):
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    element.text = "" if text is None else str(text)
+    return element
+
+
+async def render(datasette, request, columns, rows, database, table, query_name, data):
+    if not can_render(columns):
+        return Response.text("This query needs the columns atom_id, atom_title and atom_updated", status=400)
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    title = None
+    if query_name:
+        title = ((await datasette.get_canned_query(database, query_name, request.actor)) or {}).get("title")
+    title = title or datasette.metadata("title") or "Datasette"
+    search = request.args.get("q") or request.args.get("term")
+    _text(feed, "title", f"{title}: {search}" if search else title)
+    _text(feed, "id", request.url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": request.url})
+    html_url = request.url.replace(".atom", "", 1)
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": html_url})
+    updated = [_rfc3339(row["atom_updated"]) for row in rows if row["atom_updated"]]
+    _text(feed, "updated", max(updated) if updated else datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    _text(feed, "generator", "Datasette")
+    for row in rows:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "id", row["atom_id"])
+        _text(entry, "title", row["atom_title"])
+        _text(entry, "updated", _rfc3339(row["atom_updated"]))
+        if "atom_archive_id" in columns and row["atom_archive_id"] is not None:
+            href = datasette.absolute_url(request, datasette.urls.row(database, "articles", str(row["atom_archive_id"])))
+            ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": href})
+            if "atom_link" in columns and row["atom_link"]:
+                ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "related", "href": row["atom_link"]})
+        elif "atom_link" in columns and row["atom_link"]:
+            ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": row["atom_link"]})
+        if "atom_author_name" in columns and row["atom_author_name"]:
+            author = ET.SubElement(entry, f"{{{ATOM}}}author")
+            _text(author, "name", row["atom_author_name"])
+        if "atom_content" in columns and row["atom_content"]:
+            _text(entry, "summary", row["atom_content"], type="text")
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
+                    content_type="application/atom+xml; charset=utf-8")
