@@ -70,8 +70,8 @@ def content_hash(article: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def normalize_article(extracted: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Raw page-object fields -> (normalized record, warnings)."""
+def normalize_article(extracted: dict[str, Any], fingerprint: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """Raw page-object fields -> (normalized record, warnings); ``content_hash`` unless told not to."""
     warnings: list[str] = []
     url = identity(extracted)
     published_raw = clean(extracted.get("published_raw"))
@@ -100,7 +100,7 @@ def normalize_article(extracted: dict[str, Any]) -> tuple[dict[str, Any], list[s
         "layout": extracted.get("layout"),
         "field_sources": extracted.get("field_sources") or {},
     }
-    article["content_hash"] = content_hash(article)
+    article["content_hash"] = content_hash(article) if fingerprint else None
     return article, warnings
 
 

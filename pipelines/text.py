@@ -12,7 +12,7 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 # Zero-width characters that pages carry and that no reader sees.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
 
 
@@ -20,9 +20,9 @@ def clean(value: str | None) -> str | None:
     """NFC, whitespace (nbsp included) collapsed to one space, trimmed; '' becomes None."""
     if value is None:
         return None
-    value = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
-    value = _SPACES.sub(" ", value.replace("\xa0", " ")).strip()
-    return value or None
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
+    return " ".join(value.split()) or None  # str.split() splits on every Unicode space, nbsp included
 
 
 def clean_paragraphs(paragraphs: list[str]) -> str | None:

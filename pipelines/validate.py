@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from scraper.items import ArticleItem
 from scraper.urls import is_site_url
 
@@ -39,6 +37,8 @@ class ValidatePipeline:
             return item
         found = problems(item.article or {})
         if found:
+            from scrapy.exceptions import DropItem  # here, so that `kinhtedothi parse` never loads Scrapy
+
             reason = f"not an article ({item.extracted.get('layout')} layout): " + ", ".join(found)
             self.stats.inc_value("archive/articles_failed")
             for name in found:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from scraper.extensions import EXIT_LOCKED
+from scraper.status import EXIT_LOCKED
 
 PROJECT = Path(__file__).resolve().parent.parent
 METADATA = PROJECT / "metadata.yml"

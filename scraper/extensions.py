@@ -7,16 +7,10 @@ import logging
 from scrapy import signals
 
 from pipelines.store import Archive
+from scraper.status import EXIT_DRIFT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, EXIT_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
-# Exit statuses (DESIGN.md "Exit status"; README "Exit statuses").
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_UNREACHABLE = 3
-EXIT_DRIFT = 4
-EXIT_INCOMPLETE = 5
-EXIT_LOCKED = 75
 
 
 def archive_for(crawler) -> Archive:

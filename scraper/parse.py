@@ -1,11 +1,16 @@
-"""Parsing saved pages without crawling: files → normalized records (``kinhtedothi parse``)."""
+"""Parsing saved pages without crawling: files → normalized records (``kinhtedothi parse``).
+
+Kept free of Scrapy's engine and Twisted, so that parsing many files starts fast.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-from scrapy.http import HtmlResponse
+from w3lib.encoding import html_to_unicode
 
 from pipelines.normalize import normalize_article
 from pipelines.validate import problems
@@ -15,6 +20,27 @@ from scraper.urls import SITE
 OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                  "subsection", "body_text", "tags", "images", "related_links", "layout")
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+@dataclass
+class SavedPage:
+    """A page read from disk (or from raw_pages), decoded the way Scrapy decodes a response."""
+
+    url: str
+    body: bytes
+    content_type: str | None = None
+
+    @cached_property
+    def _decoded(self) -> tuple[str, str]:
+        return html_to_unicode(self.content_type, self.body)
+
+    @property
+    def encoding(self) -> str:
+        return self._decoded[0]
+
+    @property
+    def text(self) -> str:
+        return self._decoded[1]
 
 
 def saved_pages(paths: list[str | Path]) -> Iterator[Path]:
@@ -30,15 +56,14 @@ def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
     """One saved page → the archive's normalized fields (page's own URL unless ``url`` is given)."""
     if not body.strip():
         raise ValueError("empty file")
-    response = HtmlResponse(url=url or f"{SITE}/", body=body)
-    page = article_page_for(response)
+    page = article_page_for(SavedPage(url or f"{SITE}/", body))
     own = page.own_url() if url is None else url
-    if url is None and own:  # re-read against its own URL so relative links resolve right
-        page = article_page_for(response.replace(url=own))
-    extracted = page.extract()
+    if url is None and own:  # read relative links against the page's own URL
+        page.rebase(own)
+    extracted = page.extract(with_html=False)  # body_html and the fingerprint are not printed
     if url is not None:
         extracted["url"] = url
-    article, warnings = normalize_article(extracted)
+    article, warnings = normalize_article(extracted, fingerprint=False)
     if own is None:
         article["url"] = article["site_id"] = None
         warnings.append("the page names no URL of its own (no canonical link or og:url): use --url")

@@ -26,7 +26,10 @@ def is_site_url(url: str) -> bool:
 
 def absolute(url: str, base: str = SITE) -> str:
     """Resolve a link as the site writes it (relative, protocol-relative, http, www)."""
-    return urljoin(base, url.strip())
+    url = url.strip()
+    if url.startswith(("https://", "http://")) and " " not in url:
+        return url  # already absolute: no need for urljoin's full parse
+    return urljoin(base, url)
 
 
 def site_url(url: str, *, keep_query: bool = True) -> str:

@@ -56,3 +56,10 @@ def test_a_page_in_a_legacy_vietnamese_codepage_is_decoded_by_its_declaration():
     response = HtmlResponse("https://kinhtedothi.vn/a-1234.html", body=html,
                             headers={"Content-Type": "text/html; charset=windows-1258"})
     assert article_page_for(response).title() == "Hà Nội"
+
+
+def test_a_vietnamese_codepage_page_labelled_utf8_is_decoded_all_the_same():
+    html = "<html><h1 class='title_detail_news'>Hà Nô\u0323i mùa thu</h1></html>".encode("cp1258")
+    response = HtmlResponse("https://kinhtedothi.vn/a-1234.html", body=html,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    assert article_page_for(response).title() == "Hà Nội mùa thu"

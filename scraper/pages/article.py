@@ -8,13 +8,19 @@ Values are raw text here; ``pipelines.normalize`` gives them their meaning.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, ClassVar
+
+from lxml import etree
 
 from pipelines.text import clean
 from scraper.pages.base import Page
 from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
 from scraper.urls import absolute, site_url
 
+# Text nodes that may head a related-news box (plain contains: translate() is slow on big pages).
+RELATED_TEXT = etree.XPath("//body//text()[contains(., 'iên quan') or contains(., 'IÊN QUAN') "
+                           "or contains(., 'iên Quan')]")
 FIELDS = ("title", "author", "published_raw", "sapo", "section", "subsection", "tags", "body")
 
 
@@ -25,17 +31,21 @@ class ArticlePage(Page):
     body_css: ClassVar[str] = "[itemprop=articleBody]"
     pictures_css: ClassVar[str] = PICTURES
 
-    def __init__(self, response, sel=None):
-        super().__init__(response, sel)
+    def __init__(self, response, parsed=None):
+        super().__init__(response, parsed)
         self._body: Body | None = None
 
     # -- identity ------------------------------------------------------------
-    def own_url(self) -> str | None:
-        """The URL the page gives itself: canonical link, then og:url."""
+    @cached_property
+    def _own_url(self) -> str | None:
         for candidate in (self.link_rel("canonical"), self.meta("og:url")):
             if candidate and candidate.startswith(("http", "/")):
                 return site_url(absolute(candidate, self.url))
         return None
+
+    def own_url(self) -> str | None:
+        """The URL the page gives itself: canonical link, then og:url."""
+        return self._own_url
 
     def page_url(self) -> str:
         """The page's own URL, else where it was fetched from."""
@@ -66,23 +76,26 @@ class ArticlePage(Page):
     def body(self) -> Body | None:
         """The layout's body container, cleaned; None when the page has none."""
         if self._body is None:
-            node = self.sel.css(self.body_css)
-            if node:
-                self._body = parse_body(node[0].get(), self.url, self.pictures_css)
+            found = self.nodes(self.body_css)
+            if found:
+                self._body = parse_body(found[0], self.url, self.pictures_css)
                 if not self._body.related_links:
                     self._body.related_links = self.related_links_outside()
         return self._body
 
     def related_links_outside(self) -> list[dict]:
         """A "Tin liên quan" box beside the body (outside its container)."""
-        bodies = [n.root for n in self.sel.css(self.body_css)]
-        xpath = ("//body//*[not(self::script)][text()[contains(translate(normalize-space(.), "
-                 "'TINLÊQUAXMH', 'tinlêquaxmh'), 'liên quan')]]")
-        for heading in self.sel.xpath(xpath):
-            if any(b is heading.root or b in heading.root.iterancestors() for b in bodies):
+        if not any(hint in self.html for hint in ("iên quan", "IÊN QUAN", "iên Quan")):
+            return []
+        bodies = self.nodes(self.body_css)
+        for text in RELATED_TEXT(self.sel.root):
+            heading = text.getparent()
+            if heading is None or heading.tag in ("script", "style"):
                 continue
-            for box in heading.xpath("ancestor-or-self::*")[::-1][:4]:
-                links = related_links_in(box.get(), self.url)
+            if any(b is heading or b in heading.iterancestors() for b in bodies):
+                continue
+            for box in [heading, *heading.iterancestors()][:4]:
+                links = related_links_in(box, self.url)
                 if links:
                     return links
         return []
@@ -109,16 +122,17 @@ class ArticlePage(Page):
 
     def meta_tags(self) -> list[str]:
         keywords = self.meta("news_keywords", "keywords") or ""
-        tags = self.sel.xpath("//meta[@property='article:tag']/@content").getall()
+        tags = self.sel.xpath("//meta[@property='article:tag']/@content").getall() if "article:tag" in self.html else []
         return [t for t in (clean(x) for x in tags or keywords.split(",")) if t]
 
     def meta_body(self) -> Body | None:
-        node = self.sel.css("[itemprop=articleBody]")
-        return parse_body(node[0].get(), self.url) if node else None
+        found = self.nodes("[itemprop=articleBody]")
+        return parse_body(found[0], self.url) if found else None
 
     # -- the whole record ----------------------------------------------------------
-    def extract(self) -> dict[str, Any]:
-        """All fields, each from the layout's markup first, then from metadata."""
+    def extract(self, with_html: bool = True) -> dict[str, Any]:
+        """All fields, each from the layout's markup first, then from metadata
+        (``body_html``, the costliest, only when asked)."""
         item: dict[str, Any] = {"url": self.page_url(), "fetched_url": site_url(self.url),
                                 "layout": self.layout, "field_sources": {}}
         for name in FIELDS:
@@ -128,7 +142,7 @@ class ArticlePage(Page):
             item["field_sources"][name] = source if value else None
             item[name] = value
         body: Body = item.pop("body") or Body()
-        item.update(body_paragraphs=body.paragraphs, body_html=body.html,
+        item.update(body_paragraphs=body.paragraphs, body_html=body.html if with_html else None,
                     images=body.images, related_links=body.related_links)
         return item
 
@@ -204,6 +218,6 @@ def article_page_for(response) -> ArticlePage:
     """The page object for the layout the response is in; metadata-only when none is recognised."""
     page = ArticlePage(response)
     for cls, marker in LAYOUTS:
-        if page.sel.css(marker):
-            return cls(response, sel=page.sel)
+        if page.nodes(marker):
+            return cls(response, parsed=page)
     return page

@@ -3,53 +3,117 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from parsel import Selector
-from scrapy.http import TextResponse
 
 from pipelines.text import clean
+from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
+
+if TYPE_CHECKING:
+    from scrapy.http import TextResponse  # noqa: F401
 
 
-def decoded(response: TextResponse) -> str:
-    """The page's text. A body that is valid UTF-8 but declared as something else
-    (a misconfigured server saying ISO-8859-1) is read as UTF-8, as browsers end up showing it."""
-    if response.encoding.lower().replace("-", "") in ("utf8",):
-        return response.text
+class Response(Protocol):
+    """What a page object reads of a response: Scrapy's TextResponse, or a saved page."""
+
+    url: str
+    body: bytes
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def encoding(self) -> str: ...
+
+
+def decoded(response: Response) -> str:
+    """The page's text, also when its declared encoding is wrong.
+
+    Valid UTF-8 with non-ASCII text is read as UTF-8 whatever the server said (an
+    ISO-8859-1 label on a UTF-8 page is common). Bytes declared UTF-8 that are not
+    go to BeautifulSoup's UnicodeDammit, which finds the legacy Vietnamese code page."""
+    declared = response.encoding.lower().replace("-", "").replace("_", "")
+    if declared == "utf8":
+        text = response.text
+        if "\ufffd" not in text or b"\xef\xbf\xbd" in response.body:
+            return text  # decoded cleanly (or the page itself holds replacement characters)
+        from bs4 import UnicodeDammit  # only for the rare mislabelled page
+
+        return UnicodeDammit(response.body, ["windows-1258", "windows-1252"], is_html=True).unicode_markup or text
     try:
         text = response.body.decode("utf-8")
     except UnicodeDecodeError:
-        return response.text
-    return text if any(ord(ch) > 127 for ch in text) else response.text
+        return response.text  # not UTF-8, as declared
+    return response.text if text.isascii() else text
 
 
 class Page:
     """A page object: pure functions of one response, no network, no database."""
 
-    def __init__(self, response: TextResponse, sel: Selector | None = None):
+    def __init__(self, response: Response, parsed: Page | None = None):
         self.response = response
         self.url = response.url
+        if parsed is not None:  # another page object over the same response: share its parse
+            self.html, self.sel, self._meta = parsed.html, parsed.sel, parsed._meta
+            if "_index" in parsed.__dict__:
+                self.__dict__["_index"] = parsed.__dict__["_index"]
+            return
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
-        self.sel = sel or Selector(text=unicodedata.normalize("NFC", decoded(response)), base_url=response.url)
+        self.html = unicodedata.normalize("NFC", decoded(response))
+        self.sel = Selector(text=self.html, base_url=response.url)
+        self._meta: dict[str, str] | None = None
+
+    def rebase(self, url: str) -> None:
+        """Read relative links against ``url`` (the page's own address) from now on."""
+        self.url = url
 
     # -- small lookups -------------------------------------------------------
+    @cached_property
+    def _index(self) -> dict[str, list]:
+        return class_index(self.sel.root)
+
+    def nodes(self, css: str) -> list:
+        """lxml elements matching ``css``, in document order."""
+        if not any(name in self.html for name in css_names(css)):
+            return []  # a class or id the page never mentions cannot match
+        alternatives = [a for a in css.split(",") if a.strip()]
+        if len(alternatives) == 1:
+            return select(self.sel.root, self._index, css)
+        if all(simple_parts(a) for a in alternatives):
+            hits = [a for a in alternatives if select(self.sel.root, self._index, a)]
+            if len(hits) <= 1:  # one kind matched: its order is document order
+                return select(self.sel.root, self._index, hits[0]) if hits else []
+        return css_xpath(css)(self.sel.root)
+
     def text(self, css: str) -> str | None:
         """Visible text of the first element matching ``css``, cleaned."""
-        node = self.sel.css(css)
-        return clean(" ".join(node[0].css("::text").getall())) if node else None
+        found = self.nodes(css)
+        return clean(" ".join(found[0].itertext())) if found else None
 
     def texts(self, css: str) -> list[str]:
         """Cleaned visible text of every element matching ``css``, empty ones dropped."""
-        out = (clean(" ".join(n.css("::text").getall())) for n in self.sel.css(css))
+        out = (clean(" ".join(n.itertext())) for n in self.nodes(css))
         return [t for t in out if t]
 
     def meta(self, *names: str) -> str | None:
         """First non-empty ``<meta>`` content among ``property``/``name``/``itemprop`` names."""
+        if self._meta is None:
+            self._meta = {}
+            for node in self.sel.root.iter("meta"):
+                content = node.get("content")
+                for attr in ("property", "name", "itemprop"):
+                    key = node.get(attr)
+                    if key and content and content.strip():
+                        self._meta.setdefault(key.strip().lower(), content)
         for name in names:
-            for attr in ("property", "name", "itemprop"):
-                value = clean(self.sel.xpath(f"//meta[@{attr}=$n]/@content", n=name).get())
-                if value:
-                    return value
+            if name.lower() in self._meta:
+                return clean(self._meta[name.lower()])
         return None
 
     def link_rel(self, rel: str) -> str | None:
-        return clean(self.sel.xpath("//link[@rel=$r]/@href", r=rel).get())
+        for link in self.sel.root.iter("link"):
+            if (link.get("rel") or "").strip().lower() == rel:
+                return clean(link.get("href"))
+        return None

@@ -1,29 +1,39 @@
-"""Cleaning an article body fragment with BeautifulSoup.
+"""Cleaning an article body on the lxml tree the page was already parsed into.
 
-One pass over the body only (never the whole page): drop scripts and ads,
-lift out the related-news box (found by its "Tin liên quan" heading, not by
-markup), lift out images with their captions, then read the article's own
-paragraphs in order. Also returns a sanitized HTML copy for reading.
+One pass over a copy of the body element only (never the whole page): drop
+scripts and ads, lift out the related-news box (found by its "Tin liên quan"
+heading, not by markup), lift out images with their captions, then read the
+article's own paragraphs in order. Also returns a sanitized HTML copy (nh3).
 """
 
 from __future__ import annotations
 
+import copy
+import html as html_lib
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from lxml import etree
+from lxml.html import HtmlElement, fragment_fromstring
 
 from pipelines.text import clean, fold_name
+from scraper.pages.css import css_xpath
 from scraper.urls import absolute
 
 RELATED_HEADINGS = {"tin lien quan", "tin bai lien quan", "bai lien quan", "xem them"}
-DROP_TAGS = ["script", "style", "noscript", "iframe", "ins", "form", "button", "input", "select", "object", "embed", "svg"]
+RELATED_HINTS = ("liên quan", "xem thêm")  # in lower-cased NFC text: a cheap test before the real one
+DROP_TAGS = {"script", "style", "noscript", "iframe", "ins", "form", "button", "input", "select", "object",
+             "embed", "svg", "template"}
 AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc", "banner", "box-ads", "ad-slot"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
-          "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center"}
+          "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
 SAFE_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
              "figure", "img", "figcaption", "table", "tbody", "tr", "td", "th", "sub", "sup"}
 SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}}
+PICTURES = "table.picture, figure"
+_TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -31,126 +41,152 @@ class Body:
     paragraphs: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     related_links: list[dict] = field(default_factory=list)
-    html: str | None = None
+    tree: HtmlElement | None = None   # the cleaned body, for ``html``
+
+    @cached_property
+    def html(self) -> str | None:
+        """The cleaned body as sanitized HTML (nh3 allow-list); None when nothing is left."""
+        if self.tree is None:
+            return None
+        sanitized = nh3.clean(etree.tostring(self.tree, encoding="unicode", method="html", with_tail=False),
+                              tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes={"http", "https"},
+                              link_rel="noopener noreferrer nofollow").strip()
+        visible = clean(html_lib.unescape(_TAGS.sub(" ", sanitized)))
+        return sanitized if visible or "<img" in sanitized else None
 
 
-PICTURES = "table.picture, figure"
-
-
-def parse_body(fragment: str, base_url: str, pictures: str = PICTURES) -> Body:
-    """Split a body fragment into paragraphs, images (with captions) and related links.
+def parse_body(node: HtmlElement | str, base_url: str, pictures: str = PICTURES) -> Body:
+    """Split a body element (or HTML fragment) into paragraphs, images (with captions) and related links.
 
     ``pictures`` is the CSS selector of an image block (picture and caption together)."""
-    soup = BeautifulSoup(fragment, "lxml")
-    root = _container(soup)
+    root = _own_copy(node)
     _drop_noise(root)
     body = Body()
     body.related_links = _lift_related(root, base_url)
-    body.images = _lift_images(soup, root, base_url, pictures)
+    body.images = _lift_images(root, base_url, pictures)
     body.paragraphs = [p for p in (clean(t) for t in _paragraphs(root)) if p]
-    html = nh3.clean(root.decode_contents(), tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
-                     url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
-    body.html = clean_html(html)
+    body.tree = root
     return body
 
 
-def _container(soup: BeautifulSoup) -> Tag:
-    """The fragment's own element (the body container), not the <body> lxml wraps it in."""
-    outer = soup.body or soup
-    elements = outer.find_all(True, recursive=False)
-    loose = any(clean(str(s)) for s in outer.find_all(string=True, recursive=False))
-    return elements[0] if len(elements) == 1 and not loose else outer
-
-
-def clean_html(html: str) -> str | None:
-    """Trim a sanitized fragment; None when nothing visible is left."""
-    return html.strip() if clean(BeautifulSoup(html, "lxml").get_text()) or "<img" in html else None
-
-
-def related_links_in(fragment: str, base_url: str) -> list[dict]:
-    """Related-news links in a fragment of the page outside the body."""
-    soup = BeautifulSoup(fragment, "lxml")
-    return _lift_related(soup.body or soup, base_url)
+def related_links_in(node: HtmlElement, base_url: str) -> list[dict]:
+    """Related-news links in a part of the page outside the body."""
+    return _lift_related(_own_copy(node), base_url)
 
 
 def is_related_heading(text: str | None) -> bool:
-    return fold_name(text) in RELATED_HEADINGS
+    return bool(text) and len(text) < 40 and fold_name(text) in RELATED_HEADINGS
 
 
-def _is_ad(tag: Tag) -> bool:
-    names = {tag.get("id") or "", *(tag.get("class") or [])}
-    return any(n.lower() in AD_MARKERS or n.lower().startswith(("adasia", "adsbygoogle", "banner_ads")) for n in names)
+def _own_copy(node: HtmlElement | str) -> HtmlElement:
+    if isinstance(node, str):
+        return fragment_fromstring(node, create_parent="div")
+    root = copy.deepcopy(node)
+    root.tail = None
+    return root
 
 
-def _drop_noise(root: Tag) -> None:
-    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in root.find_all(DROP_TAGS):
-        tag.decompose()
-    for tag in root.find_all(_is_ad):
-        tag.decompose()
+def _remove(element: HtmlElement) -> None:
+    """Take an element out of the tree, keeping the text that follows it."""
+    if element.getparent() is not None:
+        element.drop_tree()
 
 
-def _only_links_besides(node: Tag, heading: Tag) -> bool:
+def _is_ad(element: HtmlElement) -> bool:
+    names = [element.get("id") or "", *(element.get("class") or "").split()]
+    return any(n.lower() in AD_MARKERS or n.lower().startswith(("adasia", "adsbygoogle", "banner_ads"))
+               for n in names if n)
+
+
+def _drop_noise(root: HtmlElement) -> None:
+    doomed = [e for e in root.iter() if e is not root and (
+        not isinstance(e.tag, str) or e.tag in DROP_TAGS or _is_ad(e))]
+    for element in doomed:
+        _remove(element)
+
+
+def _own_text(element: HtmlElement) -> str:
+    """The text directly inside an element, not inside its children."""
+    return " ".join(t for t in [element.text, *(c.tail for c in element)] if t)
+
+
+def _text_pieces(node: HtmlElement):
+    """(text, element that holds it) for every piece of text under ``node``."""
+    for element in node.iter():
+        if element.text:
+            yield element.text, element
+        if element is not node and element.tail:
+            yield element.tail, element.getparent()
+
+
+def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
     """True when ``node`` reads as a list of links: besides the heading, its text is
     mostly link text (a date or a bullet beside each link is fine, a paragraph is not)."""
     in_links = other = 0
-    for text in node.find_all(string=True):
-        size = len(clean(str(text)) or "")
-        if not size or heading in text.parents or isinstance(text, Comment):
+    for text, holder in _text_pieces(node):
+        size = len(text.strip())
+        if not size:
             continue
-        if any(p.name == "a" for p in text.parents if p is not node):
+        lineage = [holder, *holder.iterancestors()]
+        lineage = lineage[: lineage.index(node) + 1] if node in lineage else lineage
+        if heading in lineage:
+            continue
+        if any(e.tag == "a" for e in lineage):
             in_links += size
         else:
             other += size
     return other <= max(20, in_links // 3)
 
 
-def _lift_related(root: Tag, base_url: str) -> list[dict]:
+def _is_heading(element: HtmlElement) -> bool:
+    if is_related_heading(_own_text(element)):
+        return True
+    return (not clean(_own_text(element)) and element.tag in {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}
+            and is_related_heading(element.text_content()) and not element.xpath(".//a"))
+
+
+def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
     """Remove every "Tin liên quan" box from ``root``; return its links."""
+    if not any(hint in root.text_content().lower() for hint in RELATED_HINTS):
+        return []
     links: list[dict] = []
-    for heading in [t for t in root.find_all(True) if _own_text_is_heading(t)]:
-        if heading.parent is None:  # already removed with an earlier box
+    for heading in [e for e in root.iter() if isinstance(e.tag, str) and _is_heading(e)]:
+        if heading is not root and heading.getparent() is None:  # gone with an earlier box
             continue
         parts = _box_parts(root, heading)
         for part in parts:
-            for a in part.find_all("a", href=True) if isinstance(part, Tag) else []:
-                title = clean(a.get_text()) or clean(a.get("title"))
+            for a in part.xpath(".//a[@href]"):
+                title = clean(a.text_content()) or clean(a.get("title"))
                 if title:
-                    links.append({"url": absolute(a["href"], base_url), "title": title})
+                    links.append({"url": absolute(a.get("href"), base_url), "title": title})
         for part in parts:
-            part.extract()
+            _remove(part)
     return links
 
 
-def _own_text_is_heading(tag: Tag) -> bool:
-    own = " ".join(str(s) for s in tag.find_all(string=True, recursive=False))
-    return is_related_heading(own) or (not clean(own) and tag.name in {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}
-                                       and is_related_heading(tag.get_text()) and not tag.find("a"))
-
-
-def _box_parts(root: Tag, heading: Tag) -> list:
+def _box_parts(root: HtmlElement, heading: HtmlElement) -> list[HtmlElement]:
     """The heading's box: its largest ancestor below ``root`` holding only links besides it,
     or, when the heading stands directly in ``root``, the heading and the link lists after it."""
     box = heading
-    while box.parent is not None and box.parent is not root and _only_links_besides(box.parent, heading):
-        box = box.parent
-    if box.parent is not root:
+    while box.getparent() is not None and box.getparent() is not root and \
+            _only_links_besides(box.getparent(), heading):
+        box = box.getparent()
+    if box.getparent() is not root:
         return [box]
     parts = [box]
-    for sibling in list(box.next_siblings):
-        if isinstance(sibling, NavigableString):
-            if clean(str(sibling)):
-                break
-            continue
-        if sibling.find("a") is not None and _only_links_besides(sibling, heading):
+    sibling = box.getnext() if not clean(box.tail) else None
+    while sibling is not None:
+        if sibling.xpath(".//a") and _only_links_besides(sibling, heading):
             parts.append(sibling)
-        elif clean(sibling.get_text()):
+        elif clean(sibling.text_content()):
             break
+        if clean(sibling.tail):
+            break
+        sibling = sibling.getnext()
     return parts
 
 
-def _image_src(img: Tag, base_url: str) -> str | None:
+def _image_src(img: HtmlElement, base_url: str) -> str | None:
     for attr in ("data-src", "data-original", "data-lazy-src", "src"):
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
@@ -158,71 +194,83 @@ def _image_src(img: Tag, base_url: str) -> str | None:
     return None
 
 
-def _lift_images(soup: BeautifulSoup, root: Tag, base_url: str, pictures: str) -> list[dict]:
+def _lift_images(root: HtmlElement, base_url: str, pictures: str) -> list[dict]:
     """Replace each picture block by a plain <figure>, collecting src and caption in order."""
     images: list[dict] = []
-    for block in root.select(pictures):
-        if block.parent is None:
+    for block in css_xpath(pictures)(root):
+        if block is not root and block.getparent() is None:
             continue
-        img = block.find("img")
-        cap_node = block.find(class_="caption") or block.find("figcaption")
-        caption = clean(cap_node.get_text()) if cap_node else None
-        if img is not None and not caption:
-            caption = clean(img.get("title-image")) or clean(img.get("data-caption"))
-        src = _image_src(img, base_url) if img is not None else None
+        imgs = block.xpath(".//img")
+        captions = block.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+                               " | .//figcaption")
+        caption = clean(captions[0].text_content()) if captions else None
+        if imgs and not caption:
+            caption = clean(imgs[0].get("title-image")) or clean(imgs[0].get("data-caption"))
+        src = _image_src(imgs[0], base_url) if imgs else None
         if src is None:
-            block.decompose()
+            _remove(block)
             continue
         images.append({"src": src, "caption": caption})
-        block.replace_with(_figure(soup, src, caption))
-    for img in root.find_all("img"):
-        if img.find_parent("figure") is not None:
+        _replace(block, _figure(src, caption))
+    for img in list(root.iter("img")):
+        if any(a.tag == "figure" and a.get("data-lifted") for a in img.iterancestors()):
             continue
         src = _image_src(img, base_url)
-        caption = clean(img.get("title-image"))
         if src:
+            caption = clean(img.get("title-image"))
             images.append({"src": src, "caption": caption})
-            img.replace_with(_figure(soup, src, caption))
+            _replace(img, _figure(src, caption))
         else:
-            img.decompose()
+            _remove(img)
     return images
 
 
-def _figure(soup: BeautifulSoup, src: str, caption: str | None) -> Tag:
-    figure = soup.new_tag("figure")
-    figure.append(soup.new_tag("img", src=src, alt=caption or ""))
+def _replace(old: HtmlElement, new: HtmlElement) -> None:
+    new.tail = old.tail
+    old.getparent().replace(old, new)
+
+
+def _figure(src: str, caption: str | None) -> HtmlElement:
+    figure = etree.Element("figure", {"data-lifted": "1"})
+    etree.SubElement(figure, "img", {"src": src, "alt": caption or ""})
     if caption:
-        figcaption = soup.new_tag("figcaption")
-        figcaption.string = caption
-        figure.append(figcaption)
+        etree.SubElement(figure, "figcaption").text = caption
     return figure
 
 
-def _has_block(tag: Tag) -> bool:
-    return tag.find(lambda t: t.name in BLOCKS or t.name == "figure") is not None
+def _has_block(element: HtmlElement) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in BLOCKS for d in element.iterdescendants())
 
 
-def _paragraphs(node: Tag) -> list[str]:
+def _inline_text(element: HtmlElement) -> str:
+    """Text of an inline element in document order, a <br> counting as a space."""
+    for br in element.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return "".join(element.itertext())
+
+
+def _paragraphs(node: HtmlElement) -> list[str]:
     """Text of the innermost blocks in document order; loose text between blocks is a paragraph too."""
     out: list[str] = []
-    inline: list[str] = []
+    inline: list[str] = [node.text or ""]
 
     def flush() -> None:
-        if inline:
-            out.append("".join(inline))
-            inline.clear()
+        text = "".join(inline)
+        if text.strip():
+            out.append(text)
+        inline.clear()
 
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            inline.append(str(child))
-        elif child.name == "figure":
+    for child in node:
+        if not isinstance(child.tag, str):
+            pass
+        elif child.tag == "figure":
             flush()
-        elif child.name == "br":
+        elif child.tag == "br":
             if inline and inline[-1] == "\n":
                 flush()
             else:
                 inline.append("\n")
-        elif child.name in BLOCKS or _has_block(child):
+        elif child.tag in BLOCKS or _has_block(child):
             flush()
             if _has_block(child):
                 out += _paragraphs(child)
@@ -230,11 +278,6 @@ def _paragraphs(node: Tag) -> list[str]:
                 out.append(_inline_text(child))
         else:
             inline.append(_inline_text(child))
+        inline.append(child.tail or "")
     flush()
     return out
-
-
-def _inline_text(tag: Tag) -> str:
-    for br in tag.find_all("br"):
-        br.replace_with(" ")
-    return tag.get_text()
