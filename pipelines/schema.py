@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES: dict[str, dict] = {
     "events": dict(
@@ -23,7 +23,7 @@ TABLES: dict[str, dict] = {
             "body_text": str, "body_html": str, "word_count": int, "layout": str,
             "field_sources": str, "first_seen_at": str, "last_fetched_at": str,
             "content_hash": str, "raw_page_id": int, "last_checked_at": str, "removed_at": str,
-            "version": int,
+            "version": int, "source": str, "capture_timestamp": str, "capture_url": str,
         },
         pk="id",
         not_null={"url"},
@@ -59,7 +59,8 @@ TABLES: dict[str, dict] = {
                  "changed_fields": str, "title": str, "sapo": str, "author": str, "published_at": str,
                  "published_raw": str, "section": str, "subsection": str, "body_text": str, "body_html": str,
                  "tags": str, "images": str, "related_links": str, "content_hash": str,
-                 "fetched_at": str, "raw_page_id": int},
+                 "fetched_at": str, "raw_page_id": int, "source": str, "capture_timestamp": str,
+                 "capture_url": str},
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     ),
@@ -73,13 +74,14 @@ TABLES: dict[str, dict] = {
     ),
     "raw_pages": dict(
         columns={"id": int, "url": str, "fetched_from": str, "fetched_at": str, "status": int,
-                 "content_type": str, "size": int, "sha1": str, "body": bytes, "run_id": int, "kind": str},
+                 "content_type": str, "size": int, "sha1": str, "body": bytes, "run_id": int, "kind": str,
+                 "source": str, "capture_timestamp": str},
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
     "crawl_errors": dict(
         columns={"id": int, "run_id": int, "url": str, "status": int, "reason": str, "at": str,
-                 "permanent": int},
+                 "permanent": int, "kind": str},
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
@@ -99,6 +101,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("raw_pages", ["kind", "url"], False),
     ("article_versions", ["article_id"], False),
     ("crawl_errors", ["url"], False),
+    ("raw_pages", ["fetched_from"], False),
     ("crawl_errors", ["run_id"], False),
 ]
 

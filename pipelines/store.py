@@ -37,8 +37,8 @@ def decompress(blob: bytes) -> bytes:
     return zlib.decompress(blob)
 
 
-def is_permanent(status: int | None, reason: str) -> bool:
-    return status in PERMANENT_STATUSES or reason.startswith(("not an article", "IgnoreRequest"))
+def is_permanent(status: int | None, reason: str, kind: str = "error") -> bool:
+    return kind == "missing" or status in PERMANENT_STATUSES or reason.startswith(("not an article", "IgnoreRequest"))
 
 
 class Archive:
@@ -74,20 +74,30 @@ class Archive:
         record["stats"] = json.dumps(counts.get("stats", {}), ensure_ascii=False, default=str)
         self.db["crawl_runs"].update(self.run_id, record)
 
-    def record_error(self, url: str, status: int | None, reason: str) -> None:
+    def record_error(self, url: str, status: int | None, reason: str, kind: str = "error") -> None:
+        """A URL not archived: ``kind`` 'error', or 'missing' (the Wayback Machine never captured it)."""
         self.db["crawl_errors"].insert({"run_id": self.run_id, "url": url, "status": status, "reason": reason,
-                                        "at": now(), "permanent": int(is_permanent(status, reason))})
+                                        "at": now(), "permanent": int(is_permanent(status, reason, kind)),
+                                        "kind": kind})
 
     # -- raw pages ---------------------------------------------------------------
     def save_raw_page(self, url: str, fetched_from: str, status: int, content_type: str | None,
-                      body: bytes, kind: str | None = None) -> int:
+                      body: bytes, kind: str | None = None, source: str = "live",
+                      capture_timestamp: str | None = None) -> int:
         """Keep the response exactly as received (compressed), before anything parses it."""
         table = self.db["raw_pages"]
         table.insert({"url": url, "fetched_from": fetched_from, "fetched_at": now(), "status": status,
                       "content_type": content_type, "size": len(body),
                       "sha1": hashlib.sha1(body).hexdigest(), "body": compress(body),
-                      "run_id": self.run_id, "kind": kind})
+                      "run_id": self.run_id, "kind": kind, "source": source,
+                      "capture_timestamp": capture_timestamp})
         return table.last_pk
+
+    def stored_capture(self, capture_url: str) -> dict | None:
+        """A Wayback capture fetched before (status 200), so that it is never fetched again."""
+        rows = list(self.db.query("SELECT id, url, status, content_type, body FROM raw_pages "
+                                  "WHERE fetched_from = ? AND status = 200 ORDER BY id DESC LIMIT 1", [capture_url]))
+        return rows[0] if rows else None
 
     # -- events and feed links -------------------------------------------------------
     def save_event(self, slug: str, name: str, feed_url: str | None, found_by: str) -> None:
@@ -149,33 +159,71 @@ class Archive:
         article = item.article
         assert article is not None
         stamp = now()
+        if item.source == "wayback" and cause != "reparse":
+            cause = "wayback"
         with self.db.conn:
             existing = self.find_article(article["url"], article["site_id"])
-            if existing and existing["content_hash"] == article["content_hash"]:
-                if cause != "reparse":  # re-reading a stored page is not a visit to the site
-                    self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?",
-                                    [stamp, existing["id"]])
+            if existing and cause == "wayback" and self._older_capture(item, existing):
+                self._keep_capture(existing, item, stamp)
+                outcome, aid = "unchanged", existing["id"]
+            elif existing and existing["content_hash"] == article["content_hash"]:
+                if cause != "reparse" and item.source != "wayback":  # only a visit to the site is a check
+                    self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
+                                    "capture_timestamp = NULL, capture_url = NULL WHERE id = ?", [stamp, existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
             else:
                 aid = existing["id"] if existing else self._new_id(article["site_id"])
                 if existing:
                     self._keep_version(existing, article, stamp, cause)
-                self._write_row(aid, article, existing, stamp, raw_page_id, cause)
+                self._write_row(aid, article, existing, stamp, raw_page_id, cause, item)
                 self._replace_children(aid, article)
                 self._index(aid, article)
                 outcome = "updated" if existing else "new"
             self._link_events(aid, article, item.link_urls)
         return outcome
 
+    @staticmethod
+    def _older_capture(item: ArticleItem, existing: dict) -> bool:
+        """A Wayback capture older than what the archive holds (a live copy, or a later capture)."""
+        if item.source != "wayback" or item.capture_timestamp is None:
+            return False
+        return existing["source"] in (None, "live") or (existing["capture_timestamp"] or "") > item.capture_timestamp
+
+    def _keep_capture(self, existing: dict, item: ArticleItem, stamp: str) -> None:
+        """File an older capture with other content under article_versions; the current row stays."""
+        article = item.article
+        known = {r[0] for r in self.db.execute(
+            "SELECT content_hash FROM article_versions WHERE article_id = ?", [existing["id"]])}
+        if article["content_hash"] == existing["content_hash"] or article["content_hash"] in known:
+            return
+        current = self.stored_fields(existing)
+        record = {k: article[k] for k in HASHED_FIELDS if k not in CHILD_FIELDS}
+        record.update({k: json.dumps(article[k], ensure_ascii=False) for k in CHILD_FIELDS})
+        record.update(article_id=existing["id"], version=None, archived_at=stamp, cause="wayback",
+                      changed_fields=json.dumps([k for k in HASHED_FIELDS if current.get(k) != article.get(k)]),
+                      published_raw=article["published_raw"], body_html=article["body_html"],
+                      content_hash=article["content_hash"], fetched_at=stamp, raw_page_id=item.raw_page_id,
+                      source=item.source, capture_timestamp=item.capture_timestamp, capture_url=item.capture_url)
+        self._insert_version(record)
+
+    def _insert_version(self, record: dict) -> None:
+        columns = ", ".join(record)
+        self.db.execute(f"INSERT INTO article_versions ({columns}) VALUES ({', '.join('?' for _ in record)})",
+                        list(record.values()))
+
     def _write_row(self, aid: int, article: dict, existing: dict | None, stamp: str, raw_page_id: int | None,
-                   cause: str) -> None:
+                   cause: str, item: ArticleItem | None = None) -> None:
         row = {c: article.get(c) for c in ARTICLE_COLUMNS}
+        if item is not None:
+            row.update(source=item.source, capture_timestamp=item.capture_timestamp, capture_url=item.capture_url)
         row.update(id=aid, field_sources=json.dumps(article["field_sources"], ensure_ascii=False),
                    first_seen_at=existing["first_seen_at"] if existing else stamp, last_fetched_at=stamp,
                    last_checked_at=stamp, raw_page_id=raw_page_id, removed_at=None,
                    version=(existing["version"] or 1) + 1 if existing else 1)
         if existing and cause == "reparse":  # same fetch, read better: the visit dates stay
             row.update({k: existing[k] for k in ("last_fetched_at", "last_checked_at", "removed_at")})
+        if existing and row.get("source") == "wayback":  # a capture is not a visit to the live site
+            row.update({k: existing[k] for k in ("last_checked_at", "removed_at")})
         columns = ", ".join(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
         self.db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' for _ in row)}) "
@@ -190,10 +238,10 @@ class Archive:
         record.update(article_id=existing["id"], version=existing["version"] or 1, archived_at=stamp,
                       cause=cause, changed_fields=json.dumps(changed), published_raw=existing["published_raw"],
                       body_html=existing["body_html"], content_hash=existing["content_hash"],
-                      fetched_at=existing["last_fetched_at"], raw_page_id=existing["raw_page_id"])
-        columns = ", ".join(record)
-        self.db.execute(f"INSERT INTO article_versions ({columns}) VALUES ({', '.join('?' for _ in record)})",
-                        list(record.values()))
+                      fetched_at=existing["last_fetched_at"], raw_page_id=existing["raw_page_id"],
+                      source=existing["source"] or "live", capture_timestamp=existing["capture_timestamp"],
+                      capture_url=existing["capture_url"])
+        self._insert_version(record)
 
     def _link_events(self, aid: int, article: dict, link_urls: list[str]) -> None:
         urls = sorted({article["url"], *link_urls})
@@ -207,7 +255,8 @@ class Archive:
     def known_links(self) -> tuple[set[str], set[int]]:
         """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
         urls = {r[0] for r in self.db.execute("SELECT url FROM articles")}
-        urls |= {r[0] for r in self.db.execute("SELECT url FROM crawl_errors WHERE permanent = 1")}
+        urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
+            "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
         ids = {r[0] for r in self.db.execute("SELECT site_id FROM articles WHERE site_id IS NOT NULL")}
         return urls, ids
 
@@ -224,7 +273,8 @@ class Archive:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT f.url FROM feed_links f WHERE NOT EXISTS (SELECT 1 FROM articles a "
             "WHERE a.url = f.url OR (f.site_id IS NOT NULL AND a.site_id = f.site_id)) "
-            "AND NOT EXISTS (SELECT 1 FROM crawl_errors e WHERE e.url = f.url AND e.permanent = 1) ORDER BY f.url")]
+            "AND NOT EXISTS (SELECT 1 FROM crawl_errors e WHERE e.url = f.url AND e.permanent = 1 "
+            "AND coalesce(e.kind, 'error') != 'missing') ORDER BY f.url")]
 
     def feeds_walked(self) -> dict[str, str]:
         """Event slug -> feed URL, for feeds that have been read to their last page at least once."""
@@ -284,7 +334,9 @@ class StorePipeline:
         elif isinstance(item, EventItem):
             self.archive.save_event(item.slug, item.name, item.feed_url, item.found_by)
         elif isinstance(item, CrawlErrorItem):
-            self.archive.record_error(item.url, item.status, item.reason)
+            self.archive.record_error(item.url, item.status, item.reason, item.kind)
+            if item.kind == "missing":
+                self.stats.inc_value("archive/missing_captures")
             if item.status in PERMANENT_STATUSES and self.archive.mark_removed(item.url):
                 self.stats.inc_value("archive/articles_removed")
         elif isinstance(item, ArticleItem):

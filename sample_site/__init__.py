@@ -4,9 +4,16 @@
     with SampleSite() as site:
         ...  # crawl site.url; site.requests is the request log
 
+    with FakeWayback() as wb:
+        ...  # crawl wb.url as if it were https://web.archive.org; expected_wayback_articles()
+
 Standard library only; imports nothing from the project's crawler.
 """
 from .server import SampleSite, serve_forever, fault_urls
-from .truth import expected_articles, expected_events, FAULT_URLS
+from .truth import (expected_articles, expected_events, FAULT_URLS, expected_wayback_articles, wayback_captures,
+                    WAYBACK_MISSING, TAG_PAGE, expected_tag_articles)
+from .wayback import FakeWayback
 
-__all__ = ["SampleSite", "serve_forever", "expected_articles", "expected_events", "FAULT_URLS", "fault_urls"]
+__all__ = ["SampleSite", "serve_forever", "expected_articles", "expected_events", "FAULT_URLS", "fault_urls",
+           "FakeWayback", "expected_wayback_articles", "wayback_captures", "WAYBACK_MISSING",
+           "TAG_PAGE", "expected_tag_articles"]

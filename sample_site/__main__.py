@@ -1,7 +1,20 @@
-"""python -m sample_site --port N [--host H] [--paging path|query]"""
+"""python -m sample_site --port N [--host H] [--paging path|query] [--wayback [--throttle]]"""
 import argparse
+import time
 
 from .server import serve_forever
+
+
+def serve_wayback(port, host, throttle):
+    """Serve the fake Wayback Machine in the foreground."""
+    from .wayback import FakeWayback
+    with FakeWayback(port=port, host=host, throttle=throttle) as wb:
+        print(wb.url, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
 
 
 def main(argv=None):
@@ -9,8 +22,13 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--paging", choices=["path", "query"], default="path")
+    ap.add_argument("--wayback", action="store_true", help="serve the fake Wayback Machine instead")
+    ap.add_argument("--throttle", action="store_true", help="with --wayback: answer the scripted 429s")
     args = ap.parse_args(argv)
-    serve_forever(port=args.port, host=args.host, paging=args.paging)
+    if args.wayback:
+        serve_wayback(args.port, args.host, args.throttle)
+    else:
+        serve_forever(port=args.port, host=args.host, paging=args.paging)
 
 
 if __name__ == "__main__":

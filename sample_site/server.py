@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, parse_qs
 from . import content as C
 from . import render as R
 from .render_parts import Ctx
+from .render_tag import TAG_PAGE, tag_page
 
 HTML = "text/html; charset=utf-8"
 FEED_RE = re.compile(r"^/su-kien/(\d+)/([a-z0-9-]+)(?:/trang-(\d+))?\.html$")
@@ -56,6 +57,8 @@ class _Site:
             return 200, {"Content-Type": "text/plain; charset=utf-8"}, R.ROBOTS
         if path in ("/", "/index.html"):
             return 200, {}, R.home(ctx)
+        if path == TAG_PAGE:
+            return 200, {}, tag_page(ctx)
         m = FEED_RE.match(path)
         if m:
             feed = self.feed_for(int(m.group(1)), m.group(2))

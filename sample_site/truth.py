@@ -5,6 +5,8 @@ import unicodedata
 from . import content as C
 from .render import current_date_text, legacy_date_text, iso
 from .server import fault_urls
+from . import wayback_data as W
+from .render_tag import TAG_PAGE, expected_tag_articles
 
 FAULT_URLS = C.FAULT_URLS
 FEED_SLUGS = {f: C.EVENTS[f][4] for f in C.OUR_FEEDS}
@@ -82,4 +84,43 @@ def expected_events(event_ids=None):
             for f in C.OUR_FEEDS]
 
 
-__all__ = ["expected_articles", "expected_events", "FAULT_URLS", "fault_urls", "norm"]
+# -- the fake Wayback Machine (wayback_data decides what is captured) -------------------
+
+WAYBACK_MISSING = [C.SITE + C.BY_KEY[W.NEVER_CAPTURED]["path"]]
+
+
+def wayback_captures():
+    """[(original url, timestamp, status, digest)] of every capture, in CDX order."""
+    return [(c.original, c.timestamp, c.status, c.digest) for c in W.CAPTURES]
+
+
+def _latest_200(path):
+    key = W.surt(C.SITE + path)
+    stamps = [c.timestamp for c in W.CAPTURES if c.urlkey == key and c.status == 200]
+    return max(stamps) if stamps else None
+
+
+def expected_wayback_articles(event_ids=None):
+    """What a Wayback crawl of the feeds must archive: expected_articles() minus WAYBACK_MISSING.
+
+    Same keys and values as expected_articles(), plus ``capture_timestamp`` (the
+    latest 200 capture) and, for the edited article only, ``earlier_versions``:
+    [{capture_timestamp, title, body_text}] of its earlier, differing captures.
+    """
+    out = []
+    for art in expected_articles(event_ids):
+        if art["url"] in WAYBACK_MISSING:
+            continue
+        art = dict(art, capture_timestamp=_latest_200(art["url"][len(C.SITE):]))
+        if art["url"] == C.SITE + C.BY_KEY[W.EDITED]["path"]:
+            old = W.edited_earlier(C.BY_KEY[W.EDITED])
+            first = min(c.timestamp for c in W.CAPTURES if c.urlkey == W.surt(art["url"]))
+            art["earlier_versions"] = [{"capture_timestamp": first, "title": norm(old["title"]),
+                                        "body_text": "\n\n".join(norm(p) for p in old["paragraphs"])}]
+        out.append(art)
+    return out
+
+
+__all__ = ["expected_articles", "expected_events", "FAULT_URLS", "fault_urls", "norm",
+           "expected_wayback_articles", "wayback_captures", "WAYBACK_MISSING",
+           "TAG_PAGE", "expected_tag_articles"]

@@ -63,15 +63,28 @@ class CrawlLock:
 @cli.command()
 @click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
               help="SQLite archive to write")
+@click.option("--source", type=click.Choice(["live", "wayback"]), default="live", show_default=True,
+              help="Read the site itself (or --base-url), or its captures in the Wayback Machine")
 @click.option("--base-url", help="Fetch every site URL from this mirror instead (e.g. http://127.0.0.1:8000)")
 @click.option("--events", help="Comma-separated event slugs (default: all in the catalog)")
+@click.option("--feed-url", "feed_urls", multiple=True, metavar="URL",
+              help="Crawl this listing page instead of the catalog's feeds: a legacy feed or category, or a "
+                   "current /tag/<slug> page (repeatable)")
+@click.option("--event", "feed_event", metavar="SLUG", help="File the --feed-url articles under this event")
 @click.option("--full", is_flag=True, help="Read every page of every feed and fetch every article again "
               "(default: incremental, stop at the first feed page with nothing new)")
+@click.option("--wayback-url", default="https://web.archive.org", show_default=True,
+              help="The Wayback Machine to read (with --source wayback)")
+@click.option("--from", "date_from", metavar="YYYY[MMDD…]", help="Wayback: captures from this date on")
+@click.option("--to", "date_to", metavar="YYYY[MMDD…]", help="Wayback: captures up to this date")
+@click.option("--captures", type=click.Choice(["all", "latest"]), default="all", show_default=True,
+              help="Wayback: every different capture of an article (its versions) or only the latest")
 @click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
               "0 also turns AutoThrottle off: for a loopback mirror only)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, base_url, events, full, delay, settings, quiet):
+def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url, date_from, date_to, captures,
+          delay, settings, quiet):
     """Crawl the catalog's event feeds into the archive.
 
     Example:
@@ -80,9 +93,14 @@ def crawl(db, base_url, events, full, delay, settings, quiet):
 
         kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19
 
+        kinhtedothi crawl --source wayback --from 2020 --to 2022
+
+        kinhtedothi crawl --feed-url https://kinhtedothi.vn/tag/bau-cu-2021 --event bau-cu-quoc-hoi-khoa-xv
+
     Incremental by default: once a feed has been read to its end, a run reads
     it only until a page lists nothing new, fetches links an interrupted run
-    left pending and re-checks articles due under RECHECK_SCHEDULE.
+    left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
+    crawl never fetches a capture twice, so a second run resumes the first.
 
     Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
     failed extraction), 5 incomplete (an event or a feed page missing),
@@ -98,8 +116,6 @@ def crawl(db, base_url, events, full, delay, settings, quiet):
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from scraper.spiders.events import EventsSpider
-
     db_path = Path(db).resolve()
     project_settings = get_project_settings()
     project_settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
@@ -113,13 +129,25 @@ def crawl(db, base_url, events, full, delay, settings, quiet):
         project_settings.set(name, value, priority="cmdline")
     if quiet:
         project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    click.echo(f"crawling {base_url or 'https://kinhtedothi.vn'} into {db_path} "
-               f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
-               f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})", err=True)
+    if source == "wayback":
+        from scraper.spiders.wayback import WaybackSpider as spider_class
+
+        arguments = dict(wayback_url=wayback_url, events=events, date_from=date_from, date_to=date_to,
+                         captures=captures, feed_urls=list(feed_urls), event=feed_event)
+        click.echo(f"reading {wayback_url} into {db_path} (a CDX query every "
+                   f"{project_settings.getfloat('WAYBACK_CDX_DELAY')}s, a capture every "
+                   f"{project_settings.getfloat('WAYBACK_CAPTURE_DELAY')}s at most)", err=True)
+    else:
+        from scraper.spiders.events import EventsSpider as spider_class
+
+        arguments = dict(base_url=base_url, events=events, full=full, feed_urls=list(feed_urls), event=feed_event)
+        click.echo(f"crawling {base_url or 'https://kinhtedothi.vn'} into {db_path} "
+                   f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
+                   f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})", err=True)
     with CrawlLock(db_path):
         process = CrawlerProcess(project_settings)
-        crawler = process.create_crawler(EventsSpider)
-        process.crawl(crawler, base_url=base_url, events=events, full=full)
+        crawler = process.create_crawler(spider_class)
+        process.crawl(crawler, **arguments)
         process.start()
     code = crawler.stats.get_value("archive/exit_code", 1)
     reason = crawler.stats.get_value("archive/reason")
@@ -211,7 +239,7 @@ def sample_site(port, host, paging):
 
 
 def metadata_for(db: str) -> Path:
-    """metadata.yml, its database entry renamed when the file is not called archive.db."""
+    """metadata.yml, its database entry (and the links in it) renamed when the file is not called archive.db."""
     name = Path(db).stem
     if name == "archive":
         return METADATA
@@ -219,33 +247,60 @@ def metadata_for(db: str) -> Path:
 
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     metadata["databases"] = {name: metadata["databases"]["archive"]}
+    text = json.dumps(metadata, ensure_ascii=False).replace("/archive/", f"/{name}/")
     path = Path(db).resolve().with_name(f".{name}.metadata.json")
-    path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def datasette_command(db: str, host: str, port: int) -> list[str]:
-    """The Datasette command line that publishes the archive read-only."""
-    return [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata_for(db)),
-            "--host", host, "--port", str(port),
-            "--setting", "sql_time_limit_ms", "3000",
-            "--setting", "default_page_size", "50",
-            "--setting", "allow_download", "off"]
+# Datasette settings of the published archive (README "Publishing"). Read-only needs no setting:
+# Datasette opens a mutable file read-only (mode=ro) and runs only single SELECT statements, and
+# no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles.
+DATASETTE_SETTINGS = {
+    "sql_time_limit_ms": "3000",      # any one query, typed or canned, stops after 3 s
+    "facet_time_limit_ms": "1000",    # a facet gives up after 1 s (the page still shows)
+    "default_page_size": "50",
+    "max_returned_rows": "1000",
+    "truncate_cells_html": "400",     # long bodies cut in lists; the article page shows all
+    "suggest_facets": "off",          # suggestions cost a query per column on every list page
+    "allow_download": "off",          # no download of the whole file (raw pages are large)
+}
+
+
+def datasette_command(db: str, host: str, port: int, cors: bool = False) -> list[str]:
+    """The Datasette command line that publishes the archive read-only.
+
+    CORS is off unless asked for: with it, any web page a reporter opens could
+    read an archive served on the newsroom's network through their browser.
+    """
+    command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata_for(db)),
+               "--host", host, "--port", str(port)]
+    for name, value in DATASETTE_SETTINGS.items():
+        command += ["--setting", name, value]
+    if cors:
+        command.append("--cors")
+    return command
 
 
 @cli.command()
 @click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 for every interface: then put it behind your proxy)")
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db, host, port):
+@click.option("--cors", is_flag=True, help="Send Access-Control-Allow-Origin: * so that web pages on other "
+              "sites can read the JSON (only for an archive that is public anyway)")
+def serve(db, host, port, cors):
     """Publish the archive with Datasette, read-only.
+
+    Search ignores diacritics; /robots.txt turns crawlers away; CORS is off
+    unless --cors. A crawl may write to the file while it is served.
 
     Example:
 
         kinhtedothi serve --db archive.db --port 8001
     """
     click.echo(f"archive: http://{host}:{port}/", err=True)
-    sys.exit(subprocess.call(datasette_command(db, host, port)))
+    sys.exit(subprocess.call(datasette_command(db, host, port, cors=cors)))
 
 
 @cli.command()

@@ -24,6 +24,9 @@ def archive_for(crawler) -> Archive:
 
 def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
     """Exit status and one-line reason for a finished crawl, from its stats."""
+    bugs = stats.get("spider_exceptions/count", 0)
+    if bugs:
+        return EXIT_FAILED, f"{bugs} page(s) raised an error in the spider (a bug: see the log); nothing was lost"
     fetched_ok = stats.get("downloader/response_status_count/200", 0)
     if not fetched_ok:
         errors = stats.get("downloader/exception_count", 0)

@@ -14,6 +14,9 @@ class ArticleItem:
     link_urls: list[str]               # the URLs that led here (feed link, redirect chain)
     extracted: dict[str, Any]          # page object output, raw text
     raw_page_id: int | None = None     # the stored response it was parsed from
+    source: str = "live"               # "live" (the site or a mirror) or "wayback"
+    capture_timestamp: str | None = None   # Wayback capture time (YYYYMMDDhhmmss)
+    capture_url: str | None = None         # where the capture's bytes were read
     article: dict[str, Any] | None = None   # set by NormalizePipeline
     warnings: list[str] = field(default_factory=list)
 
@@ -45,6 +48,7 @@ class CrawlErrorItem:
     url: str
     status: int | None
     reason: str
+    kind: str = "error"   # "error", or "missing": the Wayback Machine has no capture of it
 
 
 @dataclass

@@ -6,12 +6,14 @@ import asyncio
 import logging
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from time import monotonic
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.response import response_status_message
 
+from pipelines.store import decompress
 from scraper.urls import from_mirror, is_site_url, to_mirror
 
 logger = logging.getLogger(__name__)
@@ -60,13 +62,44 @@ class RawPageMiddleware:
         return cls(archive_for(crawler), crawler.stats)
 
     def process_response(self, request: Request, response: Response):
+        if request.meta.get("from_archive"):  # read back from raw_pages: stored already
+            return response
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         kind = "robots" if response.url.endswith("/robots.txt") else request.meta.get("page_kind")
-        raw_id = self.archive.save_raw_page(response.url, request.meta.get("fetched_from", response.url),
-                                            response.status, content_type, response.body, kind)
+        raw_id = self.archive.save_raw_page(
+            request.meta.get("original_url", response.url),  # a capture is filed under the page it captured
+            request.meta.get("fetched_from", response.url), response.status, content_type, response.body, kind,
+            source="wayback" if request.meta.get("capture_timestamp") else "live",
+            capture_timestamp=request.meta.get("capture_timestamp"))
         request.meta["raw_page_id"] = raw_id
         self.stats.inc_value("archive/pages_fetched")
         return response
+
+
+class CaptureCacheMiddleware:
+    """A Wayback capture already in raw_pages is read from there, never fetched twice
+    (so an interrupted Wayback crawl resumes where it stopped)."""
+
+    def __init__(self, archive, stats):
+        self.archive = archive
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scraper.extensions import archive_for
+        return cls(archive_for(crawler), crawler.stats)
+
+    def process_request(self, request: Request):
+        if not request.meta.get("capture_timestamp"):
+            return None
+        stored = self.archive.stored_capture(request.url)
+        if stored is None:
+            return None
+        request.meta.update(from_archive=True, raw_page_id=stored["id"])
+        self.stats.inc_value("archive/captures_from_archive")
+        headers = {"Content-Type": stored["content_type"]} if stored["content_type"] else {}
+        return HtmlResponse(url=request.url, status=200, headers=headers, body=decompress(stored["body"]),
+                            request=request)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -77,15 +110,30 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
+        self.archive_wait = settings.getfloat("WAYBACK_429_WAIT", 60.0)
+        self.archive_429s = 0  # consecutive 429s from the Wayback Machine
 
     def delay_for(self, request: Request, response: Response | None) -> float:
+        """Seconds to wait before retrying; for a 429 from the Wayback Machine at least
+        WAYBACK_429_WAIT, doubled for each 429 in a row (its rules: ignoring 429s gets the IP blocked)."""
         attempt = request.meta.get("retry_times", 0) + 1
         wait = self.base * 2 ** (attempt - 1)
         if response is not None and response.headers.get("Retry-After"):
             wait = max(wait, _retry_after_seconds(response.headers["Retry-After"].decode("latin-1")))
+        if response is not None and response.status == 429 and request.meta.get("wayback"):
+            return max(wait, self.archive_wait * 2 ** (self.archive_429s - 1))
         return min(wait, self.cap)
 
+    def hold_wayback(self, wait: float) -> None:
+        """Hold every Wayback download slot (CDX and captures) for ``wait`` seconds."""
+        logger.warning("the Wayback Machine answered 429: sending it nothing for %.0f s", wait)
+        for key, slot in self.crawler.engine.downloader.slots.items():
+            if key.startswith("wayback"):
+                _hold(slot, wait)
+
     async def process_response(self, request: Request, response: Response, spider=None):
+        if request.meta.get("wayback"):
+            self.archive_429s = self.archive_429s + 1 if response.status == 429 else 0
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -93,8 +141,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         wait = self.delay_for(request, response)
         logger.info("HTTP %s for %s: retrying in %.1fs", response.status, response.url, wait)
-        await asyncio.sleep(wait)
+        if response.status == 429 and request.meta.get("wayback"):
+            self.hold_wayback(wait)  # the whole archive asked us to slow down: send nothing to it meanwhile
+        else:
+            await asyncio.sleep(wait)
         return retry
+
+
+def _hold(slot, wait: float) -> None:
+    """Let a download slot send nothing for ``wait`` seconds (its delay counts from lastseen)."""
+    slot.lastseen = max(slot.lastseen, monotonic() + wait)
 
 
 def _retry_after_seconds(value: str) -> float:

@@ -14,17 +14,17 @@ from scraper.items import ArticleItem
 from scraper.pages import article_page_for
 
 LATEST_ARTICLE_PAGES = """
-SELECT id, url, content_type, body FROM raw_pages
+SELECT id, url, content_type, body, source, capture_timestamp, fetched_from FROM raw_pages
 WHERE id IN (SELECT max(id) FROM raw_pages WHERE kind = 'article' AND status = 200 GROUP BY url)
 ORDER BY id
 """
 
 
-def stored_article_pages(archive: Archive) -> Iterator[tuple[int, HtmlResponse]]:
+def stored_article_pages(archive: Archive) -> Iterator[tuple[dict, HtmlResponse]]:
     """The latest good response of every article URL, rebuilt as Scrapy would have seen it."""
-    for raw_id, url, content_type, body in archive.db.execute(LATEST_ARTICLE_PAGES).fetchall():
-        headers = {"Content-Type": content_type} if content_type else {}
-        yield raw_id, HtmlResponse(url=url, body=decompress(body), headers=headers)
+    for row in archive.db.query(LATEST_ARTICLE_PAGES):
+        headers = {"Content-Type": row["content_type"]} if row["content_type"] else {}
+        yield row, HtmlResponse(url=row["url"], body=decompress(row["body"]), headers=headers)
 
 
 def count_pages(archive: Archive) -> int:
@@ -37,10 +37,13 @@ def reparse(archive: Archive, progress: Callable[[int], None] = lambda n: None) 
     Idempotent: a second run changes nothing. A changed article keeps its previous
     version in article_versions with cause 'reparse'."""
     outcome: Counter = Counter()
-    for raw_id, response in stored_article_pages(archive):
+    for row, response in stored_article_pages(archive):
         extracted = article_page_for(response).extract()
+        raw_id, wayback = row["id"], row["source"] == "wayback"
         item = ArticleItem(fetched_url=response.url, link_urls=[response.url], extracted=extracted,
-                           raw_page_id=raw_id)
+                           raw_page_id=raw_id, source=row["source"] or "live",
+                           capture_timestamp=row["capture_timestamp"],
+                           capture_url=row["fetched_from"] if wayback else None)
         item.article, _ = normalize_article(extracted)
         if [p for p in problems(item.article) if p.startswith("no ")]:
             outcome["failed"] += 1

@@ -40,6 +40,14 @@ HTTPERROR_ALLOW_ALL = False
 # How often archived articles are fetched again to catch edits (pipelines/recheck.py).
 RECHECK_SCHEDULE = "2d:6h, 7d:1d, 30d:7d, 365d:30d, *:180d"
 
+# The Wayback Machine (kinhtedothi crawl --source wayback): its published limits are about
+# 60 CDX requests a minute; a 429 ignored for a minute blocks the IP for an hour (SITE.md).
+WAYBACK_URL = "https://web.archive.org"
+WAYBACK_CDX_DELAY = 3.0        # seconds between CDX queries
+WAYBACK_CAPTURE_DELAY = 1.0    # seconds between capture downloads
+WAYBACK_429_WAIT = 60.0        # first wait after a 429, doubled for each 429 in a row
+WAYBACK_RETRY_TIMES = 8        # retries of one Wayback request (429s included)
+
 # Share of article pages that may fail extraction before the run reports layout drift.
 DRIFT_THRESHOLD = 0.2
 
@@ -47,6 +55,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.BackoffRetryMiddleware": 550,
     "scraper.middlewares.RawPageMiddleware": 940,
+    "scraper.middlewares.CaptureCacheMiddleware": 945,
     "scraper.middlewares.MirrorMiddleware": 950,
 }
 ITEM_PIPELINES = {

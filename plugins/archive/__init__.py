@@ -23,7 +23,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from plugins.archive import atom, chart
-from plugins.archive.article import article_context
+from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 
 ROBOTS_TXT = """\
@@ -45,9 +45,48 @@ COMMON_HEADERS = [
     (b"x-robots-tag", b"noindex, nofollow"),
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 ARTICLE_PAGE = re.compile(r"^/[^/]+/articles/-?\d+/?$")
 SEARCH_QUERIES = {"search", "exact_search"}
+HIDDEN_QUERIES = {"feed"}  # the Atom feed is reached from a search, not from the home page
+# In lists, long texts are cut shorter than Datasette's truncate_cells_html (JSON and CSV keep all).
+SHORT_CELLS = {"body_text": 240, "body_html": 160, "field_sources": 80}
 FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "author", "tag"]
+
+
+# Memory-mapped reads: a search that touches thousands of rows reads them without a system call
+# each (about twice as fast on 200,000 articles). Read-only connections only; the crawler's own
+# connection is not Datasette's. SQLite caps it at its compile-time maximum.
+MMAP_BYTES = 2 * 1024 ** 3
+
+# Without the diacritics-keeping index (archives made before it existed) exact search takes its
+# candidates from the folded index and checks the spelling in Python: right, but slow on big archives.
+EXACT_FALLBACK_SQL = """\
+select a.id as article_id, a.title, substr(a.published_at, 1, 10) as published, a.author,
+  vi_snippet_exact(coalesce(a.title, '') || ' — ' || coalesce(a.sapo, '') || ' ' || coalesce(a.body_text, ''), :exact) as snippet,
+  a.url
+from articles a
+where a.id in (select rowid from articles_fts where articles_fts match vi_phrase(:exact))
+  and vi_exact(coalesce(a.title, '') || ' ' || coalesce(a.sapo, '') || ' ' || coalesce(a.body_text, ''), :exact)
+order by a.published_at desc
+limit 200"""
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    async def inner():
+        db = datasette.get_database(database)
+        configured = (datasette.metadata("queries", database=database, fallback=False) or {}).get("exact_search")
+        if not configured or await db.table_exists("articles_fts_exact") or not await db.table_exists("articles_fts"):
+            return {}
+        return {"exact_search": dict(configured, sql=EXACT_FALLBACK_SQL)}
+
+    return inner
 
 
 @hookimpl
@@ -76,12 +115,23 @@ def register_routes():
     ]
 
 
+async def refuse(send):
+    body = b"This archive is read-only: only GET requests are answered.\n"
+    await send({"type": "http.response.start", "status": 405,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD, OPTIONS"),
+                            (b"content-length", str(len(body)).encode()), *COMMON_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def with_headers(scope, receive, send):
             if scope.get("type") != "http":
                 return await app(scope, receive, send)
+            if scope.get("method", "GET") not in READ_METHODS:
+                # Nothing here takes a write: no writable canned query, no login, no upload.
+                return await refuse(send)
             strict = bool(ARTICLE_PAGE.match(scope.get("path", ""))) or scope.get("path") == "/-/chart"
 
             async def send_with_headers(event):
@@ -116,6 +166,9 @@ def _marked(value: str) -> Markup:
 def render_cell(row, value, column, table, database, datasette):
     if column == "snippet" and isinstance(value, str):
         return _marked(value)
+    if table in ("articles", "article_versions") and column in SHORT_CELLS and isinstance(value, str) \
+            and len(value) > SHORT_CELLS[column]:
+        return Markup("{}…").format(value[:SHORT_CELLS[column]].rstrip())
     if table == "articles" and column == "title" and value and "id" in row.keys():
         href = datasette.urls.row(database, "articles", str(row["id"]))
         return Markup('<a href="{}">{}</a>').format(href, value)
@@ -138,11 +191,13 @@ async def _archive_summary(datasette, name, db) -> dict:
         rows = (await db.execute("select finished_at, status from crawl_runs where finished_at is not null "
                                  "order by id desc limit 1")).rows
         last_run = dict(rows[0]) if rows else None
+        if last_run:
+            last_run["finished"] = utc_date(last_run["finished_at"])
     queries = await datasette.get_canned_queries(name, None)
     return {"name": name, "articles": count, "first": (span[0] or "")[:10], "last": (span[1] or "")[:10],
             "events": events, "last_run": last_run,
-            "queries": [{"name": k, "title": v.get("title") or k, "description": v.get("description")}
-                        for k, v in queries.items()],
+            "queries": [{"name": k, "title": v.get("title") or k} for k, v in queries.items()
+                        if k not in HIDDEN_QUERIES],
             "articles_url": datasette.urls.table(name, "articles"),
             "search_url": datasette.urls.query(name, "search"),
             "exact_url": datasette.urls.query(name, "exact_search"),

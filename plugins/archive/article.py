@@ -29,10 +29,15 @@ def sanitize(html: str | None) -> Markup:
     if not html:
         return Markup("")
     cleaned = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https"},
-                        clean_content_tags={"script", "style"}, strip_comments=True,
+                        clean_content_tags={"script", "style"}, strip_comments=True, url_relative="deny",
                         link_rel="noopener noreferrer nofollow",
                         set_tag_attribute_values={"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}})
     return Markup(cleaned)
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: no javascript:, data: or relative tricks in links we write."""
+    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
 
 
 def paragraphs_html(text: str | None) -> Markup:
@@ -63,6 +68,14 @@ def utc_date(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else (value or "")
 
 
+def capture_date(stamp: str | None) -> str | None:
+    """Wayback timestamp '20210523101500' -> '2021-05-23 10:15 UTC'."""
+    if not stamp or not stamp.isdigit() or len(stamp) < 8:
+        return None
+    stamp = stamp.ljust(14, "0")
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[8:10]}:{stamp[10:12]} UTC"
+
+
 def wayback_url(url: str, when: str | None) -> str:
     """The Wayback Machine's capture of ``url`` nearest to ``when`` (it redirects to the closest one)."""
     moment = _moment(when)
@@ -70,7 +83,7 @@ def wayback_url(url: str, when: str | None) -> str:
     return f"https://web.archive.org/web/{stamp}/{url}"
 
 
-def citation(article: dict, archived_at: str | None, wayback: str) -> str:
+def citation(article: dict, archived_at: str | None, wayback: str, captured: str | None = None) -> str:
     parts = []
     if article.get("author"):
         parts.append(f"{article['author']}.")
@@ -80,8 +93,11 @@ def citation(article: dict, archived_at: str | None, wayback: str) -> str:
         parts.append(f"{vn_date(article['published_at'], with_time=False)}.")
     parts.append(article["url"])
     archived = _moment(archived_at)
-    parts.append(f"(archived {archived.strftime('%Y-%m-%d') if archived else archived_at}; "
-                 f"Wayback Machine: {wayback})")
+    if captured:
+        parts.append(f"(Wayback Machine capture of {captured[:10]}: {wayback})")
+    else:
+        parts.append(f"(archived {archived.strftime('%Y-%m-%d') if archived else archived_at}; "
+                     f"Wayback Machine: {wayback})")
     return " ".join(parts)
 
 
@@ -108,16 +124,21 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
                          [article["id"]])
     related = await _rows(db, "select url, title from related_links where article_id = ? order by position",
                           [article["id"]])
+    for link in related:
+        link["url"] = web_url(link["url"])
     versions = 0
     if "article_versions" in tables:
         versions = (await db.execute("select count(*) from article_versions where article_id = ?",
                                      [article["id"]])).rows[0][0]
     body = sanitize(article.get("body_html")) if article.get("body_html") else paragraphs_html(article.get("body_text"))
     # pictures the body does not already show (the body keeps those it had, in place)
-    extra_images = [dict(i, src_ok=i["src"].startswith(("http://", "https://"))) for i in images
-                    if i["src"] and str(escape(i["src"])) not in body and i["src"] not in body]
+    extra_images = [dict(i, src=web_url(i["src"])) for i in images
+                    if not i["src"] or (str(escape(i["src"])) not in body and i["src"] not in body)]
     archived_at = article.get("last_fetched_at") or article.get("first_seen_at")
-    wayback = wayback_url(article["url"], archived_at)
+    from_wayback = article.get("source") == "wayback"
+    captured = capture_date(article.get("capture_timestamp")) if from_wayback else None
+    capture = web_url(article.get("capture_url")) if from_wayback else None
+    wayback = capture or wayback_url(article["url"], archived_at)
     for event in events:
         event["href"] = filter_url(datasette, database, event=event["slug"])
     for tag in tags:
@@ -146,10 +167,13 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
             "published": vn_date(article.get("published_at")),
             "published_iso": article.get("published_at"),
             "url": article["url"],
+            "href": web_url(article["url"]),
             "archived_at": utc_date(archived_at),
             "first_seen_at": utc_date(article.get("first_seen_at")),
             "wayback": wayback,
+            "captured": captured,
+            "from_wayback": from_wayback,
             "wayback_list": f"https://web.archive.org/web/*/{quote(article['url'], safe=':/')}",
-            "text": citation(article, archived_at, wayback),
+            "text": citation(article, archived_at, wayback, captured),
         },
     }

@@ -14,7 +14,7 @@ from plugins.archive.facets import filter_url
 
 COLORS = ["#1f6fb2", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285", "#c2255c", "#495057"]
 WIDTH, HEIGHT = 960, 340
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 40
 
 SQL = """
 select ae.event_slug as slug, coalesce(e.name, ae.event_slug) as name,

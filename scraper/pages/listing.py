@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 from scraper.pages.base import Page
 from scraper.urls import absolute, article_id, canonical_url, is_site_url, site_url
 
-# Confirmed legacy listing markup (SITE.md); current-layout listings use article cards.
+# Confirmed legacy listing markup (SITE.md); current-layout listings use article cards (inferred).
 ARTICLE_LINKS = (
     ".pkg h2 > a",
     ".pkg h3 > a",
     ".pkg li > .info_cate > a",
     "ul.list_news_topcate > li > a",
+    ".box-category-item h3 > a",   # current layout (2022+) listings and /tag/ pages
     "article h3 a, .story__title a, .article-title a",
 )
 # Listing pages, never articles, even when they end in .html. Other odd pages (galleries,

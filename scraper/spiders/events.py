@@ -22,17 +22,31 @@ from scraper import events as catalog
 from scraper.extensions import archive_for
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
-from scraper.urls import SITE, article_id, canonical_url, from_mirror
+from scraper.urls import SITE, article_id, canonical_url, from_mirror, site_url
+
+
+def feed_slug(url: str, event: str | None) -> str:
+    """The event a --feed-url files its articles under: --event, else one named after the URL."""
+    return event or "feed-" + canonical_url(url).split("/", 3)[-1].removesuffix(".html").replace("/", "-")
+
+
+def name_of(slug: str) -> str:
+    try:
+        return catalog.by_slug(slug).name
+    except KeyError:
+        return slug
 
 
 class EventsSpider(scrapy.Spider):
     name = "events"
 
     def __init__(self, base_url: str | None = None, events: str | None = None, full: Any = False,
-                 **kwargs: Any):
+                 feed_urls: str | list[str] | None = None, event: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.base_url = base_url
         self.events = catalog.select(events)
+        self.feed_urls = [u for u in (feed_urls.split(",") if isinstance(feed_urls, str) else feed_urls or []) if u]
+        self.feed_event = event
         self.full = str(full).lower() in ("1", "true", "yes", "on")
         self.known_urls: set[str] = set()
         self.known_ids: set[int] = set()
@@ -50,7 +64,12 @@ class EventsSpider(scrapy.Spider):
         archive = archive_for(self.crawler)
         self.known_urls, self.known_ids = archive.known_links()
         self.walked = {} if self.full else archive.feeds_walked()
-        if all(event.slug in self.walked for event in self.events):
+        if self.feed_urls:  # listing pages named on the command line instead of the catalog's feeds
+            for url in self.feed_urls:
+                slug = feed_slug(url, self.feed_event)
+                yield EventItem(slug, name_of(slug), site_url(url), "feed-url")
+                yield self.feed_request(site_url(url), slug)
+        elif all(event.slug in self.walked for event in self.events):
             for event in self.events:  # feeds known and read to the end before: no need for the home page
                 yield self.feed_request(self.walked[event.slug], event.slug, stored=True)
         else:

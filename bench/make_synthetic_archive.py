@@ -1,0 +1,261 @@
+"""A synthetic archive of Vietnamese articles with the real schema, for the search benchmark.
+
+    .venv/bin/python bench/make_synthetic_archive.py                    # 200,000 articles -> bench/out/archive-200k.db
+    .venv/bin/python bench/make_synthetic_archive.py --articles 20000 --out /tmp/small.db
+
+Text: a word-bigram Markov chain trained on the sample site's 49 articles
+(real Kinhtedothi prose: Đảng bộ, HĐND, bầu cử, giãn cách, khóa/khoá XV…),
+with place and person names drawn from larger pools so that the vocabulary
+and the term frequencies look like a newspaper's. Titles, leads, bylines,
+sections, tags, events, pictures and dates follow the shapes of the real
+archive. Written with the archive's own schema (pipelines.schema) and the
+store's folding (pipelines.text.fold) for the search index, so Datasette
+serves it exactly as it serves a crawl. Deterministic for a given --seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sqlite3
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipelines.schema import ensure_schema  # noqa: E402
+from pipelines.text import fold  # noqa: E402
+from sample_site import expected_articles  # noqa: E402
+
+HANOI = timezone(timedelta(hours=7))
+EVENTS = [
+    ("bau-cu-quoc-hoi-khoa-xv", "Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp", 731,
+     datetime(2020, 9, 1), datetime(2021, 12, 31)),
+    ("dai-dich-covid-19", "Đại dịch Covid-19", 688, datetime(2020, 1, 15), datetime(2023, 6, 30)),
+    ("cuoc-thi-viet-bao-ve-moi-truong", 'Cuộc thi viết "Bảo vệ môi trường trên địa bàn TP Hà Nội"', 702,
+     datetime(2018, 1, 1), datetime(2025, 12, 31)),
+]
+SECTIONS = {
+    "Chính trị": ["Bầu cử", "Xây dựng Đảng", "Quốc hội"], "Xã hội": ["Giáo dục", "Lao động", None],
+    "Y tế": ["Phòng dịch", "Sức khỏe", None], "Đô thị": ["Hạ tầng", "Giao thông", "Quy hoạch"],
+    "Môi trường": ["Xanh - Sạch - Đẹp", None], "Kinh tế": ["Doanh nghiệp", "Đầu tư", None],
+    "Văn hóa": ["Di sản", None], "Pháp luật": [None],
+}
+DISTRICTS = ("Ba Đình,Hoàn Kiếm,Tây Hồ,Long Biên,Cầu Giấy,Đống Đa,Hai Bà Trưng,Hoàng Mai,Thanh Xuân,Nam Từ Liêm,"
+             "Bắc Từ Liêm,Hà Đông,Sơn Tây,Ba Vì,Phúc Thọ,Đan Phượng,Hoài Đức,Quốc Oai,Thạch Thất,Chương Mỹ,"
+             "Thanh Oai,Thường Tín,Phú Xuyên,Ứng Hòa,Mỹ Đức,Sóc Sơn,Đông Anh,Gia Lâm,Mê Linh,Thanh Trì").split(",")
+FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lương".split()
+MIDDLE = "Văn Thị Hữu Đức Minh Thu Ngọc Thanh Hồng Kim Quang Hoài Bảo Xuân Thùy".split()
+GIVEN = ("An Anh Bình Châu Chi Cường Dũng Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương Khánh Lan Linh Long Mai Minh "
+         "Nam Nga Ngân Nhung Oanh Phong Phương Quân Quỳnh Sơn Tâm Thảo Thắng Thủy Trang Trung Tú Tuấn Việt Yến "
+         "Nhuệ Thái Hoà Khoa Thuỷ Uyên Vân Ánh").split()
+EXTRA_TAGS = ["Hà Nội", "bầu cử", "Covid-19", "HĐND", "Quốc hội khóa XV", "cử tri", "giãn cách xã hội", "vắc xin",
+              "môi trường", "rác thải", "ô nhiễm không khí", "giao thông", "quy hoạch", "y tế", "giáo dục",
+              "Đảng bộ", "an sinh xã hội", "kinh tế", "đầu tư công", "chuyển đổi số"]
+# The diacritics-keeping index for exact-spelling search, as proposed for pipelines/schema.py
+# (docs/README-datasette.md); created here when the schema does not have it yet.
+EXACT_INDEX_SQL = """
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
+    title, sapo, body_text,
+    content = 'articles', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
+    VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
+    INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
+    VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
+    INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
+END;
+"""
+WORD = re.compile(r"\S+")
+SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+
+
+def corpus() -> list[dict]:
+    return expected_articles()
+
+
+class Markov:
+    """Word bigrams of real sentences; generated sentences start like real ones and end on a stop."""
+
+    def __init__(self, sentences: list[str], rng: random.Random):
+        self.rng = rng
+        self.next: dict[str, list[str]] = defaultdict(list)
+        self.starts: list[str] = []
+        for sentence in sentences:
+            words = WORD.findall(sentence)
+            if len(words) < 4:
+                continue
+            self.starts.append(words[0])
+            for a, b in zip(words, words[1:] + ["<END>"]):
+                self.next[a].append(b)
+
+    def sentence(self, max_words: int = 40) -> str:
+        word = self.rng.choice(self.starts)
+        out = [word]
+        while len(out) < max_words:
+            word = self.rng.choice(self.next.get(word) or ["<END>"])
+            if word == "<END>":
+                break
+            out.append(word)
+        text = " ".join(out)
+        return text if text[-1] in ".!?…" else text.rstrip(",;:") + "."
+
+
+def person(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" if rng.random() < 0.3 else \
+        f"{rng.choice(MIDDLE + GIVEN)} {rng.choice(GIVEN)}"
+
+
+def vary(sentence: str, rng: random.Random) -> str:
+    """Real sentences name a few places: spread them over every district, add people and numbers."""
+    sentence = re.sub(r"(quận|huyện|thị xã) [A-ZĐ]\w+( [A-ZĐ]\w+)*",
+                      lambda m: f"{m.group(1)} {rng.choice(DISTRICTS)}", sentence)
+    if rng.random() < 0.15:
+        sentence = sentence.rstrip(".") + f", ông {rng.choice(FAMILY)} {rng.choice(GIVEN)} cho biết."
+    return re.sub(r"\b\d{2,3}\b", lambda m: str(rng.randint(2, 999)), sentence)
+
+
+def when(rng: random.Random, event_index: int) -> datetime:
+    start, end = EVENTS[event_index][3], EVENTS[event_index][4]
+    if event_index == 1 and rng.random() < 0.6:  # Covid: waves
+        start, end = rng.choice([(datetime(2020, 3, 1), datetime(2020, 5, 1)), (datetime(2021, 5, 1),
+                                 datetime(2021, 10, 1)), (datetime(2022, 1, 1), datetime(2022, 4, 1))])
+    if event_index == 0 and rng.random() < 0.5:  # elections: the weeks before 23/5/2021
+        start, end = datetime(2021, 4, 15), datetime(2021, 6, 5)
+    moment = start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
+    return moment.replace(second=0, tzinfo=HANOI)
+
+
+def build(path: Path, n: int, seed: int, optimize: bool) -> None:
+    rng = random.Random(seed)
+    articles = corpus()
+    # one chain per event, trained on that event's articles: topics stay where they belong
+    pools, folded_pools = [], []
+    for slug, *_ in EVENTS:
+        own = [a for a in articles if slug in (a.get("events") or [])] or articles
+        sentences = [s for a in own for field in ("sapo", "body_text") if a.get(field)
+                     for s in SENTENCE.split(a[field].replace("\n\n", " "))]
+        chain = Markov(sentences, rng)
+        pool = [vary(chain.sentence(), rng) for _ in range(15000)]
+        pools.append(pool)
+        folded_pools.append([fold(s) for s in pool])
+    titles = [a["title"] for a in articles if a.get("title")]
+    title_words = [w for t in titles for w in WORD.findall(t)]
+    authors = [person(rng) for _ in range(400)] + [a["author"] for a in articles if a.get("author")]
+    author_weights = [1 / (i + 1) ** 0.8 for i in range(len(authors))]
+    tags = sorted({t for a in articles for t in (a.get("tags") or [])} | set(EXTRA_TAGS))
+    tags += [f"quận {d}" for d in DISTRICTS[:12]] + [f"huyện {d}" for d in DISTRICTS[12:]]
+    tag_weights = [1 / (i + 1) ** 0.7 for i in range(len(tags))]
+    rng.shuffle(tags)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    conn: sqlite3.Connection = db.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    stamp = "2025-12-31T23:00:00+00:00"
+    conn.execute("INSERT INTO crawl_runs (id, started_at, finished_at, status, exit_code, events, pages_fetched, "
+                 "articles_new) VALUES (1, ?, ?, 'ok', 0, ?, ?, ?)",
+                 [stamp, stamp, ",".join(e[0] for e in EVENTS), n, n])
+    for slug, name, number, *_ in EVENTS:
+        conn.execute("INSERT INTO events (slug, name, feed_url, found_by, updated_at) VALUES (?, ?, ?, 'bar', ?)",
+                     [slug, name, f"https://kinhtedothi.vn/su-kien/{number}/{slug}.html", stamp])
+    started = time.time()
+    batch_size = 2000
+    for first in range(0, n, batch_size):
+        rows, fts, links, tag_rows, images = [], [], [], [], []
+        for i in range(first, min(n, first + batch_size)):
+            aid = 300000 + i
+            event = rng.choices([0, 1, 2], weights=[3, 5, 2])[0]
+            published = when(rng, event)
+            district = rng.choice(DISTRICTS)
+            title_bits = rng.sample(title_words, rng.randint(5, 9))
+            title = f"{rng.choice(['Quận', 'Huyện', 'Thị xã'])} {district}: " + " ".join(title_bits)
+            title = title[0].upper() + title[1:]
+            pool, folded_pool = pools[event], folded_pools[event]
+            picks = rng.choices(range(len(pool)), k=rng.randint(8, 20))
+            sapo_n = rng.randint(1, 2)
+            sapo = " ".join(pool[j] for j in picks[:sapo_n])
+            paragraphs, folded_body, k = [], [], sapo_n
+            while k < len(picks):
+                take = picks[k:k + rng.randint(2, 4)]
+                paragraphs.append(" ".join(pool[j] for j in take))
+                folded_body.extend(folded_pool[j] for j in take)
+                k += len(take)
+            body_text = "\n\n".join(paragraphs)
+            caption = f"Quang cảnh tại {rng.choice(['quận', 'huyện'])} {district}"
+            src = f"https://cdn.kinhtedothi.vn/{published:%Y/%m/%d}/synthetic-{aid}-1.jpg"
+            body_html = "".join(f"<p>{p}</p>" if j != 1 else
+                                f'<figure><img alt="{caption}" src="{src}"><figcaption>{caption}</figcaption></figure>'
+                                f"<p>{p}</p>" for j, p in enumerate(paragraphs))
+            author = rng.choices(authors, weights=author_weights)[0]
+            if rng.random() < 0.15:
+                author = f"{author} - {rng.choices(authors, weights=author_weights)[0]}"
+            section = rng.choice(list(SECTIONS))
+            words = sum(len(p.split()) for p in paragraphs)
+            url = f"https://kinhtedothi.vn/synthetic-{aid}.html"
+            rows.append((aid, url, aid, title, sapo, author, published.isoformat(),
+                         published.strftime("%d-%m-%Y %H:%M"), section, rng.choice(SECTIONS[section]),
+                         body_text, body_html, words, "legacy", '{"title": "markup"}', stamp, stamp, f"h{aid}",
+                         stamp, 1))
+            fts.append((aid, fold(title), " ".join(folded_pool[j] for j in picks[:sapo_n]), " ".join(folded_body)))
+            links.append((aid, EVENTS[event][0]))
+            if rng.random() < 0.1:
+                links.append((aid, EVENTS[(event + 1) % 3][0]))
+            for tag in set(rng.choices(tags, weights=tag_weights, k=rng.randint(2, 5))):
+                tag_rows.append((aid, tag))
+            images.append((aid, 1, src, caption))
+        conn.executemany(
+            "INSERT INTO articles (id, url, site_id, title, sapo, author, published_at, published_raw, section, "
+            "subsection, body_text, body_html, word_count, layout, field_sources, first_seen_at, last_fetched_at, "
+            "content_hash, last_checked_at, version) VALUES (" + ", ".join("?" * 20) + ")", rows)
+        conn.executemany("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (?, ?, ?, ?)", fts)
+        conn.executemany("INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)", links)
+        conn.executemany("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)", tag_rows)
+        conn.executemany("INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)", images)
+        conn.commit()
+        done = min(n, first + batch_size)
+        if done % 20000 == 0 or done == n:
+            print(f"{done:,} articles, {time.time() - started:.0f} s", file=sys.stderr)
+    if not db["articles_fts_exact"].exists():
+        conn.executescript(EXACT_INDEX_SQL)
+        conn.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
+    if optimize:
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+        conn.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('optimize')")
+    conn.commit()  # no ANALYZE: a crawled archive has no statistics either
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    size = path.stat().st_size / 1e6
+    print(f"{path}: {n:,} articles, {size:,.0f} MB, {time.time() - started:.0f} s", file=sys.stderr)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "archive-200k.db")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--no-optimize", action="store_true",
+                        help="Leave the search index as written (several segments) instead of merging it")
+    args = parser.parse_args(argv)
+    build(args.out, args.articles, args.seed, optimize=not args.no_optimize)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Search benchmark: the published archive, over HTTP, as a reporter's browser or script meets it.
+
+    .venv/bin/python bench/make_synthetic_archive.py     # once: 200,000 articles -> bench/out/archive-200k.db
+    .venv/bin/python bench/search_bench.py               # serves it with `kinhtedothi serve`, measures, prints Markdown
+
+Runs ``kinhtedothi serve`` on a loopback port (the real server, settings and
+plugins) and times, client side, for each query with and without diacritics:
+
+* ranked search: the ``search`` canned query (100 best, with snippets), JSON;
+* list search: ``/articles.json?_search=`` (newest 50 and the total count, no facets);
+* exact spelling: ``/articles.json?_exact=`` (newest 50 and the count);
+* the same search as a plain ``LIKE '%term%'`` over title, lead and body: the
+  newest 50 matches, and the count of all matches (a full scan);
+* facet pages: the articles list as HTML with its six facets, without and with a search.
+
+Each URL is fetched once to warm up, then ``--repeat`` times; p50 and p95 are
+over those. Results also go to bench/out/search_bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = [("Đảng bộ", "dang bo"), ("bầu cử", "bau cu"), ("HĐND", "HDND"), ("khóa XV", "khoa XV"),
+           ("vắc xin", "vac xin"), ("giãn cách xã hội", "gian cach xa hoi"), ("Thanh Xuân", "thanh xuan")]
+LIKE_PAGE = ("select id, title, published_at from articles where title like :p or sapo like :p or body_text like :p "
+             "order by published_at desc limit 50")
+LIKE_COUNT = "select count(*) as n from articles where title like :p or sapo like :p or body_text like :p"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[float, int, bytes]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            body, status = response.read(), response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    return (time.perf_counter() - started) * 1000, status, body
+
+
+def measure(url: str, repeat: int) -> dict:
+    first_ms, status, body = fetch(url)
+    times = [fetch(url)[0] for _ in range(repeat)]
+    times.sort()
+    p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
+    return {"url": url, "status": status, "first_ms": round(first_ms, 1), "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(p95, 1), "max_ms": round(times[-1], 1), "body": body}
+
+
+def rows_of(body: bytes) -> int | str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "-"
+    if isinstance(data, list):
+        return len(data)
+    if data.get("filtered_table_rows_count") is not None:
+        return data["filtered_table_rows_count"]
+    if data.get("rows") and "n" in (data.get("columns") or []):
+        return data["rows"][0][0]
+    if data.get("error"):
+        return "error: " + str(data["error"])[:60]
+    return len(data.get("rows") or [])
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "archive-200k.db")
+    parser.add_argument("--repeat", type=int, default=20, help="timed fetches per search URL")
+    parser.add_argument("--facet-repeat", type=int, default=5, help="timed fetches per facet page")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        sys.exit(f"{args.db} is missing: run bench/make_synthetic_archive.py first")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    name = urllib.parse.quote(args.db.stem)
+    server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(args.db), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    results = []
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        count = json.loads(fetch(f"{base}/{name}.json?sql=select+count(*)+from+articles&_shape=array")[2])[0]
+        print(f"Archive: {args.db.name}, {list(count.values())[0]:,} articles; server {base}", file=sys.stderr)
+
+        def run(kind, label, url, repeat):
+            result = measure(url, repeat)
+            result.update(kind=kind, query=label, rows=rows_of(result.pop("body")))
+            results.append(result)
+            print(f"{kind:<22} {label:<20} p50 {result['p50_ms']:7.1f}  p95 {result['p95_ms']:7.1f}  "
+                  f"first {result['first_ms']:7.1f} ms  rows {result['rows']}  (HTTP {result['status']})", file=sys.stderr)
+
+        for pair in QUERIES:
+            for q in pair:
+                enc = urllib.parse.quote(q)
+                run("ranked search", q, f"{base}/{name}/search.json?q={enc}&_shape=array", args.repeat)
+                run("list search", q, f"{base}/{name}/articles.json?_search={enc}&_nofacet=1&_size=50", args.repeat)
+                run("LIKE newest 50", q, f"{base}/{name}.json?sql={urllib.parse.quote(LIKE_PAGE)}"
+                                         f"&p={urllib.parse.quote('%' + q + '%')}", args.repeat)
+            q = pair[0]
+            enc = urllib.parse.quote(q)
+            run("exact spelling", q, f"{base}/{name}/articles.json?_exact={enc}&_nofacet=1&_size=50", args.repeat)
+            run("LIKE count (scan)", q, f"{base}/{name}.json?sql={urllib.parse.quote(LIKE_COUNT)}"
+                                        f"&p={urllib.parse.quote('%' + q + '%')}", max(1, args.facet_repeat))
+        run("facet page", "(no search)", f"{base}/{name}/articles", args.facet_repeat)
+        for q in ("dang bo", "vac xin", "bau cu"):
+            run("facet page", q, f"{base}/{name}/articles?_search={urllib.parse.quote(q)}", args.facet_repeat)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    out = ROOT / "bench" / "out" / "search_bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print("| kind | query | p50 ms | p95 ms | first ms | rows |\n| --- | --- | ---: | ---: | ---: | ---: |")
+    for r in results:
+        print(f"| {r['kind']} | {r['query']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['first_ms']:.0f} | {r['rows']} |")
+    searches = [r for r in results if r["kind"] == "ranked search"]
+    worst = max(searches, key=lambda r: r["p95_ms"])
+    print(f"\nranked search: p95 over all queries {max(r['p95_ms'] for r in searches):.0f} ms (worst: {worst['query']}); "
+          f"median of the p50s {statistics.median(r['p50_ms'] for r in searches):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

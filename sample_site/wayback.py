@@ -1,0 +1,199 @@
+"""A fake Wayback Machine on loopback, holding captures of the sample legacy pages.
+
+    from sample_site import FakeWayback
+    with FakeWayback() as wb:
+        wb.url + "/cdx/search/cdx?url=kinhtedothi.vn/&output=json"
+        wb.url + "/web/20210510013000id_/https://kinhtedothi.vn/"
+
+Endpoints (the real shapes): ``/cdx/search/cdx`` (see wayback_cdx) and
+``/web/<timestamp>id_/<original url>`` (raw capture: original status, bytes
+and Content-Type / Location; another timestamp of a captured URL -> 302 to the
+nearest capture; a URL never captured -> 404).  Every replayed capture carries
+a ``Memento-Datetime`` header; a "not in archive" 404 does not.
+
+Politeness testing (``throttle=True``): the 2nd and 3rd CDX requests and the
+5th capture request this server ever receives are answered 429 (no
+Retry-After).  ``.throttled`` lists their paths.
+"""
+import re
+import threading
+import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit, parse_qs
+
+from .wayback_cdx import cdx_answer
+from .wayback_data import CAPTURES, surt
+
+CAPTURE_RE = re.compile(r"^/web/(\d{1,14})([a-z]{2}_)?/(.+)$", re.S)
+THROTTLE_CDX = (2, 3)      # n-th CDX request answered 429
+THROTTLE_CAPTURE = (5,)    # n-th capture request answered 429
+NOT_IN_ARCHIVE = b"<html><body><p>Wayback Machine doesn't have that page archived.</p></body></html>"
+
+
+def _when(timestamp):
+    """A timestamp (any prefix of YYYYMMDDhhmmss) as a datetime, missing digits from 19700101000000."""
+    return datetime.strptime(timestamp + "19700101000000"[len(timestamp):], "%Y%m%d%H%M%S")
+
+
+class _Archive:
+    """Captures, request log and throttle counters shared by the handler threads."""
+
+    def __init__(self, captures, throttle):
+        self.captures = list(captures)
+        self.by_key = {}
+        for c in self.captures:
+            self.by_key.setdefault(c.urlkey, []).append(c)
+        self.throttle = throttle
+        self.lock = threading.Lock()
+        self.log = []
+        self.throttled = []
+        self.counts = {"cdx": 0, "capture": 0}
+
+    def _throttled(self, kind, path):
+        """Count this request; True when it is one to answer 429."""
+        with self.lock:
+            self.counts[kind] += 1
+            n = self.counts[kind]
+            hit = self.throttle and n in (THROTTLE_CDX if kind == "cdx" else THROTTLE_CAPTURE)
+            if hit:
+                self.throttled.append(path)
+            return hit
+
+    def route(self, raw_path):
+        """-> (status, headers dict, body bytes)."""
+        path = urlsplit(raw_path).path
+        if path in ("/cdx/search/cdx", "/cdx/search/cdx/"):
+            if self._throttled("cdx", raw_path):
+                return 429, {"Content-Type": "text/html"}, b""
+            status, ctype, text = cdx_answer(self.captures, parse_qs(urlsplit(raw_path).query))
+            return status, {"Content-Type": ctype}, text.encode("utf-8")
+        m = CAPTURE_RE.match(raw_path)
+        if m:
+            if self._throttled("capture", raw_path):
+                return 429, {"Content-Type": "text/html"}, b""
+            return self.replay(m.group(1), m.group(2) or "", m.group(3))
+        return 404, {"Content-Type": "text/html"}, NOT_IN_ARCHIVE
+
+    def replay(self, timestamp, flag, original):
+        """A raw capture, a 302 to the nearest capture of the URL, or 404."""
+        original = re.sub(r"^(https?):/+", r"\1://", original)
+        caps = self.by_key.get(surt(original), [])
+        if not caps:
+            return 404, {"Content-Type": "text/html"}, NOT_IN_ARCHIVE
+        exact = [c for c in caps if c.timestamp == timestamp]
+        if not exact:
+            want = _when(timestamp)
+            best = min(caps, key=lambda c: (abs((_when(c.timestamp) - want).total_seconds()), c.timestamp))
+            return 302, {"Location": "/web/%s%s/%s" % (best.timestamp, flag, best.original),
+                         "Content-Type": "text/plain; charset=utf-8"}, b""
+        cap = exact[0]
+        headers = {"Content-Type": cap.content_type(),
+                   "Memento-Datetime": format_datetime(_when(cap.timestamp).replace(tzinfo=timezone.utc), usegmt=True)}
+        if "Location" in cap.headers:
+            headers["Location"] = cap.headers["Location"]
+        return cap.status, headers, cap.body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "nginx"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self, send_body):
+        archive = self.server.archive
+        try:
+            status, headers, body = archive.route(self.path)
+        except Exception:  # pragma: no cover - a bug in the fake itself
+            status, headers, body = 500, {"Content-Type": "text/plain"}, b"internal error"
+        entry = {"method": self.command, "path": self.path, "status": status, "time": time.time(),
+                 "user_agent": self.headers.get("User-Agent")}
+        with archive.lock:
+            archive.log.append(entry)
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def do_GET(self):
+        self._serve(True)
+
+    def do_HEAD(self):
+        self._serve(False)
+
+    def log_message(self, format, *args):  # keep test output quiet
+        pass
+
+
+class FakeWayback:
+    """The fake archive on 127.0.0.1 (see the module docstring).
+
+    >>> with FakeWayback() as wb:
+    ...     wb.url              # 'http://127.0.0.1:54321'
+    """
+
+    def __init__(self, port=0, host="127.0.0.1", throttle=True, captures=None):
+        self._archive = _Archive(CAPTURES if captures is None else captures, throttle)
+        self._host, self._port = host, port
+        self._httpd = None
+        self._thread = None
+
+    @property
+    def url(self):
+        if self._httpd is None:
+            raise RuntimeError("server not started")
+        host, port = self._httpd.server_address[:2]
+        return "http://%s:%d" % (host, port)
+
+    @property
+    def port(self):
+        return self._httpd.server_address[1] if self._httpd else None
+
+    @property
+    def captures(self):
+        """The captures held (wayback_data.Capture objects, CDX order)."""
+        return list(self._archive.captures)
+
+    @property
+    def requests(self):
+        """Snapshot of the request log: dicts method, path (with query), status, time, user_agent."""
+        with self._archive.lock:
+            return list(self._archive.log)
+
+    @property
+    def throttled(self):
+        """Paths of the requests answered 429, in order."""
+        with self._archive.lock:
+            return list(self._archive.throttled)
+
+    def clear_requests(self):
+        """Empty the request log (throttle counters keep counting)."""
+        with self._archive.lock:
+            self._archive.log.clear()
+
+    def start(self):
+        if self._httpd is not None:
+            return self
+        self._httpd = ThreadingHTTPServer((self._host, self._port), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.archive = self._archive
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-wayback", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._thread.join(timeout=5)
+            self._httpd = self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -1,0 +1,227 @@
+"""The Wayback spider: rebuilds the event feeds and their articles from the Internet Archive.
+
+Home page captures → "Dòng sự kiện" feeds (or the catalog's URLs) → every captured
+page of each feed (CDX prefix query) and the pages its pagination links to →
+every article's captures (CDX exact query), each different content in time order.
+
+    kinhtedothi crawl --source wayback --from 2020 --to 2022
+    scrapy crawl wayback -a date_from=2020 -a date_to=2022 -s ARCHIVE_DB=archive.db
+"""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from scraper import events as catalog
+from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
+from scraper.pages import EventBarPage, ListingPage, article_page_for
+from scraper.spiders.events import feed_slug, name_of
+from scraper.urls import SITE, absolute, canonical_url, site_url
+from scraper.wayback import Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
+
+HOME_CAPTURES_TRIED = 5  # older home page captures read when the latest lacks an event
+
+
+class WaybackSpider(scrapy.Spider):
+    name = "wayback"
+    custom_settings = {"AUTOTHROTTLE_ENABLED": False}  # the archive's own limits are the bound (settings.py)
+
+    def __init__(self, wayback_url: str | None = None, events: str | None = None, date_from: str | None = None,
+                 date_to: str | None = None, captures: str = "all", feed_urls: str | list[str] | None = None,
+                 event: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.wayback = (wayback_url or "").rstrip("/")
+        self.events = catalog.select(events)
+        self.date_from, self.date_to = date_from, date_to
+        self.all_captures = captures != "latest"
+        self.feed_urls = [u for u in (feed_urls.split(",") if isinstance(feed_urls, str) else feed_urls or []) if u]
+        self.feed_event = event
+        self.looked_up: set[str] = set()
+        self.feed_pages: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        settings = crawler.settings
+        kwargs.setdefault("wayback_url", settings.get("WAYBACK_URL"))
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        # a delay of 0 would also let a 429 hold (BackoffRetryMiddleware.hold_wayback) pass unnoticed
+        slots["wayback-cdx"] = {"concurrency": 1, "delay": max(0.001, settings.getfloat("WAYBACK_CDX_DELAY")),
+                                "randomize_delay": False}
+        slots["wayback-capture"] = {"concurrency": 1, "randomize_delay": False,
+                                    "delay": max(0.001, settings.getfloat("WAYBACK_CAPTURE_DELAY"))}
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    # -- requests to the archive ---------------------------------------------------
+    def cdx(self, subject: str, callback, *, prefix: bool = False, only_ok: bool = False, resume: str | None = None,
+            **cb_kwargs) -> scrapy.Request:
+        """A CDX query about ``subject`` (one every WAYBACK_CDX_DELAY seconds)."""
+        query = cdx_url(self.wayback, subject.split("://", 1)[-1], prefix=prefix, only_ok=only_ok,
+                        collapse="digest" if only_ok else None, date_from=self.date_from, date_to=self.date_to,
+                        resume_key=resume)
+        return scrapy.Request(query, callback=callback, errback=self.failed, cb_kwargs=cb_kwargs,
+                              meta={**self._wayback_meta("wayback-cdx"), "page_kind": "cdx", "subject": subject})
+
+    def capture(self, capture: Capture, callback, kind: str, **cb_kwargs) -> scrapy.Request:
+        """The original bytes of one capture (one a second at most; never twice: CaptureCacheMiddleware)."""
+        return scrapy.Request(capture_url(self.wayback, capture), callback=callback, errback=self.failed,
+                              cb_kwargs=cb_kwargs,
+                              meta={**self._wayback_meta("wayback-capture"), "page_kind": kind,
+                                    "original_url": site_url(capture.original) if kind != "article"
+                                    else canonical_url(capture.original),
+                                    "capture_timestamp": capture.timestamp, "dont_redirect": True,
+                                    "handle_httpstatus_list": [301, 302, 303, 307, 308]})
+
+    def _wayback_meta(self, slot: str) -> dict:
+        return {"download_slot": slot, "wayback": True,
+                "max_retry_times": self.crawler.settings.getint("WAYBACK_RETRY_TIMES")}
+
+    @staticmethod
+    def as_site_page(response: Response) -> Response:
+        """The capture as the page it captured: its URL is the original, so relative links resolve."""
+        return response.replace(url=response.meta["original_url"])
+
+    # -- discovery -----------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.feed_urls:
+            slug = feed_slug(url, self.feed_event)
+            yield EventItem(slug, name_of(slug), site_url(url), "feed-url")
+            yield self.list_feed(site_url(url), slug)
+        if not self.feed_urls:
+            yield self.cdx(f"{SITE}/", self.home_captures, only_ok=True)
+
+    def home_captures(self, response: Response):
+        captures, _ = parse_cdx(response.text)
+        latest_first = sorted(captures, key=lambda c: c.timestamp, reverse=True)[:HOME_CAPTURES_TRIED]
+        if not latest_first:
+            yield from self.fallbacks(self.events, "no capture of the home page in the date window")
+            return
+        yield self.capture(latest_first[0], self.parse_home, "home", remaining=latest_first[1:],
+                           wanted=[e.slug for e in self.events])
+
+    def parse_home(self, response: Response, remaining: list[Capture], wanted: list[str]):
+        links = EventBarPage(self.as_site_page(response)).event_links()
+        still = []
+        for event in (catalog.by_slug(s) for s in wanted):
+            found = next((link for link in links if event.matches(link.name)), None)
+            if found:
+                yield EventItem(event.slug, event.name, found.url, "bar")
+                yield self.list_feed(found.url, event.slug)
+            else:
+                still.append(event)
+        if still and remaining:
+            yield self.capture(remaining[0], self.parse_home, "home", remaining=remaining[1:],
+                               wanted=[e.slug for e in still])
+        elif still:
+            yield from self.fallbacks(still, "not in the 'Dòng sự kiện' bar of the home page captures")
+
+    def fallbacks(self, events: list[catalog.Event], why: str):
+        for event in events:
+            if event.fallback_url:
+                self.logger.warning("event %s %s: using the catalog URL %s", event.slug, why, event.fallback_url)
+                yield EventItem(event.slug, event.name, event.fallback_url, "fallback")
+                yield self.list_feed(event.fallback_url, event.slug)
+            else:
+                self.crawler.stats.set_value("archive/events_not_found", ", ".join(
+                    filter(None, [self.crawler.stats.get_value("archive/events_not_found"), event.slug])))
+                yield EventItem(event.slug, event.name, None, "not-found")
+                yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
+
+    # -- feeds -----------------------------------------------------------------------
+    def list_feed(self, feed_url: str, event_slug: str) -> scrapy.Request:
+        """Every captured page of a feed: a CDX prefix query on its URL less ``.html``."""
+        stem = feed_url.rsplit(".htm", 1)[0]
+        return self.cdx(stem, self.feed_captures, prefix=True, only_ok=True, event_slug=event_slug, stem=stem)
+
+    def feed_captures(self, response: Response, event_slug: str, stem: str):
+        """Fetch each different capture of each page of the feed (page 1, /p2, ?page=2 …)."""
+        captures, resume = parse_cdx(response.text)
+        pages: dict[str, list[Capture]] = {}
+        for capture in captures:
+            url = site_url(capture.original)
+            if url.split("://", 1)[-1][len(stem.split("://", 1)[-1]):][:1] in ("", ".", "/", "?"):
+                pages.setdefault(url, []).append(capture)  # not /tag/x-other when the feed is /tag/x
+        for url, page_captures in pages.items():
+            self.feed_pages.add(url)
+            for capture in changes(page_captures):
+                yield self.capture(capture, self.parse_feed_page, "feed", event_slug=event_slug)
+        if resume:
+            yield self.cdx(stem, self.feed_captures, prefix=True, only_ok=True, resume=resume,
+                           event_slug=event_slug, stem=stem)
+        elif not pages and not response.meta.get("pagination"):
+            self.crawler.stats.inc_value("archive/feed_pages_failed")
+            yield CrawlErrorItem(stem, None, "missing: no capture of this feed", kind="missing")
+
+    def parse_feed_page(self, response: Response, event_slug: str):
+        page = ListingPage(self.as_site_page(response))
+        for position, url in enumerate(page.article_urls(), 1):
+            yield FeedLinkItem(event_slug, url, response.meta["original_url"], position)
+            if url not in self.looked_up:
+                self.looked_up.add(url)
+                yield self.cdx(url, self.article_captures, url=url, link_urls=[url])
+        next_url = page.next_page_url()
+        if next_url and next_url not in self.feed_pages:  # not named by the prefix listing: look it up
+            self.feed_pages.add(next_url)
+            request = self.cdx(next_url, self.feed_captures, only_ok=True, event_slug=event_slug, stem=next_url)
+            request.meta["pagination"] = True
+            yield request
+
+    # -- articles --------------------------------------------------------------------
+    def article_captures(self, response: Response, url: str, link_urls: list[str]):
+        captures, _ = parse_cdx(response.text)
+        good = changes([c for c in captures if c.ok])
+        if good:
+            chosen = good if self.all_captures else good[-1:]
+            yield self.capture(chosen[0], self.parse_article, "article", url=url, link_urls=link_urls,
+                               rest=chosen[1:])
+        elif any(c.redirect for c in captures):
+            latest = max((c for c in captures if c.redirect), key=lambda c: c.timestamp)
+            yield self.capture(latest, self.follow_redirect, "redirect", url=url, link_urls=link_urls)
+        elif captures:
+            statuses = sorted({str(c.status) for c in captures})
+            latest = max(captures, key=lambda c: c.timestamp)
+            yield CrawlErrorItem(url, latest.status, f"captured only with status {', '.join(statuses)}")
+        else:
+            yield CrawlErrorItem(url, None, "missing: the Wayback Machine has no capture of it"
+                                 + self._window(), kind="missing")
+
+    def _window(self) -> str:
+        if self.date_from or self.date_to:
+            return f" between {self.date_from or 'the start'} and {self.date_to or 'now'}"
+        return ""
+
+    def follow_redirect(self, response: Response, url: str, link_urls: list[str]):
+        """A redirect capture: look up the captures of where it pointed."""
+        location = response.headers.get("Location", b"").decode("latin-1").strip()
+        if not location:
+            yield CrawlErrorItem(url, response.status, "redirect capture without a Location")
+            return
+        target = canonical_url(absolute(unwrap(location), response.meta["original_url"]))
+        if target not in self.looked_up:
+            self.looked_up.add(target)
+            yield self.cdx(target, self.article_captures, url=target, link_urls=[*link_urls, target])
+
+    def parse_article(self, response: Response, url: str, link_urls: list[str], rest: list[Capture]):
+        if isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("archive/article_pages")
+            page = self.as_site_page(response)
+            yield ArticleItem(fetched_url=canonical_url(page.url), link_urls=sorted(set(link_urls)),
+                              extracted=article_page_for(page).extract(),
+                              raw_page_id=response.meta.get("raw_page_id"), source="wayback",
+                              capture_timestamp=response.meta["capture_timestamp"], capture_url=response.url)
+        if rest:  # the next different capture, only after this one: versions in capture order
+            yield self.capture(rest[0], self.parse_article, "article", url=url, link_urls=link_urls, rest=rest[1:])
+
+    def failed(self, failure: Failure):
+        request = failure.request
+        subject = request.meta.get("original_url") or request.meta.get("subject") or request.url
+        if request.meta.get("page_kind") == "feed":
+            self.crawler.stats.inc_value("archive/feed_pages_failed")
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        reason = f"Wayback Machine answered HTTP {status}" if status else \
+            f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        yield CrawlErrorItem(subject, status, reason)

@@ -1,0 +1,351 @@
+"""The published archive through datasette.client: metadata, facets, canned queries, the article
+page, feeds, exports, and the read-only guarantees; then the real `kinhtedothi serve`."""
+
+import csv
+import io
+import json
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.error
+from html.parser import HTMLParser
+import urllib.parse
+import urllib.request
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+
+from scraper.cli import METADATA, datasette_command
+from tests.conftest import ROOT
+from tests.datasette_support import (HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get,
+                                     post)
+
+METADATA_DB = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]
+INTERNAL = re.compile(r"^sqlite_|_fts(_exact)?_(data|idx|docsize|config|content)$")
+
+
+@pytest.fixture(scope="module")
+def db(crawled, tmp_path_factory):
+    path = copy_archive(crawled[0], tmp_path_factory.mktemp("published"))
+    add_hostile_article(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(db):
+    return datasette_for(db)
+
+
+def rows(ds, path, **params):
+    response = get(ds, path, params={"_shape": "array", **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def query(db, sql, params=()):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+# -- metadata ---------------------------------------------------------------------------------
+def test_every_table_and_column_is_described(db):
+    tables = METADATA_DB["tables"]
+    missing = []
+    for (table,) in query(db, "select name from sqlite_master where type = 'table'"):
+        if INTERNAL.search(table):
+            continue
+        if not (tables.get(table) or {}).get("description"):
+            missing.append(table)
+            continue
+        described = tables[table].get("columns") or {}
+        for (column,) in query(db, "select name from pragma_table_info(?)", [table]):
+            if not str(described.get(column) or "").strip():
+                missing.append(f"{table}.{column}")
+    assert not missing, f"metadata.yml describes no: {missing}"
+
+
+def test_every_canned_query_is_titled_described_and_read_only():
+    for name, spec in METADATA_DB["queries"].items():
+        assert spec.get("title") and (spec.get("description") or spec.get("description_html")), name
+        assert not spec.get("write"), name
+        assert re.match(r"^\s*(select|with)\b", spec["sql"], re.I), name
+
+
+def test_home_page_reads_like_an_archive(ds):
+    html = get(ds, "/").text
+    assert 'name="_search"' in html and 'action="/archive/articles"' in html
+    assert "Đại dịch Covid-19" in html and "/archive/articles?_event=dai-dich-covid-19" in html
+    assert 'href="/-/chart"' in html
+    assert "Search, ranked by relevance" in html
+
+
+# -- browsing -----------------------------------------------------------------------------------
+def facets(ds, path="/archive/articles.json", **params):
+    response = get(ds, path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()["facet_results"]
+
+
+def test_the_articles_list_has_the_archive_facets_newest_first(ds, db):
+    results = facets(ds)
+    assert set(results) >= {"event", "published_at_year", "published_at_month", "section", "author", "tag"}
+    events = {v["value"]: v for v in results["event"]["results"]}
+    expected = dict(query(db, "select event_slug, count(*) from article_events group by event_slug"))
+    assert {k: v["count"] for k, v in events.items()} == expected
+    assert events["dai-dich-covid-19"]["label"] == "Đại dịch Covid-19"
+    years = {v["value"]: v["count"] for v in results["published_at_year"]["results"]}
+    assert years == dict(query(db, "select substr(published_at, 1, 4), count(*) from articles "
+                                   "where published_at is not null group by 1"))
+    assert [v["value"] for v in results["published_at_month"]["results"]][:2] == ["2021-08", "2021-07"]
+    tags = {v["value"]: v["count"] for v in results["tag"]["results"]}
+    assert tags["Hà Nội"] == query(db, "select count(*) from article_tags where tag = 'Hà Nội'")[0][0]
+    listed = rows(ds, "/archive/articles.json", _col="published_at")
+    dates = [r["published_at"] for r in listed if r["published_at"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_facet_links_filter_the_list(ds, db):
+    covid = [v for v in facets(ds)["event"]["results"] if v["value"] == "dai-dich-covid-19"][0]
+    assert "_event=dai-dich-covid-19" in covid["toggle_url"]
+    path = urllib.parse.urlsplit(covid["toggle_url"])
+    assert path.path == "/archive/articles.json"
+    data = get(ds, path.path + "?" + path.query).json()
+    assert data["filtered_table_rows_count"] == covid["count"]
+    assert "in the event feed" in data["human_description_en"]
+    selected = [v for v in data["facet_results"]["event"]["results"] if v["selected"]]
+    assert [v["value"] for v in selected] == ["dai-dich-covid-19"]
+    year = facets(ds)["published_at_year"]["results"][0]
+    assert "published_at__startswith=" + year["value"] in year["toggle_url"]
+    in_2021 = rows(ds, "/archive/articles.json", published_at__startswith="2021", _size="max")
+    assert len(in_2021) == year["count"] if year["value"] == "2021" else True
+    tagged = rows(ds, "/archive/articles.json", _tag="bầu cử", _size="max")
+    assert len(tagged) == query(db, "select count(*) from article_tags where tag = 'bầu cử'")[0][0]
+    both = rows(ds, "/archive/articles.json", _event="dai-dich-covid-19", _tag="bầu cử", _size="max")
+    assert 0 < len(both) < len(tagged)
+
+
+def test_foreign_keys_show_labels(ds):
+    data = get(ds, "/archive/article_events.json", params={"_labels": "on", "_size": "5", "_shape": "objects"}).json()
+    labels = data["rows"][0]
+    assert isinstance(labels["article_id"], dict) and labels["article_id"]["label"]
+    assert isinstance(labels["event_slug"], dict) and labels["event_slug"]["label"] in {
+        "Đại dịch Covid-19", "Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp",
+        'Cuộc thi viết "Bảo vệ môi trường trên địa bàn TP Hà Nội"'}
+
+
+# -- canned queries --------------------------------------------------------------------------------
+def test_articles_per_event_per_month(ds, db):
+    result = rows(ds, "/archive/articles_per_event_month.json")
+    assert sum(r["articles"] for r in result) == query(
+        db, "select count(*) from article_events ae join articles a on a.id = ae.article_id "
+            "where a.published_at is not null")[0][0]
+    may = [r for r in result if r["month"] == "2021-05" and r["event"].startswith("Bầu cử")]
+    assert may and may[0]["articles"] == 12
+
+
+def test_most_prolific_authors_per_event(ds):
+    result = rows(ds, "/archive/top_authors.json", event="")
+    assert {r["event"] for r in result} >= {"Đại dịch Covid-19"}
+    elections = rows(ds, "/archive/top_authors.json", event="bau cu")
+    assert elections and {r["event"] for r in elections} == {"Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp"}
+    assert elections[0]["position"] == 1 and elections[0]["articles"] >= elections[-1]["articles"]
+    names = {r["author"] for r in rows(ds, "/archive/top_authors.json", event="covid")}
+    assert "Kim Nhuệ" in names and "Phạm Hùng" in names  # "Phạm Hùng - Kim Nhuệ" counts for both
+    assert not any(" - " in n for n in names)
+
+
+def test_articles_of_an_event_between_two_dates(ds):
+    result = rows(ds, "/archive/event_between_dates.json", event="covid", **{"from": "1/5/2021", "to": "2021-05-31"})
+    assert result and all("2021-05-01" <= r["published"][:10] <= "2021-05-31" for r in result)
+    assert all(r["event"] == "Đại dịch Covid-19" for r in result)
+    assert [r["published"] for r in result] == sorted(r["published"] for r in result)
+    everything = rows(ds, "/archive/event_between_dates.json", event="dai-dich-covid-19", **{"from": "", "to": ""})
+    assert len(everything) > len(result)
+
+
+def test_articles_mentioning_a_term_over_time(ds, db):
+    result = rows(ds, "/archive/term_over_time.json", term="vac xin")
+    assert sum(r["articles"] for r in result) == query(
+        db, "select count(*) from articles_fts f join articles a on a.id = f.rowid "
+            "where articles_fts match 'vac xin' and a.published_at is not null")[0][0] > 0
+    assert all(0 <= r["percent"] <= 100 for r in result)
+    assert rows(ds, "/archive/term_over_time.json", term="vắc xin") == result
+
+
+def test_a_saved_search_is_an_atom_feed(ds):
+    response = get(ds, "/archive/feed.atom", params={"q": "bau cu"})
+    assert response.status_code == 200 and "atom+xml" in response.headers["content-type"]
+    feed = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert entries and "bau cu" in feed.find("a:title", ns).text
+    first = entries[0]
+    assert first.find("a:id", ns).text.startswith("https://kinhtedothi.vn/")
+    links = {link.get("rel"): link.get("href") for link in first.findall("a:link", ns)}
+    assert "/archive/articles/" in links["alternate"] and links["related"].startswith("https://kinhtedothi.vn/")
+    empty = get(ds, "/archive/feed.atom", params={"q": "khongcogica"})
+    assert empty.status_code == 200
+    assert ElementTree.fromstring(empty.content).findall("a:entry", ns) == []
+    table = get(ds, "/archive/articles", params={"_search": "bầu cử"}).text
+    assert "/archive/feed.atom?q=" in table and "/archive/search?q=" in table
+
+
+# -- reading an article ------------------------------------------------------------------------------
+def test_the_article_page_reads_like_the_paper_and_cites_it(ds):
+    html = get(ds, "/archive/articles/405813").text
+    article = html[html.index('<article class="kt-article"'):html.index("</article>")]
+    assert "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vượt kế hoạch" in article
+    assert article.count("<p>") >= 8
+    assert "<figcaption>Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI" in article
+    assert 'href="/archive/articles?_event=dai-dich-covid-19"' in article
+    assert "Cite this article" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article
+    assert "https://web.archive.org/web/" in article
+    assert 'href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"' in article
+    tagged = get(ds, f"/archive/articles/{query_first_tagged(ds)}").text
+    assert 'href="/archive/articles?_tag=' in tagged
+
+
+def query_first_tagged(ds):
+    return rows(ds, "/archive/article_tags.json", _size="1")[0]["article_id"]
+
+
+class Tags(HTMLParser):
+    """Every element and attribute of a fragment, as a browser would build them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attributes, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_scraped_markup_never_runs(ds):
+    response = get(ds, f"/archive/articles/{HOSTILE_ID}")
+    html = response.text
+    parsed = Tags()
+    parsed.feed(html[html.index('<article class="kt-article"'):html.index("</article>") + 10])
+    assert not {"script", "iframe", "svg", "object", "embed", "style", "form"} & set(parsed.tags), parsed.tags
+    assert not [a for a in parsed.attributes if a[1].startswith("on") or a[1] == "style"], parsed.attributes
+    assert not [a for a in parsed.attributes if a[1] in ("href", "src") and not a[2].startswith(("https://", "/"))]
+    text = "".join(parsed.text)
+    assert "<script>window.__xss=2</script>" in text  # the escaped text stays text
+    assert "Chú thích ảnh thử nghiệm" in text and 'Chú thích <img src=x onerror="window.__xss=13">' in text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    for path in ("/archive/articles", "/archive/images", "/archive/article_tags", "/archive/related_links",
+                 f"/archive/articles/{HOSTILE_ID}"):
+        listing = Tags()
+        listing.feed(get(ds, path).text)
+        scripts = [a for a in listing.attributes if a[1].startswith("on")]
+        assert not scripts, (path, scripts)
+        assert "<script>window" not in get(ds, path).text, path
+    assert "<script>window" not in get(ds, "/archive/search", params={"q": "script"}).text
+
+
+# -- export -----------------------------------------------------------------------------------------
+def test_csv_and_json_keep_vietnamese_intact(ds, db):
+    stored = dict(query(db, "select id, title from articles"))
+    data = rows(ds, "/archive/articles.json", _search="dang bo", _col="title")
+    assert data and all(r["title"] == stored[r["id"]] for r in data)
+    response = get(ds, "/archive/articles.csv", params={"_search": "dang bo", "_col": "title", "_size": "max"})
+    assert "charset=utf-8" in response.headers["content-type"]
+    table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert len(table) == len(data)
+    for row in table:
+        assert row["title"] == stored[int(row["id"])]
+        assert unicodedata.is_normalized("NFC", row["title"])
+    ranked = get(ds, "/archive/search.csv", params={"q": "HĐND"}).content.decode("utf-8")
+    assert "HĐND" in ranked and unicodedata.is_normalized("NFC", ranked)
+    raw = get(ds, "/archive.json", params={"sql": "select title from articles where id = 405813"}).content
+    assert "Quận Thanh Xuân".encode("utf-8") in raw or b"\\u" in raw
+    assert json.loads(raw)["rows"][0][0] == stored[405813]
+
+
+# -- read-only -------------------------------------------------------------------------------------
+def test_visitors_cannot_change_the_archive(ds, db):
+    before = query(db, "select count(*), total(length(title)) from articles")
+    for sql in ["delete from articles", "update articles set title = 'x'", "insert into events (slug) values ('x')",
+                "drop table articles", "attach database ':memory:' as other", "pragma writable_schema = 1",
+                "select 1; delete from articles", "select 1; select 2"]:
+        response = get(ds, "/archive.json", params={"sql": sql})
+        assert response.status_code in (400, 403), (sql, response.status_code)
+    for path in ["/archive", "/archive/articles", "/archive/search", "/archive/articles/405813", "/archive.json"]:
+        response = post(ds, path, data={"sql": "delete from articles", "title": "x"})
+        assert response.status_code in (400, 403, 404, 405), (path, response.status_code)
+    assert get(ds, "/archive.db").status_code in (403, 404)  # no download of the whole file
+    assert query(db, "select count(*), total(length(title)) from articles") == before
+
+
+def test_no_plugin_writes():
+    plugins = subprocess.run([sys.executable, "-m", "datasette", "plugins"], capture_output=True, text=True,
+                             cwd=ROOT, check=True)
+    names = {p["name"] for p in json.loads(plugins.stdout)}
+    assert names == {"kinhtedothi-archive"}, names
+
+
+def test_robots_and_headers(ds):
+    robots = get(ds, "/robots.txt")
+    assert robots.status_code == 200 and "Disallow: /" in robots.text
+    home = get(ds, "/")
+    assert home.headers["x-robots-tag"] == "noindex, nofollow"
+    assert home.headers["referrer-policy"] == "same-origin"
+    assert "access-control-allow-origin" not in home.headers  # CORS off unless --cors
+
+
+def test_chart_of_articles_per_month_per_event(ds):
+    response = get(ds, "/-/chart")
+    html = response.text
+    assert response.status_code == 200 and "<svg" in html and "</svg>" in html
+    assert "Đại dịch Covid-19" in html and "/archive/articles?_event=dai-dich-covid-19&amp;published_at__startswith=" in html
+    assert html.count("<circle") >= 10
+    searched = get(ds, "/-/chart", params={"q": "vac xin"}).text
+    assert searched.count("<circle") < html.count("<circle")
+
+
+def test_serve_command_is_read_only_mutable_and_cors_is_a_choice():
+    command = datasette_command("archive.db", "127.0.0.1", 8001)
+    assert "--immutable" not in command and "--cors" not in command and "-i" not in command
+    assert command[command.index("sql_time_limit_ms") + 1] == "3000"
+    assert "--cors" in datasette_command("archive.db", "127.0.0.1", 8001, cors=True)
+
+
+# -- the real server, while a crawl writes ---------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_new_articles_appear_without_a_restart(crawled, tmp_path):
+    db = copy_archive(crawled[0], tmp_path)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        url = base + "/archive/articles.json?_shape=array&_search=" + urllib.parse.quote("Zơ-rô-xơ")
+        assert json.load(urllib.request.urlopen(url)) == []
+        add_article(db, 990201, title="Bài kiểm thử Zơ-rô-xơ", body_text="Một bài mới trong lúc đang phục vụ.")
+        assert [r["id"] for r in json.load(urllib.request.urlopen(url))] == [990201]
+        robots = urllib.request.urlopen(base + "/robots.txt")
+        assert "Disallow: /" in robots.read().decode() and robots.headers.get("access-control-allow-origin") is None
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(base + "/archive.json?sql=" + urllib.parse.quote("delete from articles"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,154 @@
+"""Rebuilding the feeds from the Wayback Machine: a real crawl of the fake archive on loopback."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sample_site import (TAG_PAGE, WAYBACK_MISSING, FakeWayback, SampleSite, expected_articles,
+                         expected_tag_articles, expected_wayback_articles)
+from tests.conftest import ROOT, connect
+
+WAIT = 0.3  # WAYBACK_429_WAIT for the tests (60 s against the real archive)
+POLITE = ["-s", "WAYBACK_CDX_DELAY=0.1", "-s", "WAYBACK_CAPTURE_DELAY=0.05", "-s", f"WAYBACK_429_WAIT={WAIT}",
+          "-s", "RETRY_BACKOFF_BASE=0.05"]
+EXPECTED = {a["url"]: a for a in expected_wayback_articles()}
+COMPARED = ("title", "sapo", "author", "published_at", "published_raw", "section", "subsection", "body_text",
+            "layout", "site_id")
+
+
+def wayback_crawl(db, archive: FakeWayback, *extra: str, wait: bool = True):
+    command = [sys.executable, "-m", "scraper.cli", "crawl", "--source", "wayback", "--wayback-url", archive.url,
+               "--db", str(db), *POLITE, *extra]
+    if not wait:
+        return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    db = tmp_path_factory.mktemp("wayback") / "archive.db"
+    with FakeWayback() as archive:
+        process = wayback_crawl(db, archive)
+        return db, process, archive.requests, archive.throttled
+
+
+def rows(db, sql, *args):
+    return [dict(r) for r in connect(db).execute(sql, args)]
+
+
+def test_the_wayback_crawl_succeeds(rebuilt):
+    _, process, _, _ = rebuilt
+    assert process.returncode == 0, process.stderr[-3000:]
+
+
+def test_it_archives_the_same_articles_and_fields_as_a_live_crawl(rebuilt):
+    db, _, _, _ = rebuilt
+    got = {r["url"]: r for r in rows(db, "select * from articles")}
+    assert set(got) == set(EXPECTED)
+    for url, expected in EXPECTED.items():
+        assert {k: got[url][k] for k in COMPARED} == {k: expected[k] for k in COMPARED}, url
+        events = sorted(r["event_slug"] for r in rows(db, "select event_slug from article_events where article_id = ?",
+                                                       got[url]["id"]))
+        assert events == expected["events"], url
+
+
+def test_every_article_records_where_it_came_from(rebuilt):
+    db, _, _, _ = rebuilt
+    for row in rows(db, "select url, source, capture_timestamp, capture_url from articles"):
+        assert row["source"] == "wayback"
+        assert row["capture_timestamp"] == EXPECTED[row["url"]]["capture_timestamp"]
+        assert f"/web/{row['capture_timestamp']}id_/" in row["capture_url"]
+    raw = rows(db, "select source, capture_timestamp from raw_pages where kind = 'article'")
+    assert raw and all(r["source"] == "wayback" and r["capture_timestamp"] for r in raw)
+
+
+def test_an_uncaptured_article_is_recorded_missing_not_as_an_error(rebuilt):
+    db, _, _, _ = rebuilt
+    missing = {m["url"]: m for m in rows(db, "select url, kind, reason from crawl_errors where kind = 'missing'")}
+    assert set(WAYBACK_MISSING) <= set(missing) and not set(missing) & set(EXPECTED)
+    assert "no capture" in missing[WAYBACK_MISSING[0]]["reason"]
+
+
+def test_an_article_edited_between_captures_has_two_versions(rebuilt):
+    db, _, _, _ = rebuilt
+    edited = next(a for a in EXPECTED.values() if a.get("earlier_versions"))
+    article = rows(db, "select * from articles where url = ?", edited["url"])[0]
+    versions = rows(db, "select * from article_versions where article_id = ? order by capture_timestamp", article["id"])
+    earlier = edited["earlier_versions"]
+    assert [(v["capture_timestamp"], v["title"], v["body_text"]) for v in versions] == [
+        (e["capture_timestamp"], e["title"], e["body_text"]) for e in earlier]
+    assert versions[0]["cause"] == "wayback" and "title" in json.loads(versions[0]["changed_fields"])
+    assert article["version"] == len(earlier) + 1
+
+
+def test_429s_are_waited_out_with_a_doubling_wait(rebuilt):
+    _, _, requests, throttled = rebuilt
+    assert throttled
+    for path in set(throttled):
+        tries = [r for r in requests if r["path"] == path]
+        assert tries[-1]["status"] == 200, path
+    cdx = [r for r in requests if r["path"].startswith("/cdx/")]
+    first_429 = next(i for i, r in enumerate(cdx) if r["status"] == 429)
+    gaps = [cdx[i + 1]["time"] - cdx[i]["time"] for i in (first_429, first_429 + 1)]
+    assert cdx[first_429 + 1]["status"] == 429
+    assert gaps[0] >= WAIT * 0.9 and gaps[1] >= 2 * WAIT * 0.9, gaps
+
+
+def test_cdx_queries_are_spaced_by_the_polite_delay(rebuilt):
+    _, _, requests, _ = rebuilt
+    times = [r["time"] for r in requests if r["path"].startswith("/cdx/")]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.1 * 0.8
+
+
+def test_a_killed_wayback_crawl_resumes_without_fetching_any_capture_twice(tmp_path):
+    db = tmp_path / "archive.db"
+    with FakeWayback() as archive:
+        crawler = wayback_crawl(db, archive, wait=False)
+        deadline = time.time() + 60
+        while sum(r["path"].startswith("/web/") for r in archive.requests) < 40 and time.time() < deadline:
+            time.sleep(0.01)
+        crawler.send_signal(signal.SIGKILL)
+        crawler.wait()
+        before_kill = [r["path"] for r in archive.requests if r["path"].startswith("/web/")]
+        again = wayback_crawl(db, archive)
+        assert again.returncode == 0, again.stderr[-2000:]
+        fetched = [r["path"] for r in archive.requests if r["path"].startswith("/web/") and r["status"] != 429]
+    twice = sorted({p for p in fetched if fetched.count(p) > 1})
+    # only the capture in flight when the process died may be asked for again (its answer was never stored)
+    assert twice in ([], [before_kill[-1]]), f"fetched twice: {twice}"
+    assert {r["url"] for r in rows(db, "select url from articles")} == set(EXPECTED)
+
+
+def test_live_and_wayback_copies_of_an_article_are_one_article(rebuilt, crawled, tmp_path):
+    import shutil
+
+    db = tmp_path / "archive.db"
+    shutil.copy(rebuilt[0], db)
+    with SampleSite() as site:
+        process = subprocess.run([sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--base-url",
+                                  site.url, "--delay", "0", "-s", "RETRY_BACKOFF_BASE=0.05", "--full"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stderr[-2000:]
+    live = {a["url"] for a in expected_articles()}
+    articles = rows(db, "select url, source from articles")
+    assert len(articles) == len({a["url"] for a in articles}) == len(live)
+    assert {a["source"] for a in articles} == {"live"}
+
+
+def test_a_tag_page_can_be_crawled_by_url_and_filed_under_an_event(tmp_path):
+    db = tmp_path / "archive.db"
+    with SampleSite() as site:
+        process = subprocess.run([sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--base-url",
+                                  site.url, "--delay", "0", "--feed-url", "https://kinhtedothi.vn" + TAG_PAGE,
+                                  "--event", "bau-cu-quoc-hoi-khoa-xv"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stderr[-2000:]
+    filed = rows(db, "select a.url from articles a join article_events e on e.article_id = a.id "
+                     "where e.event_slug = 'bau-cu-quoc-hoi-khoa-xv'")
+    assert {r["url"] for r in filed} == set(expected_tag_articles())
+    order = [r["url"] for r in rows(db, "select url from feed_links order by position")]
+    assert order == list(expected_tag_articles())
