@@ -102,12 +102,13 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def _serve(self, send_body):
+        arrived = time.time()  # the log keeps arrival times: they show the client's pacing
         archive = self.server.archive
         try:
             status, headers, body = archive.route(self.path)
         except Exception:  # pragma: no cover - a bug in the fake itself
             status, headers, body = 500, {"Content-Type": "text/plain"}, b"internal error"
-        entry = {"method": self.command, "path": self.path, "status": status, "time": time.time(),
+        entry = {"method": self.command, "path": self.path, "status": status, "time": arrived,
                  "user_agent": self.headers.get("User-Agent")}
         with archive.lock:
             archive.log.append(entry)
