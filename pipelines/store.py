@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pipelines.component import UsesArchive
 from pipelines.normalize import HASHED_FIELDS
 from pipelines.recheck import is_due, parse_schedule
 from pipelines.schema import ensure_schema
@@ -314,17 +315,8 @@ COVERAGE = {"author": lambda a: a["author"], "published_at": lambda a: a["publis
             "related_links": lambda a: a["related_links"]}
 
 
-class StorePipeline:
+class StorePipeline(UsesArchive):
     """Writes each valid article, feed link, event and error to archive.db."""
-
-    def __init__(self, archive: Archive, stats):
-        self.archive = archive
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        from scraper.extensions import archive_for
-        return cls(archive_for(crawler), crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FeedLinkItem):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipelines.component import UsesArchive
 from scraper.items import ArticleItem
 from scraper.urls import is_site_url
 
@@ -20,17 +21,8 @@ def problems(article: dict[str, Any]) -> list[str]:
     return found
 
 
-class ValidatePipeline:
+class ValidatePipeline(UsesArchive):
     """Drops non-articles (a gallery, an index page, a broken page) and records why."""
-
-    def __init__(self, archive, stats):
-        self.archive = archive
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        from scraper.extensions import archive_for
-        return cls(archive_for(crawler), crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):

@@ -13,6 +13,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.response import response_status_message
 
+from pipelines.component import UsesArchive
 from pipelines.store import decompress
 from scraper.urls import from_mirror, is_site_url, to_mirror
 
@@ -49,17 +50,8 @@ class MirrorMiddleware:
         return response.replace(url=from_mirror(response.url, self.base_url))
 
 
-class RawPageMiddleware:
+class RawPageMiddleware(UsesArchive):
     """Stores every response, compressed, before anything parses it (``raw_pages``)."""
-
-    def __init__(self, archive, stats):
-        self.archive = archive
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        from scraper.extensions import archive_for
-        return cls(archive_for(crawler), crawler.stats)
 
     def process_response(self, request: Request, response: Response):
         if request.meta.get("from_archive"):  # read back from raw_pages: stored already
@@ -76,18 +68,9 @@ class RawPageMiddleware:
         return response
 
 
-class CaptureCacheMiddleware:
+class CaptureCacheMiddleware(UsesArchive):
     """A Wayback capture already in raw_pages is read from there, never fetched twice
     (so an interrupted Wayback crawl resumes where it stopped)."""
-
-    def __init__(self, archive, stats):
-        self.archive = archive
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        from scraper.extensions import archive_for
-        return cls(archive_for(crawler), crawler.stats)
 
     def process_request(self, request: Request):
         if not request.meta.get("capture_timestamp"):
