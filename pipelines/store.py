@@ -13,8 +13,8 @@ import sqlite_utils
 
 from pipelines.component import UsesArchive
 from pipelines.normalize import HASHED_FIELDS
-from pipelines.recheck import is_due, parse_schedule
 from pipelines.schema import ensure_schema
+from pipelines.state import ArchiveState
 from pipelines.text import fold
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.urls import article_id
@@ -42,7 +42,7 @@ def is_permanent(status: int | None, reason: str, kind: str = "error") -> bool:
     return kind == "missing" or status in PERMANENT_STATUSES or reason.startswith(("not an article", "IgnoreRequest"))
 
 
-class Archive:
+class Archive(ArchiveState):
     """The archive database, opened for writing by one crawler process."""
 
     def __init__(self, path: str | Path):
@@ -251,36 +251,6 @@ class Archive:
             "INSERT OR IGNORE INTO article_events (article_id, event_slug) SELECT DISTINCT ?, event_slug "
             f"FROM feed_links WHERE url IN ({marks}) OR (site_id IS NOT NULL AND site_id = ?)",
             [aid, *urls, article["site_id"]])
-
-    # -- what the crawler already knows (for incremental crawls) ---------------------
-    def known_links(self) -> tuple[set[str], set[int]]:
-        """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
-        urls = {r[0] for r in self.db.execute("SELECT url FROM articles")}
-        urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
-            "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
-        ids = {r[0] for r in self.db.execute("SELECT site_id FROM articles WHERE site_id IS NOT NULL")}
-        return urls, ids
-
-    def due_for_recheck(self, schedule: str, at: datetime | None = None) -> list[str]:
-        """Archived, not removed articles whose re-check is due under ``schedule`` (pipelines.recheck)."""
-        rules = parse_schedule(schedule)
-        at = at or datetime.now(timezone.utc)
-        rows = self.db.execute("SELECT url, published_at, first_seen_at, coalesce(last_checked_at, last_fetched_at) "
-                               "FROM articles WHERE removed_at IS NULL")
-        return [url for url, published, seen, checked in rows if is_due(published, seen, checked, rules, at)]
-
-    def pending_links(self) -> list[str]:
-        """Feed links neither archived nor settled: fetched on the next run, whatever stopped this one."""
-        return [r[0] for r in self.db.execute(
-            "SELECT DISTINCT f.url FROM feed_links f WHERE NOT EXISTS (SELECT 1 FROM articles a "
-            "WHERE a.url = f.url OR (f.site_id IS NOT NULL AND a.site_id = f.site_id)) "
-            "AND NOT EXISTS (SELECT 1 FROM crawl_errors e WHERE e.url = f.url AND e.permanent = 1 "
-            "AND coalesce(e.kind, 'error') != 'missing') ORDER BY f.url")]
-
-    def feeds_walked(self) -> dict[str, str]:
-        """Event slug -> feed URL, for feeds that have been read to their last page at least once."""
-        return {r[0]: r[1] for r in self.db.execute(
-            "SELECT slug, feed_url FROM events WHERE walked_to_end_at IS NOT NULL AND feed_url IS NOT NULL")}
 
     def mark_removed(self, url: str) -> bool:
         """An archived article now answers 404/410: note when, keep everything. True if it was archived."""

@@ -1,0 +1,44 @@
+"""What an archive already holds, as the crawler needs to know it (incremental and resumed crawls)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from pipelines.recheck import is_due, parse_schedule
+
+
+class ArchiveState:
+    """Read-only questions about the archive; mixed into ``pipelines.store.Archive``."""
+
+    db: sqlite_utils.Database
+
+    def known_links(self) -> tuple[set[str], set[int]]:
+        """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
+        urls = {r[0] for r in self.db.execute("SELECT url FROM articles")}
+        urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
+            "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
+        ids = {r[0] for r in self.db.execute("SELECT site_id FROM articles WHERE site_id IS NOT NULL")}
+        return urls, ids
+
+    def due_for_recheck(self, schedule: str, at: datetime | None = None) -> list[str]:
+        """Archived, not removed articles whose re-check is due under ``schedule`` (pipelines.recheck)."""
+        rules = parse_schedule(schedule)
+        at = at or datetime.now(timezone.utc)
+        rows = self.db.execute("SELECT url, published_at, first_seen_at, coalesce(last_checked_at, last_fetched_at) "
+                               "FROM articles WHERE removed_at IS NULL")
+        return [url for url, published, seen, checked in rows if is_due(published, seen, checked, rules, at)]
+
+    def pending_links(self) -> list[str]:
+        """Feed links neither archived nor settled: fetched on the next run, whatever stopped this one."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT f.url FROM feed_links f WHERE NOT EXISTS (SELECT 1 FROM articles a "
+            "WHERE a.url = f.url OR (f.site_id IS NOT NULL AND a.site_id = f.site_id)) "
+            "AND NOT EXISTS (SELECT 1 FROM crawl_errors e WHERE e.url = f.url AND e.permanent = 1 "
+            "AND coalesce(e.kind, 'error') != 'missing') ORDER BY f.url")]
+
+    def feeds_walked(self) -> dict[str, str]:
+        """Event slug -> feed URL, for feeds that have been read to their last page at least once."""
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT slug, feed_url FROM events WHERE walked_to_end_at IS NOT NULL AND feed_url IS NOT NULL")}
