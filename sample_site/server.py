@@ -3,11 +3,12 @@ import re
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, parse_qs
 
 from . import content as C
 from . import render as R
+from .loopback import LoopbackServer
 from .render_parts import Ctx
 from .render_tag import TAG_PAGE, tag_page
 
@@ -172,42 +173,22 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class SampleSite:
+class SampleSite(LoopbackServer):
     """The site slice on 127.0.0.1.
 
     >>> with SampleSite() as site:
     ...     site.url            # 'http://127.0.0.1:54321'
     """
 
+    state_attr = "site"
+    thread_name = "sample-site"
+
     def __init__(self, port=0, event_ids=None, paging="path", host="127.0.0.1"):
         self._site = _Site(event_ids, paging)
+        super().__init__(self._site, _Handler, host, port)
         self.event_ids = dict(self._site.ctx.event_ids)
         self.paging = paging
         self.fault_urls = fault_urls(event_ids, paging)
-        self._host, self._port = host, port
-        self._httpd = None
-        self._thread = None
-
-    @property
-    def url(self):
-        if self._httpd is None:
-            raise RuntimeError("server not started")
-        host, port = self._httpd.server_address[:2]
-        return "http://%s:%d" % (host, port)
-
-    @property
-    def port(self):
-        return self._httpd.server_address[1] if self._httpd else None
-
-    @property
-    def requests(self):
-        """Snapshot (a new list) of the request log: dicts method, path, user_agent, status, time."""
-        with self._site.lock:
-            return list(self._site.log)
-
-    def clear_requests(self):
-        with self._site.lock:
-            self._site.log.clear()
 
     def reset_faults(self):
         with self._site.lock:
@@ -245,33 +226,6 @@ class SampleSite:
     def feed_url(self, feed, page=1):
         """Loopback URL of an event feed page ('elections', 'covid', 'environment', 'other')."""
         return self.url + self._site.ctx.feed_path(feed, page)
-
-    def make_server(self):
-        httpd = ThreadingHTTPServer((self._host, self._port), _Handler)
-        httpd.daemon_threads = True
-        httpd.site = self._site
-        return httpd
-
-    def start(self):
-        if self._httpd is not None:
-            return self
-        self._httpd = self.make_server()
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sample-site", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join(timeout=5)
-            self._httpd = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def serve_forever(port=8000, host="127.0.0.1", paging="path", event_ids=None):

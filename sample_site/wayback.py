@@ -20,9 +20,10 @@ import threading
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, parse_qs
 
+from .loopback import LoopbackServer
 from .wayback_cdx import cdx_answer
 from .wayback_data import CAPTURES, surt
 
@@ -130,29 +131,19 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class FakeWayback:
+class FakeWayback(LoopbackServer):
     """The fake archive on 127.0.0.1 (see the module docstring).
 
     >>> with FakeWayback() as wb:
     ...     wb.url              # 'http://127.0.0.1:54321'
     """
 
+    state_attr = "archive"
+    thread_name = "fake-wayback"
+
     def __init__(self, port=0, host="127.0.0.1", throttle=True, captures=None):
         self._archive = _Archive(CAPTURES if captures is None else captures, throttle)
-        self._host, self._port = host, port
-        self._httpd = None
-        self._thread = None
-
-    @property
-    def url(self):
-        if self._httpd is None:
-            raise RuntimeError("server not started")
-        host, port = self._httpd.server_address[:2]
-        return "http://%s:%d" % (host, port)
-
-    @property
-    def port(self):
-        return self._httpd.server_address[1] if self._httpd else None
+        super().__init__(self._archive, _Handler, host, port)
 
     @property
     def captures(self):
@@ -160,41 +151,7 @@ class FakeWayback:
         return list(self._archive.captures)
 
     @property
-    def requests(self):
-        """Snapshot of the request log: dicts method, path (with query), status, time, user_agent."""
-        with self._archive.lock:
-            return list(self._archive.log)
-
-    @property
     def throttled(self):
         """Paths of the requests answered 429, in order."""
         with self._archive.lock:
             return list(self._archive.throttled)
-
-    def clear_requests(self):
-        """Empty the request log (throttle counters keep counting)."""
-        with self._archive.lock:
-            self._archive.log.clear()
-
-    def start(self):
-        if self._httpd is not None:
-            return self
-        self._httpd = ThreadingHTTPServer((self._host, self._port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.archive = self._archive
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-wayback", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join(timeout=5)
-            self._httpd = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()

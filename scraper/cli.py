@@ -89,12 +89,10 @@ def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url
 
     Example:
 
+    \b
         kinhtedothi crawl --db archive.db
-
         kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19
-
         kinhtedothi crawl --source wayback --from 2020 --to 2022
-
         kinhtedothi crawl --feed-url https://kinhtedothi.vn/tag/bau-cu-2021 --event bau-cu-quoc-hoi-khoa-xv
 
     Incremental by default: once a feed has been read to its end, a run reads
@@ -168,8 +166,8 @@ def parse(paths, url):
 
     Example:
 
+    \b
         kinhtedothi parse saved/quan-thanh-xuan-405813.html
-
         kinhtedothi parse saved-pages/ > articles.jsonl
     """
     from scraper.parse import parse_page, saved_pages
@@ -230,12 +228,13 @@ def sample_site(port, host, paging):
     """
     from sample_site import SampleSite
 
-    site = SampleSite(port=port, host=host, paging=paging)
-    click.echo(f"sample site: {site.url}  (Ctrl-C to stop)")
-    try:
-        site.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    with SampleSite(port=port, host=host, paging=paging) as site:
+        click.echo(f"sample site: {site.url}  (Ctrl-C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
 
 
 def metadata_for(db: str) -> Path:
@@ -313,8 +312,8 @@ def demo(db, site_port, port, no_serve):
 
     Example:
 
+    \b
         kinhtedothi demo
-
         kinhtedothi demo --no-serve --db /tmp/demo.db
     """
     from sample_site import SampleSite

@@ -86,3 +86,16 @@ def test_serve_publishes_the_archive_read_only(crawled):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_sample_site_command_serves_the_copy_until_stopped():
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "sample-site", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == f"sample site: http://127.0.0.1:{port}  (Ctrl-C to stop)"
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
+        assert "DÒNG SỰ KIỆN" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
