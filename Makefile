@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test crawl serve sample-site bench clean
+.PHONY: demo test crawl serve sample-site bench search-bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +28,10 @@ sample-site: $(STAMP)
 
 bench: $(STAMP)         ## parse benchmark against trafilatura (see README)
 	$(PY) bench/parse_bench.py
+
+search-bench: $(STAMP)  ## search over HTTP on a synthetic 200,000-article archive (see README)
+	$(PY) bench/make_synthetic_archive.py
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info archive.db archive.db-* bench/pages bench/out

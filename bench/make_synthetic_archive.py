@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.schema import ensure_schema  # noqa: E402
 from pipelines.text import fold  # noqa: E402
+from plugins.vietnamese import EXACT_INDEX_SQL  # noqa: E402  (created here when the schema lacks it)
 from sample_site import expected_articles  # noqa: E402
 
 HANOI = timezone(timedelta(hours=7))
@@ -59,27 +60,6 @@ GIVEN = ("An Anh Bình Châu Chi Cường Dũng Giang Hà Hải Hạnh Hiếu Ho
 EXTRA_TAGS = ["Hà Nội", "bầu cử", "Covid-19", "HĐND", "Quốc hội khóa XV", "cử tri", "giãn cách xã hội", "vắc xin",
               "môi trường", "rác thải", "ô nhiễm không khí", "giao thông", "quy hoạch", "y tế", "giáo dục",
               "Đảng bộ", "an sinh xã hội", "kinh tế", "đầu tư công", "chuyển đổi số"]
-# The diacritics-keeping index for exact-spelling search, as proposed for pipelines/schema.py
-# (docs/README-datasette.md); created here when the schema does not have it yet.
-EXACT_INDEX_SQL = """
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
-    title, sapo, body_text,
-    content = 'articles', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 0'
-);
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
-    VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
-    INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
-    VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
-    INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
-END;
-"""
 WORD = re.compile(r"\S+")
 SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 

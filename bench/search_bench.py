@@ -86,7 +86,11 @@ def main(argv=None) -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "archive-200k.db")
     parser.add_argument("--repeat", type=int, default=20, help="timed fetches per search URL")
     parser.add_argument("--facet-repeat", type=int, default=5, help="timed fetches per facet page")
+    parser.add_argument("--report", type=Path, help="only print the tables of an earlier run's JSON")
     args = parser.parse_args(argv)
+    if args.report:
+        print(report(json.loads(args.report.read_text(encoding="utf-8"))))
+        return
     if not args.db.exists():
         sys.exit(f"{args.db} is missing: run bench/make_synthetic_archive.py first")
     port = free_port()
@@ -111,7 +115,8 @@ def main(argv=None) -> None:
             result.update(kind=kind, query=label, rows=rows_of(result.pop("body")))
             results.append(result)
             print(f"{kind:<22} {label:<20} p50 {result['p50_ms']:7.1f}  p95 {result['p95_ms']:7.1f}  "
-                  f"first {result['first_ms']:7.1f} ms  rows {result['rows']}  (HTTP {result['status']})", file=sys.stderr)
+                  f"first {result['first_ms']:7.1f} ms  rows {result['rows']}  (HTTP {result['status']})",
+                  file=sys.stderr)
 
         for pair in QUERIES:
             for q in pair:
@@ -134,14 +139,34 @@ def main(argv=None) -> None:
     out = ROOT / "bench" / "out" / "search_bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    print("| kind | query | p50 ms | p95 ms | first ms | rows |\n| --- | --- | ---: | ---: | ---: | ---: |")
-    for r in results:
-        print(f"| {r['kind']} | {r['query']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['first_ms']:.0f} | {r['rows']} |")
+    print(report(results))
+
+
+def report(results: list[dict]) -> str:
+    """Markdown tables: one row per query, ``p50 / p95`` in ms."""
+    by = {(r["kind"], r["query"]): r for r in results}
+
+    def cell(kind, query):
+        r = by.get((kind, query))
+        return f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f}" if r else "–"
+
+    lines = ["| query | ranked search | list search (newest 50 + count) | matches | exact spelling | "
+             "LIKE, newest 50 | LIKE, count (full scan) | LIKE matches |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for pair in QUERIES:
+        for q in pair:
+            like = by.get(("LIKE count (scan)", q))
+            lines.append(f"| {q} | {cell('ranked search', q)} | {cell('list search', q)} | "
+                         f"{by[('list search', q)]['rows']:,} | {cell('exact spelling', q)} | "
+                         f"{cell('LIKE newest 50', q)} | {cell('LIKE count (scan)', q)} | "
+                         f"{like['rows'] if like else ('0' if by[('LIKE newest 50', q)]['rows'] == 0 else '–')} |")
+    lines += ["", "| facet page (HTML, six facets) | p50 / p95 |", "| --- | ---: |"]
+    lines += [f"| {r['query']} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} |" for r in results if r["kind"] == "facet page"]
     searches = [r for r in results if r["kind"] == "ranked search"]
     worst = max(searches, key=lambda r: r["p95_ms"])
-    print(f"\nranked search: p95 over all queries {max(r['p95_ms'] for r in searches):.0f} ms (worst: {worst['query']}); "
-          f"median of the p50s {statistics.median(r['p50_ms'] for r in searches):.0f} ms")
-
+    lines += ["", f"Ranked search: highest p95 {worst['p95_ms']:.0f} ms ({worst['query']}), "
+                  f"median p50 {statistics.median(r['p50_ms'] for r in searches):.0f} ms."]
+    return "\n".join(lines)
 
 if __name__ == "__main__":
     main()

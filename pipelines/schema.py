@@ -113,6 +113,29 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 """
 
 
+# A second search index that keeps the diacritics, for searches that must tell "bàn" from
+# "bán" (plugins/vietnamese.py). It reads the articles table itself, kept in step by triggers.
+EXACT_INDEX_SQL = """
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
+    title, sapo, body_text,
+    content = 'articles', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
+    VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
+    INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
+    VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
+    INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
+END;
+"""
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create whatever is missing (tables, indexes, search index); never drops anything."""
     db.enable_wal()
@@ -125,4 +148,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for table, columns, unique in INDEXES:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
     db.execute(FTS_SQL)
+    if not db["articles_fts_exact"].exists():
+        db.conn.executescript(EXACT_INDEX_SQL)
+        db.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -56,6 +56,11 @@ from datasette.filters import FilterArguments
 
 from pipelines.text import fold
 
+# The diacritics-keeping index that exact-spelling search uses when the archive has it. It stores no
+# text (it reads ``articles``) and the triggers keep it in step with every write. The store creates it
+# (pipelines/schema.py), then fills it once with 'rebuild' on an archive made before it existed.
+from pipelines.schema import EXACT_INDEX_SQL  # noqa: E402,F401  (the diacritics-keeping index)
+
 OPERATORS = {"OR", "AND", "NOT"}
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _WORD = re.compile(r"\w+")
@@ -113,7 +118,7 @@ def parse_query(query: str | None) -> list[tuple[str, object]]:
 def fts_match(query: str | None, mode: int = 0) -> str:
     """An FTS5 expression for the folded index; ``'""'`` (matches nothing) when the query has no words.
 
-    ``mode`` 0: words typed side by side must all appear, anywhere (``"dang" "bo"``).
+    ``mode`` 0: words typed side by side must all appear, anywhere (``"dang" AND "bo"``).
     ``mode`` 1: the same articles, but bm25 ranks those with the words side by
     side (Đảng bộ) above those with them apart (đang … bỏ): ``("dang bo" OR "dang" "bo")``.
     ``mode`` 2: words typed side by side must stand side by side (``"dang bo"``).
@@ -389,10 +394,12 @@ def filters_from_request(request, database, table, datasette):
         where, params, described = [], {}, []
         for i, value in enumerate(values):
             if has_exact:  # the diacritics-keeping index answers alone
-                where.append(f"[{fts_pk}] in (select rowid from [{exact_table}] where [{exact_table}] match :exact_fts_{i})")
+                where.append(f"[{fts_pk}] in (select rowid from [{exact_table}] "
+                             f"where [{exact_table}] match :exact_fts_{i})")
                 params[f"exact_fts_{i}"] = exact_match(value)
             else:  # candidates from the folded index, then the exact spelling checked in Python (slow on big archives)
-                where.append(f"[{fts_pk}] in (select rowid from [{fts_table}] where [{fts_table}] match :exact_fts_{i}) "
+                where.append(f"[{fts_pk}] in (select rowid from [{fts_table}] "
+                             f"where [{fts_table}] match :exact_fts_{i}) "
                              f"and vi_exact({text}, :exact_{i})")
                 params[f"exact_fts_{i}"] = phrase_match(value)
                 params[f"exact_{i}"] = value

@@ -12,18 +12,17 @@ import sys
 import time
 import unicodedata
 import urllib.error
-from html.parser import HTMLParser
 import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
 import yaml
 
-from scraper.cli import METADATA, datasette_command
+from scraper.cli import METADATA, datasette_command, metadata_for
 from tests.conftest import ROOT
-from tests.datasette_support import (HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get,
-                                     post)
+from tests.datasette_support import HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get, post
 
 METADATA_DB = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]
 INTERNAL = re.compile(r"^sqlite_|_fts(_exact)?_(data|idx|docsize|config|content)$")
@@ -205,7 +204,8 @@ def test_the_article_page_reads_like_the_paper_and_cites_it(ds):
     assert 'href="/archive/articles?_event=dai-dich-covid-19"' in article
     assert "Cite this article" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article
     assert "https://web.archive.org/web/" in article
-    assert 'href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"' in article
+    assert ('href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"'
+            in article)
     tagged = get(ds, f"/archive/articles/{query_first_tagged(ds)}").text
     assert 'href="/archive/articles?_tag=' in tagged
 
@@ -305,10 +305,18 @@ def test_chart_of_articles_per_month_per_event(ds):
     response = get(ds, "/-/chart")
     html = response.text
     assert response.status_code == 200 and "<svg" in html and "</svg>" in html
-    assert "Đại dịch Covid-19" in html and "/archive/articles?_event=dai-dich-covid-19&amp;published_at__startswith=" in html
+    assert "Đại dịch Covid-19" in html
+    assert "/archive/articles?_event=dai-dich-covid-19&amp;published_at__startswith=" in html
     assert html.count("<circle") >= 10
     searched = get(ds, "/-/chart", params={"q": "vac xin"}).text
     assert searched.count("<circle") < html.count("<circle")
+
+
+def test_metadata_for_another_file_name_renames_the_database_and_its_links(tmp_path):
+    text = metadata_for(str(tmp_path / "bench-2021.db")).read_text(encoding="utf-8")
+    metadata = json.loads(text)
+    assert list(metadata["databases"]) == ["bench-2021"]
+    assert "/bench-2021/articles" in text and "/archive/" not in text
 
 
 def test_serve_command_is_read_only_mutable_and_cors_is_a_choice():

@@ -1,5 +1,6 @@
 """Unattended crawling: incremental runs, revisions, removals, the lock, kill -9, layout drift, reparse."""
 
+import asyncio
 import json
 import shutil
 import signal
@@ -16,6 +17,7 @@ from scraper.cli import cli
 from scraper.pages import ArticlePage, register_layout
 from scraper.pages.article import LAYOUTS
 from tests.conftest import FAST, ROOT, connect, run_crawl
+from tests.datasette_support import datasette_for
 
 EXPECTED = {a["url"]: a for a in expected_articles()}
 SITE = "https://kinhtedothi.vn"
@@ -81,6 +83,11 @@ def test_an_edited_article_keeps_its_previous_version_with_the_changed_fields(fr
     assert tuple(current) == ("Quận Ba Đình gỡ phong tỏa tuyến phố Trúc Bạch", 2)
     run = conn.execute("select * from crawl_runs order by id desc").fetchone()
     assert (run["articles_updated"], run["articles_unchanged"]) == (1, len(EXPECTED) - 1)
+    changed = asyncio.run(datasette_for(db).client.get("/archive/recently_changed.json?_shape=array")).json()
+    assert [(c["article_id"], c["changed_fields"], c["previous_title"]) for c in changed] == [
+        (article["site_id"], "title, body_text", versions[0]["title"])]
+    page = asyncio.run(datasette_for(db).client.get(f"/archive/articles/{article['site_id']}")).text
+    assert f"article_versions?article_id={article['site_id']}" in page and "1 earlier version" in page
 
 
 def test_an_unchanged_recheck_only_updates_last_checked_at(fresh):

@@ -187,3 +187,27 @@ def test_empty_and_odd_queries_do_not_fail(ds):
     for q in ["", '"', "NOT", "OR OR", "*", "(", "đ:"]:
         assert get(ds, "/archive/search.json", params={"q": q}).status_code == 200, q
         assert get(ds, "/archive/articles.json", params={"_search": q}).status_code == 200, q
+
+
+def test_the_diacritics_keeping_index_gives_the_same_exact_results(ds, crawled, tmp_path):
+    """The store creates articles_fts_exact; an archive without it falls back to a row-by-row check."""
+    indexed_db = copy_archive(crawled[0], tmp_path / "indexed")
+    bare_db = copy_archive(crawled[0], tmp_path / "bare")
+    with sqlite3.connect(bare_db) as conn:  # an archive made before the index existed
+        for trigger in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER articles_fts_exact_{trigger}")
+        conn.execute("DROP TABLE articles_fts_exact")
+    for db in (indexed_db, bare_db):
+        for args in [(990101, "Cửa hàng bán đồ gỗ", "Người dân mua bán bàn ghế gỗ tại chợ."),
+                     (990102, "Hội nghị bàn về môi trường", "Các đại biểu bàn giải pháp."),
+                     (990103, "Quốc hội khoá XV họp", "Kỳ họp của Quốc hội khoá XV.")]:
+            add_article(db, args[0], title=args[1], body_text=args[2])  # indexed by the triggers
+    indexed, bare = datasette_for(indexed_db), datasette_for(bare_db)
+    for word in ["bàn", "bán", "khóa XV", "khoá xv", "Thanh Xuân", "HĐND", "khoa XV"]:
+        assert table_ids(indexed, _exact=word) == table_ids(bare, _exact=word), word
+        fast = get(indexed, "/archive/exact_search.json", params={"exact": word, "_shape": "array"}).json()
+        slow = get(bare, "/archive/exact_search.json", params={"exact": word, "_shape": "array"}).json()
+        assert fast == slow, word
+    shown = {"exact": "bàn", "_show_sql": "1"}
+    assert "articles_fts_exact" in get(indexed, "/archive/exact_search", params=shown).text
+    assert "articles_fts_exact" not in get(bare, "/archive/exact_search", params=shown).text  # the fallback

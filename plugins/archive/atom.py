@@ -64,7 +64,8 @@ async def render(datasette, request, columns, rows, database, table, query_name,
         _text(entry, "title", row["atom_title"])
         _text(entry, "updated", _rfc3339(row["atom_updated"]))
         if "atom_archive_id" in columns and row["atom_archive_id"] is not None:
-            href = datasette.absolute_url(request, datasette.urls.row(database, "articles", str(row["atom_archive_id"])))
+            path = datasette.urls.row(database, "articles", str(row["atom_archive_id"]))
+            href = datasette.absolute_url(request, path)
             ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": href})
             if "atom_link" in columns and row["atom_link"]:
                 ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "related", "href": row["atom_link"]})

@@ -77,8 +77,9 @@ def svg(months: list[str], series: list[dict], datasette, database: str) -> Mark
     every = max(1, len(months) // 12)
     for i, month in enumerate(months):
         if i % every == 0 or i == len(months) - 1:
-            out.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" class="axis"/>')
-            out.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{month[5:]}/{month[:4]}</text>')
+            bottom = TOP + plot_h
+            out.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{bottom}" y2="{bottom + 4}" class="axis"/>')
+            out.append(f'<text x="{x(i):.1f}" y="{bottom + 18}" text-anchor="middle">{month[5:]}/{month[:4]}</text>')
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" class="axis"/>')
     for s in series:
         points = " ".join(f"{x(i):.1f},{y(s['counts'].get(m, 0)):.1f}" for i, m in enumerate(months))

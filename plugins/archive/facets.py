@@ -119,7 +119,8 @@ class PeriodFacet(Facet):
                                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))})
             results.append({"name": f"{column}_{self.type}", "title": f"{self.title} ({column})",
                              "type": self.type, "hideable": source_and_config["source"] != "metadata",
-                             "toggle_url": self.ds.urls.path(_path(self.request, remove={f"_facet_{self.type}": column})),
+                             "toggle_url": self.ds.urls.path(
+                                 _path(self.request, remove={f"_facet_{self.type}": column})),
                              "results": values, "truncated": len(rows) > size})
         return results, timed_out
 

@@ -1,0 +1,174 @@
+"""The archive in a real browser: headless Chromium (Debian's `chromium`) driven by Playwright,
+against `kinhtedothi serve` on loopback. One server and one browser for the module.
+
+Pictures live on the paper's CDN, which tests must not reach: every request that is not for the
+archive server is answered locally (a grey placeholder for pictures, nothing for the rest).
+
+    SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_browser.py
+
+also saves the screenshots shown in the README (home page, a search, an article).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.datasette_support import HOSTILE_ID, add_hostile_article, copy_archive
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PLACEHOLDER = ('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="450" viewBox="0 0 800 450">'
+               '<rect width="800" height="450" fill="#d9dde3"/><text x="400" y="232" font-family="sans-serif" '
+               'font-size="22" fill="#5f6b7a" text-anchor="middle">picture from cdn.kinhtedothi.vn (offline)'
+               '</text></svg>')
+SEED_TITLE = "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vượt kế hoạch"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(crawled, tmp_path_factory):
+    db = copy_archive(crawled[0], tmp_path_factory.mktemp("browser"))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base, db
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=FLAGS,
+                                                       headless=True, viewport={"width": 1280, "height": 900},
+                                                       locale="vi-VN")
+
+        def offline(route):
+            url = route.request.url
+            if url.startswith("http://127.0.0.1:"):
+                route.continue_()
+            elif route.request.resource_type == "image":
+                route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER)
+            else:
+                route.abort()
+
+        context.route("**/*", offline)
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def screenshot(page, name: str, tmp_path: Path, full_page: bool = False) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=full_page)
+    target = os.environ.get("SCREENSHOTS_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / f"{name}.png", Path(target) / f"{name}.png")
+
+
+def test_typing_dang_bo_in_the_search_box_finds_the_article(server, page, tmp_path):
+    server, _ = server
+    page.goto(server + "/")
+    screenshot(page, "home", tmp_path)
+    page.fill("input[name=_search]", "dang bo")
+    page.press("input[name=_search]", "Enter")
+    page.wait_for_url("**/archive/articles?_search=dang+bo*")
+    assert page.locator("a", has_text=SEED_TITLE).count() >= 1
+    assert page.input_value("#_search") == "dang bo"
+    # the table's own search box, typed with diacritics this time
+    page.fill("#_search", "Đảng bộ")
+    page.press("#_search", "Enter")
+    page.wait_for_load_state()
+    assert page.locator("a", has_text=SEED_TITLE).count() >= 1
+    page.goto(server + "/archive/search?q=" + urllib.request.quote("dang bo"))
+    assert page.locator("mark", has_text="Đảng bộ").count() >= 1
+    screenshot(page, "search", tmp_path)
+
+
+def test_an_article_reads_with_its_paragraphs_caption_and_citation(server, page, tmp_path):
+    server, _ = server
+    page.goto(server + "/archive/articles?_search=" + urllib.request.quote("Thanh Xuân"))
+    page.locator("a", has_text=SEED_TITLE).first.click()
+    page.wait_for_url("**/archive/articles/405813")
+    body = page.locator(".kt-body")
+    assert body.locator("p").count() >= 8
+    assert body.locator("p").first.is_visible()
+    caption = page.locator("figcaption", has_text="Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI")
+    assert caption.is_visible()
+    citation = page.locator(".kt-citation")
+    assert citation.is_visible()
+    text = citation.inner_text()
+    assert "Hồng Thái" in text and "13/01/2021" in text and "web.archive.org" in citation.inner_html()
+    assert "quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html" in text
+    assert page.locator(".kt-kicker a", has_text="Đại dịch Covid-19").get_attribute("href") == \
+        "/archive/articles?_event=dai-dich-covid-19"
+    screenshot(page, "article", tmp_path, full_page=True)
+
+
+def test_a_hostile_article_shows_its_text_and_runs_nothing(server, browser, tmp_path):
+    server, db = server
+    add_hostile_article(db)  # written while the archive is served, as a crawl would
+    page = browser.new_page()
+    page.add_init_script("document.addEventListener('securitypolicyviolation', () => { window.__blocked = "
+                         "(window.__blocked || 0) + 1; });")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        for path in (f"/archive/articles/{HOSTILE_ID}", "/archive/articles?_search=thu+nghiem",
+                     "/archive/related_links?article_id=" + str(HOSTILE_ID), "/archive/search?q=thu+nghiem"):
+            page.goto(server + path)
+            page.wait_for_load_state("load")
+            page.mouse.move(300, 300)
+            for selector in (".kt-body p", ".kt-tags a", "td.col-title", "td.col-tag"):
+                target = page.locator(selector).first
+                if target.count() and target.is_visible():
+                    target.hover(timeout=5000)
+            assert page.evaluate("window.__xss") is None, path
+            assert page.evaluate("window.__blocked") is None, path  # not even an attempt reached the page
+            assert page.title() != "pwned"
+        page.goto(server + f"/archive/articles/{HOSTILE_ID}")
+        body = page.locator(".kt-body").inner_text()
+        assert "<script>window.__xss=2</script>" in body
+        assert "Đoạn mở đầu với một ảnh hỏng" in body and "Đoạn cuối có kiểu." in body
+        handlers = page.evaluate("""() => [...document.querySelectorAll('.kt-article *')].flatMap(
+            e => [...e.attributes].filter(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))
+                 .map(a => e.tagName + ' ' + a.name))""")
+        assert handlers == []
+        assert page.locator(".kt-article script, .kt-article iframe, .kt-article svg").count() == 0
+        page.locator(".kt-body a", has_text="liên kết độc").click()
+        assert page.evaluate("window.__xss") is None
+        assert dialogs == []
+    finally:
+        page.close()
