@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.schema import ensure_schema  # noqa: E402
 from pipelines.text import fold  # noqa: E402
-from plugins.vietnamese import EXACT_INDEX_SQL  # noqa: E402  (created here when the schema lacks it)
+from pipelines.schema import EXACT_INDEX_SQL  # noqa: E402  (created here when the schema lacks it)
 from sample_site import expected_articles  # noqa: E402
 
 HANOI = timezone(timedelta(hours=7))

@@ -56,10 +56,8 @@ from datasette.filters import FilterArguments
 
 from pipelines.text import fold
 
-# The diacritics-keeping index that exact-spelling search uses when the archive has it. It stores no
-# text (it reads ``articles``) and the triggers keep it in step with every write. The store creates it
-# (pipelines/schema.py), then fills it once with 'rebuild' on an archive made before it existed.
-from pipelines.schema import EXACT_INDEX_SQL  # noqa: E402,F401  (the diacritics-keeping index)
+# Exact-spelling search uses the diacritics-keeping index ``articles_fts_exact`` when the archive has
+# it (pipelines/schema.py creates it; triggers keep it in step with every write).
 
 OPERATORS = {"OR", "AND", "NOT"}
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')

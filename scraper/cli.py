@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import subprocess
@@ -12,10 +11,8 @@ from pathlib import Path
 
 import click
 
-from scraper.status import EXIT_LOCKED
-
-PROJECT = Path(__file__).resolve().parent.parent
-METADATA = PROJECT / "metadata.yml"
+from scraper.lock import CrawlLock
+from scraper.publish import datasette_command
 
 
 @click.group()
@@ -32,32 +29,6 @@ def _setting(values: tuple[str, ...]) -> dict[str, str]:
         name, _, setting = value.partition("=")
         out[name.strip()] = setting
     return out
-
-
-class CrawlLock:
-    """An exclusive lock on ``<db>.lock``; the kernel releases it when the process dies."""
-
-    def __init__(self, db: Path):
-        self.path = db.with_name(db.name + ".lock")
-        self.handle = None
-
-    def __enter__(self):
-        self.handle = open(self.path, "a+")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "another process"
-            self.handle.close()
-            click.echo(f"Error: another crawl holds {self.path} ({holder}); not starting", err=True)
-            sys.exit(EXIT_LOCKED)
-        self.handle.truncate(0)
-        self.handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-        self.handle.flush()
-        return self
-
-    def __exit__(self, *exc):
-        self.handle.close()
 
 
 @cli.command()
@@ -235,50 +206,6 @@ def sample_site(port, host, paging):
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
-
-
-def metadata_for(db: str) -> Path:
-    """metadata.yml, its database entry (and the links in it) renamed when the file is not called archive.db."""
-    name = Path(db).stem
-    if name == "archive":
-        return METADATA
-    import yaml
-
-    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    metadata["databases"] = {name: metadata["databases"]["archive"]}
-    text = json.dumps(metadata, ensure_ascii=False).replace("/archive/", f"/{name}/")
-    path = Path(db).resolve().with_name(f".{name}.metadata.json")
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-# Datasette settings of the published archive (README "Publishing"). Read-only needs no setting:
-# Datasette opens a mutable file read-only (mode=ro) and runs only single SELECT statements, and
-# no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles.
-DATASETTE_SETTINGS = {
-    "sql_time_limit_ms": "3000",      # any one query, typed or canned, stops after 3 s
-    "facet_time_limit_ms": "1000",    # a facet gives up after 1 s (the page still shows)
-    "default_page_size": "50",
-    "max_returned_rows": "1000",
-    "truncate_cells_html": "400",     # long bodies cut in lists; the article page shows all
-    "suggest_facets": "off",          # suggestions cost a query per column on every list page
-    "allow_download": "off",          # no download of the whole file (raw pages are large)
-}
-
-
-def datasette_command(db: str, host: str, port: int, cors: bool = False) -> list[str]:
-    """The Datasette command line that publishes the archive read-only.
-
-    CORS is off unless asked for: with it, any web page a reporter opens could
-    read an archive served on the newsroom's network through their browser.
-    """
-    command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata_for(db)),
-               "--host", host, "--port", str(port)]
-    for name, value in DATASETTE_SETTINGS.items():
-        command += ["--setting", name, value]
-    if cors:
-        command.append("--cors")
-    return command
 
 
 @cli.command()

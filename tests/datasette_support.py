@@ -12,7 +12,7 @@ import yaml
 from datasette.app import Datasette
 
 from pipelines.text import fold
-from scraper.cli import DATASETTE_SETTINGS, METADATA
+from scraper.publish import DATASETTE_SETTINGS, METADATA
 
 
 def settings() -> dict:

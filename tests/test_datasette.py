@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from scraper.cli import METADATA, datasette_command, metadata_for
+from scraper.publish import METADATA, datasette_command, metadata_for
 from tests.conftest import ROOT
 from tests.datasette_support import HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get, post
 

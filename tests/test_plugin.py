@@ -8,7 +8,7 @@ from datasette.app import Datasette
 
 from pipelines.store import Archive
 from plugins.vietnamese import prepare_connection
-from scraper.cli import METADATA
+from scraper.publish import METADATA
 
 
 def test_fold_vi_on_a_bare_connection():

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from parsel import Selector
 
 from pipelines.text import clean
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
-
-if TYPE_CHECKING:
-    from scrapy.http import TextResponse  # noqa: F401
-
 
 class Response(Protocol):
     """What a page object reads of a response: Scrapy's TextResponse, or a saved page."""

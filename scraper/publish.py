@@ -1,0 +1,54 @@
+"""The Datasette command line that publishes the archive (``kinhtedothi serve``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+METADATA = PROJECT / "metadata.yml"
+
+
+def metadata_for(db: str) -> Path:
+    """metadata.yml, its database entry (and the links in it) renamed when the file is not called archive.db."""
+    name = Path(db).stem
+    if name == "archive":
+        return METADATA
+    import yaml
+
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    metadata["databases"] = {name: metadata["databases"]["archive"]}
+    text = json.dumps(metadata, ensure_ascii=False).replace("/archive/", f"/{name}/")
+    path = Path(db).resolve().with_name(f".{name}.metadata.json")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# Datasette settings of the published archive (README "Publishing"). Read-only needs no setting:
+# Datasette opens a mutable file read-only (mode=ro) and runs only single SELECT statements, and
+# no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles.
+DATASETTE_SETTINGS = {
+    "sql_time_limit_ms": "3000",      # any one query, typed or canned, stops after 3 s
+    "facet_time_limit_ms": "1000",    # a facet gives up after 1 s (the page still shows)
+    "default_page_size": "50",
+    "max_returned_rows": "1000",
+    "truncate_cells_html": "400",     # long bodies cut in lists; the article page shows all
+    "suggest_facets": "off",          # suggestions cost a query per column on every list page
+    "allow_download": "off",          # no download of the whole file (raw pages are large)
+}
+
+
+def datasette_command(db: str, host: str, port: int, cors: bool = False) -> list[str]:
+    """The Datasette command line that publishes the archive read-only.
+
+    CORS is off unless asked for: with it, any web page a reporter opens could
+    read an archive served on the newsroom's network through their browser.
+    """
+    command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata_for(db)),
+               "--host", host, "--port", str(port)]
+    for name, value in DATASETTE_SETTINGS.items():
+        command += ["--setting", name, value]
+    if cors:
+        command.append("--cors")
+    return command
