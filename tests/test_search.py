@@ -8,8 +8,9 @@ import unicodedata
 import pytest
 
 from pipelines.text import fold
-from plugins import vietnamese
-from plugins.vietnamese import exact, exact_match, fts_match, prepare_connection, snippet, vi_date
+from plugins import vi_search
+from plugins.vi_search import exact, exact_match, fts_match, snippet, vi_date
+from plugins.vietnamese import prepare_connection
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
@@ -78,7 +79,7 @@ def test_modes_rank_side_by_side_words_first():
     assert fts_match("dang bo") == '"dang" AND "bo"'
     assert fts_match("dang bo", 1) == '("dang bo" OR "dang" "bo")'
     assert fts_match("dang bo", 2) == '"dang bo"'
-    assert vietnamese.fts_match_in("a NOT b", 0, "title") == '("a" NOT "b") AND {title}: ("a" NOT "b")'
+    assert vi_search.fts_match_in("a NOT b", 0, "title") == '("a" NOT "b") AND {title}: ("a" NOT "b")'
 
 
 def test_snippet_marks_the_original_text():

@@ -1,0 +1,282 @@
+"""The Vietnamese search language, snippets and exact spelling: pure functions, no Datasette.
+
+``plugins/vietnamese.py`` registers them as SQL functions (``vi_match``,
+``vi_snippet``, ``vi_exact`` …); see its docstring for what each one does.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from pipelines.text import fold
+
+OPERATORS = {"OR", "AND", "NOT"}
+_TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_WORD = re.compile(r"\w+")
+SNIPPET_WIDTH = 220
+
+
+def _strip_table() -> dict[int, str]:
+    """Letter with diacritics -> its base letter, case kept; one character for one, so offsets survive."""
+    table = {ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if len(base) == 1 and base != char:
+            table[code] = base
+    return table
+
+
+STRIP = _strip_table()
+
+
+def strip_marks(value: str | None) -> str:
+    """Diacritics off, ``đ`` as ``d``, case and everything else kept (any normalization form in)."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", value).translate(STRIP)
+    return "".join(c for c in value if not unicodedata.combining(c))
+
+
+# -- the search language ---------------------------------------------------------------
+def parse_query(query: str | None) -> list[tuple[str, object]]:
+    """``[("terms", (words, prefix)) | ("op", "OR"|"NOT"|"AND")]`` from a query as typed.
+
+    Operators are recognised only in capitals (as FTS5 does) and only between
+    two terms; a quote left open runs to the end of the query.
+    """
+    parts: list[tuple[str, object]] = []
+    for match in _TOKEN.finditer(query or ""):
+        phrase, word = match.groups()
+        if phrase is None and word in OPERATORS:
+            if parts and parts[-1][0] == "terms":
+                parts.append(("op", word))
+            elif parts:
+                parts[-1] = ("op", word)
+            continue
+        text = phrase if phrase is not None else word
+        words = tuple(_WORD.findall(fold(text)))
+        if words:
+            prefix = phrase is None and word.endswith("*")
+            parts.append(("terms", (words, prefix)))
+    while parts and parts[-1][0] == "op":
+        parts.pop()
+    return parts
+
+
+def fts_match(query: str | None, mode: int = 0) -> str:
+    """An FTS5 expression for the folded index; ``'""'`` (matches nothing) when the query has no words.
+
+    ``mode`` 0: words typed side by side must all appear, anywhere (``"dang" AND "bo"``).
+    ``mode`` 1: the same articles, but bm25 ranks those with the words side by
+    side (Đảng bộ) above those with them apart (đang … bỏ): ``("dang bo" OR "dang" "bo")``.
+    ``mode`` 2: words typed side by side must stand side by side (``"dang bo"``).
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if len(run) > 1 and mode == 1:
+            out.append('("' + " ".join(w.strip('"') for w in run) + '" OR ' + " ".join(run) + ")")
+        elif len(run) > 1 and mode == 2:
+            out.append('"' + " ".join(w.strip('"') for w in run) + '"')
+        else:
+            out.extend(run)
+        run.clear()
+
+    for kind, value in parse_query(query):
+        if kind == "op":
+            flush()
+            out.append(value)
+            continue
+        words, prefix = value
+        term = '"' + " ".join(words) + '"' + ("*" if prefix else "")
+        if len(words) == 1 and not prefix and (run or not out or out[-1] != "NOT"):
+            run.append(term)
+        else:
+            flush()
+            out.append(term)
+    flush()
+    # explicit AND between neighbours: FTS5 takes no implicit AND next to a (group)
+    joined: list[str] = []
+    for item in out:
+        if joined and item not in OPERATORS and joined[-1] not in OPERATORS:
+            joined.append("AND")
+        joined.append(item)
+    return " ".join(joined) or '""'
+
+
+def fts_match_in(query: str | None, mode: int, columns: str) -> str:
+    """``fts_match`` restricted to some columns (``'title'``, ``'title sapo'``): ``{title}: (...)``.
+
+    With NOT the whole expression must hold too (``a NOT b`` in the title alone
+    would let through an article with ``b`` in its body).
+    """
+    expression = fts_match(query, mode)
+    if expression == '""':
+        return expression
+    cols = " ".join(c for c in _WORD.findall(columns or ""))
+    restricted = f"{{{cols}}}: ({expression})"
+    if any(kind == "op" and value == "NOT" for kind, value in parse_query(query)):
+        return f"({expression}) AND {restricted}"
+    return restricted
+
+
+def phrase_match(query: str | None) -> str:
+    """The whole query as one FTS5 phrase (quotes dropped): the candidates for an exact search."""
+    words = _WORD.findall(fold((query or "").replace('"', " ")))
+    return '"' + " ".join(words) + '"' if words else '""'
+
+
+def _highlight_terms(query: str | None) -> list[tuple[tuple[str, ...], bool]]:
+    """What to mark: every term not after NOT, and each run of plain words also as a phrase."""
+    terms, negated, run = [], False, []
+    for kind, value in parse_query(query):
+        if kind == "op":
+            negated = value == "NOT"
+            run = []
+            continue
+        if not negated:
+            terms.append(value)
+            words, prefix = value
+            run = run + list(words) if not prefix else []
+            if len(run) > 1:
+                terms.append((tuple(run), False))
+        negated = False
+    return terms
+
+
+@functools.lru_cache(maxsize=512)
+def _folded_pattern(query: str) -> re.Pattern | None:
+    """Folded terms, longest first, as one pattern over lower-case, diacritics-free text."""
+    alternatives = []
+    for words, prefix in sorted(set(_highlight_terms(query)), key=lambda t: -sum(map(len, t[0]))):
+        alternatives.append(r"\W+".join(re.escape(w) for w in words) + (r"\w*" if prefix else r"\b"))
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")") if alternatives else None
+
+
+# Old and new tone placement: hóa/hoá, thủy/thuỷ, khỏe/khoẻ. Canonical form: the mark on the second vowel.
+_TONE_MOVE = re.compile("(?<![qQ])([oOuU])([\u0300\u0301\u0303\u0309\u0323])([aAeEyY])(?![\\w\u0300-\u036f])")
+
+
+def canonical_tones(value: str) -> str:
+    """NFC text with the tone of open 'oa', 'oe', 'uy' syllables on the second vowel (khóa -> khoá)."""
+    return unicodedata.normalize("NFC", _TONE_MOVE.sub(r"\1\3\2", unicodedata.normalize("NFD", value)))
+
+
+@functools.lru_cache(maxsize=512)
+def _exact_pattern(query: str) -> re.Pattern | None:
+    words = canonical_tones(query).replace('"', " ").split()
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
+
+
+_TONE_BACK = re.compile("(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\\w\u0300-\u036f])")
+
+
+def tone_variants(word: str) -> list[str]:
+    """A word in both tone placements (khoá, khóa); one item when they agree."""
+    new = canonical_tones(word)
+    old = unicodedata.normalize("NFC", _TONE_BACK.sub(r"\1\3\2", unicodedata.normalize("NFD", new)))
+    return [new] if old == new else [new, old]
+
+
+def exact_match(query: str | None, limit: int = 16) -> str:
+    """FTS5 query for the diacritics-keeping index ``articles_fts_exact``: the words as one phrase,
+    in every tone placement (``"khoá xv" OR "khóa xv"``); ``'""'`` when there is no word."""
+    words = _WORD.findall(unicodedata.normalize("NFC", (query or "").replace('"', " ")))
+    if not words:
+        return '""'
+    phrases = [""]
+    for word in words:
+        phrases = [f"{p} {v}".strip() for p in phrases for v in tone_variants(word)][:limit]
+    return " OR ".join(f'"{p}"' for p in phrases)
+
+
+def exact(text: str | None, query: str | None) -> int:
+    """1 when ``text`` contains the query with exactly its diacritics (case-insensitive, whole words)."""
+    pattern = _exact_pattern(query or "")
+    return int(bool(text and pattern and pattern.search(canonical_tones(text))))
+
+
+_DATE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))\s*$")
+
+
+def vi_date(value: str | None) -> str | None:
+    """'23/5/2021', '23-05-2021' or '2021-05-23' -> '2021-05-23'; None when it is not a date."""
+    match = _DATE.match(value or "")
+    if not match:
+        return None
+    year, month, day = (match.group(1, 2, 3) if match.group(1) else match.group(6, 5, 4))
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    if not spans:
+        cut = _SPACE.sub(" ", text[:width])
+        if len(text) > width:
+            cut = cut.rsplit(" ", 1)[0] + " …"
+        return cut
+    # the window of `width` characters with the best matches (a phrase counts more than its words apart)
+    weights = [len(text[a:b].split()) ** 2 for a, b in spans]
+    best, best_score = spans[0][0], -1
+    for start, _ in spans:
+        anchor = max(0, start - width // 5)
+        score = sum(w for (a, b), w in zip(spans, weights) if a >= anchor and b <= anchor + width)
+        if score > best_score:
+            best, best_score = anchor, score
+    start, end = best, min(len(text), best + width)
+    if start > 0:  # begin on a word
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and start - space < 30 else start
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    for a, b in spans:  # never cut a match in two
+        if a < end < b:
+            end = b
+    out, position = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out += [_SPACE.sub(" ", text[position:a]), "<mark>", _SPACE.sub(" ", text[a:b]), "</mark>"]
+        position = b
+    out.append(_SPACE.sub(" ", text[position:end]))
+    return ("… " if start > 0 else "") + "".join(out).strip() + (" …" if end < len(text) else "")
+
+
+def snippet(text: str | None, query: str | None, width: int = SNIPPET_WIDTH) -> str | None:
+    """The passage of ``text`` (diacritics kept) that best matches the folded query, matches in <mark>."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    pattern = _folded_pattern(query or "")
+    if not pattern:
+        return _snippet(text, [], int(width or SNIPPET_WIDTH))
+    folded = text.translate(STRIP)
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # a letter whose lower case is longer (İ): keep offsets
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+    spans = [m.span() for m in pattern.finditer(lowered)]
+    return _snippet(text, spans, int(width or SNIPPET_WIDTH))
+
+
+def snippet_exact(text: str | None, query: str | None, width: int = SNIPPET_WIDTH) -> str | None:
+    """Like ``snippet``, marking only the exact spelling of the query."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    canonical = canonical_tones(text)  # the marks only move: offsets are the same (else show the canonical text)
+    if len(canonical) != len(text):
+        text = canonical
+    pattern = _exact_pattern(query or "")
+    spans = [m.span() for m in pattern.finditer(canonical)] if pattern else []
+    return _snippet(text, spans, int(width or SNIPPET_WIDTH))
