@@ -37,6 +37,7 @@ class _Site:
         self.removed = {}      # path -> status (404 or 410)
         self.published = {}    # path -> new article dict
         self.layout = None     # None, or "unknown": article pages in a template no parser knows
+        self.slow = {}         # path -> (seconds, how many more answers are that slow)
 
     def count(self, key):
         with self.lock:
@@ -53,6 +54,7 @@ class _Site:
         """-> (status, headers dict, body str)."""
         parts = urlsplit(raw_path)
         path, query = parts.path, parse_qs(parts.query)
+        self.stall(path)
         ctx = self.ctx
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain; charset=utf-8"}, R.ROBOTS
@@ -105,6 +107,15 @@ class _Site:
         headers = {"Content-Type": "text/html"} if a["var"].get("no_charset") else {}
         html = R.legacy_article(ctx, a)
         return 200, headers, unknown_layout(html) if self.layout == "unknown" else html
+
+    def stall(self, path):
+        """Answer slowly where a test asked for it (a server that hangs)."""
+        with self.lock:
+            seconds, times = self.slow.get(path, (0, 0))
+            if times:
+                self.slow[path] = (seconds, times - 1)
+        if times:
+            time.sleep(seconds)
 
     def not_found(self):
         return 404, {}, R.not_found(self.ctx)
@@ -204,6 +215,11 @@ class SampleSite(LoopbackServer):
         """The article now answers 404 (or 410)."""
         with self._site.lock:
             self._site.removed[path] = status
+
+    def make_slow(self, path, seconds, times=1):
+        """The next ``times`` answers for ``path`` come only after ``seconds`` (a hanging server)."""
+        with self._site.lock:
+            self._site.slow[path] = (seconds, times)
 
     def set_layout(self, layout):
         """``"unknown"``: legacy article pages switch to a template the parsers do not know."""

@@ -215,3 +215,21 @@ def test_every_run_records_counts_and_field_coverage(crawled):
     assert coverage["articles"] == len(EXPECTED) and coverage["author"] == authors
     assert coverage["captions"] == sum(1 for a in EXPECTED.values() if any(i["caption"] for i in a["images"]))
     assert run["pages_fetched"] > len(EXPECTED) and run["mode"] == "incremental"
+
+
+def test_a_page_that_hangs_is_retried_and_one_that_never_answers_is_recorded(fresh):
+    db, site = fresh
+    once, always = C.BY_KEY["c02"]["path"], C.BY_KEY["c05"]["path"]
+    site.edit_article(once, title="Trả lời chậm, lần sau thì được")
+    site.make_slow(once, seconds=3, times=1)
+    site.make_slow(always, seconds=3, times=10)
+    process = run_crawl(db, site.url, "-s", "RECHECK_SCHEDULE=*:0s", "-s", "DOWNLOAD_TIMEOUT=1",
+                        "-s", "RETRY_TIMES=2")
+    assert process.returncode == 0, process.stderr[-2000:]
+    conn = connect(db)
+    assert conn.execute("select title from articles where url = ?", [SITE + once]).fetchone()[0] == \
+        "Trả lời chậm, lần sau thì được"
+    error = conn.execute("select status, reason from crawl_errors where url = ?", [SITE + always]).fetchone()
+    assert error["status"] is None and "TimeoutError" in error["reason"]
+    assert conn.execute("select title from articles where url = ?", [SITE + always]).fetchone()[0] == \
+        EXPECTED[SITE + always]["title"]  # what was archived stays

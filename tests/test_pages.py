@@ -63,3 +63,13 @@ def test_a_vietnamese_codepage_page_labelled_utf8_is_decoded_all_the_same():
     response = HtmlResponse("https://kinhtedothi.vn/a-1234.html", body=html,
                             headers={"Content-Type": "text/html; charset=utf-8"})
     assert article_page_for(response).title() == "Hà Nội mùa thu"
+
+
+def test_a_truncated_page_still_gives_what_it_has():
+    html = (PAGES / "legacy_seed_article.html").read_bytes()
+    cut = html[: html.index("Công tác quản lý đô thị".encode())]  # the connection dropped mid-body
+    record = parse_page(cut)
+    assert record["title"] == "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vượt kế hoạch"
+    assert record["published_at"] == "2021-01-13T20:36:00+07:00"
+    assert record["body_text"].startswith("Với tinh thần làm việc dân chủ")
+    assert "Đáng chú ý" in record["body_text"]
