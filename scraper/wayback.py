@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 
 WAYBACK = "https://web.archive.org"
 CDX_PAGE_SIZE = 1000
-_WAYBACK_PATH = re.compile(r"^(?:https?://[^/]+)?/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$")
+# /web/<timestamp><flag>/<original>, absolute or not: group 1 the timestamp, group 2 the original URL
+WAYBACK_PATH = re.compile(r"^(?:https?://[^/]+)?/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$")
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def capture_url(wayback: str, capture: Capture) -> str:
 
 def unwrap(url: str) -> str:
     """The original URL inside a Wayback URL (``/web/2021…id_/https://…``); others unchanged."""
-    match = _WAYBACK_PATH.match(url)
+    match = WAYBACK_PATH.match(url)
     return match.group(2) if match else url
 
 

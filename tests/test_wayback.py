@@ -152,3 +152,27 @@ def test_a_tag_page_can_be_crawled_by_url_and_filed_under_an_event(tmp_path):
     assert {r["url"] for r in filed} == set(expected_tag_articles())
     order = [r["url"] for r in rows(db, "select url from feed_links order by position")]
     assert order == list(expected_tag_articles())
+
+
+def test_a_hop_to_the_nearest_capture_is_followed_and_an_archived_redirect_is_not(tmp_path):
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from scraper.spiders.wayback import WaybackSpider
+
+    spider = WaybackSpider(wayback_url="http://wb.test")
+    spider._set_crawler(get_crawler(WaybackSpider, {"ARCHIVE_DB": str(tmp_path / "a.db")}))
+    original = "https://kinhtedothi.vn/bai-viet-405813.html"
+    meta = {"original_url": original, "capture_timestamp": "20210101000000", "page_kind": "article"}
+
+    def answer(location):
+        request = Request(f"http://wb.test/web/20210101000000id_/{original}", meta=dict(meta))
+        return HtmlResponse(request.url, status=302, headers={"Location": location}, request=request)
+
+    hop = list(spider.on_capture(answer(f"/web/20210105000000id_/http://www.kinhtedothi.vn/bai-viet-405813.html"),
+                                 "parse_article", url=original, link_urls=[original], rest=[]))
+    assert [r.url for r in hop] == ["http://wb.test/web/20210105000000id_/http://www.kinhtedothi.vn/bai-viet-405813.html"]
+    assert hop[0].meta["capture_timestamp"] == "20210105000000"
+    moved = list(spider.on_capture(answer("https://kinhtedothi.vn/ten-moi-405813.html"),
+                                   "parse_article", url=original, link_urls=[original], rest=[]))
+    assert len(moved) == 1 and "url=kinhtedothi.vn%2Ften-moi-405813.html" in moved[0].url  # a CDX query for the target

@@ -21,7 +21,7 @@ from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.spiders.events import feed_slug, name_of
 from scraper.urls import SITE, absolute, canonical_url, site_url
-from scraper.wayback import Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
+from scraper.wayback import WAYBACK_PATH, Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
 
 HOME_CAPTURES_TRIED = 5  # older home page captures read when the latest lacks an event
 
@@ -68,13 +68,32 @@ class WaybackSpider(scrapy.Spider):
 
     def capture(self, capture: Capture, callback, kind: str, **cb_kwargs) -> scrapy.Request:
         """The original bytes of one capture (one a second at most; never twice: CaptureCacheMiddleware)."""
-        return scrapy.Request(capture_url(self.wayback, capture), callback=callback, errback=self.failed,
-                              cb_kwargs=cb_kwargs,
+        return scrapy.Request(capture_url(self.wayback, capture), callback=self.on_capture, errback=self.failed,
+                              cb_kwargs={"then": callback.__name__, **cb_kwargs},
                               meta={**self._wayback_meta("wayback-capture"), "page_kind": kind,
                                     "original_url": site_url(capture.original) if kind != "article"
                                     else canonical_url(capture.original),
                                     "capture_timestamp": capture.timestamp, "dont_redirect": True,
                                     "handle_httpstatus_list": [301, 302, 303, 307, 308]})
+
+    def on_capture(self, response: Response, then: str, **cb_kwargs):
+        """A capture's answer. The archive may send us to the nearest capture of the same page
+        (a 3xx to /web/<other timestamp>/…): follow that hop; anything else goes to ``then``."""
+        hop = self._timestamp_hop(response)
+        if hop is not None:
+            yield response.request.replace(url=response.urljoin(hop.group(0)), dont_filter=True,
+                                           meta={**response.meta, "capture_timestamp": hop.group(1)})
+            return
+        yield from getattr(self, then)(response, **cb_kwargs)
+
+    @staticmethod
+    def _timestamp_hop(response: Response):
+        if not 300 <= response.status < 400:
+            return None
+        location = response.headers.get("Location", b"").decode("latin-1").strip()
+        hop = WAYBACK_PATH.match(location)
+        same_page = hop and canonical_url(site_url(hop.group(2))) == canonical_url(response.meta["original_url"])
+        return hop if same_page else None
 
     def _wayback_meta(self, slot: str) -> dict:
         return {"download_slot": slot, "wayback": True,
@@ -206,7 +225,9 @@ class WaybackSpider(scrapy.Spider):
             yield self.cdx(target, self.article_captures, url=target, link_urls=[*link_urls, target])
 
     def parse_article(self, response: Response, url: str, link_urls: list[str], rest: list[Capture]):
-        if isinstance(response, TextResponse):
+        if 300 <= response.status < 400:  # the page was captured as a redirect after all
+            yield from self.follow_redirect(response, url, link_urls)
+        elif isinstance(response, TextResponse):
             self.crawler.stats.inc_value("archive/article_pages")
             page = self.as_site_page(response)
             yield ArticleItem(fetched_url=canonical_url(page.url), link_urls=sorted(set(link_urls)),
