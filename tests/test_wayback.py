@@ -169,7 +169,7 @@ def test_a_hop_to_the_nearest_capture_is_followed_and_an_archived_redirect_is_no
         request = Request(f"http://wb.test/web/20210101000000id_/{original}", meta=dict(meta))
         return HtmlResponse(request.url, status=302, headers={"Location": location}, request=request)
 
-    hop = list(spider.on_capture(answer(f"/web/20210105000000id_/http://www.kinhtedothi.vn/bai-viet-405813.html"),
+    hop = list(spider.on_capture(answer("/web/20210105000000id_/http://www.kinhtedothi.vn/bai-viet-405813.html"),
                                  "parse_article", url=original, link_urls=[original], rest=[]))
     assert [r.url for r in hop] == ["http://wb.test/web/20210105000000id_/http://www.kinhtedothi.vn/bai-viet-405813.html"]
     assert hop[0].meta["capture_timestamp"] == "20210105000000"
