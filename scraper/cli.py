@@ -103,16 +103,18 @@ def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url
 
         arguments = dict(wayback_url=wayback_url, events=events, date_from=date_from, date_to=date_to,
                          captures=captures, feed_urls=list(feed_urls), event=feed_event)
-        click.echo(f"reading {wayback_url} into {db_path} (a CDX query every "
-                   f"{project_settings.getfloat('WAYBACK_CDX_DELAY')}s, a capture every "
-                   f"{project_settings.getfloat('WAYBACK_CAPTURE_DELAY')}s at most)", err=True)
+        announce = (f"reading {wayback_url} into {db_path} (a CDX query every "
+                    f"{project_settings.getfloat('WAYBACK_CDX_DELAY')}s, a capture every "
+                    f"{project_settings.getfloat('WAYBACK_CAPTURE_DELAY')}s at most)")
     else:
         from scraper.spiders.events import EventsSpider as spider_class
 
         arguments = dict(base_url=base_url, events=events, full=full, feed_urls=list(feed_urls), event=feed_event)
-        click.echo(f"crawling {base_url or 'https://kinhtedothi.vn'} into {db_path} "
-                   f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
-                   f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})", err=True)
+        announce = (f"crawling {base_url or 'https://kinhtedothi.vn'} into {db_path} "
+                    f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
+                    f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})")
+    if not quiet or delay is not None:  # --quiet prints problems only, but a changed delay is never silent
+        click.echo(announce, err=True)
     with CrawlLock(db_path):
         process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(spider_class)

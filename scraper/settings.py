@@ -71,6 +71,7 @@ EXTENSIONS = {
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "scraper.logformat.ArchiveLogFormatter"
 
 # KINHTEDOTHI_<NAME> environment variables override the defaults above.
 for _name, _value in os.environ.items():
