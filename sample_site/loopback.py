@@ -1,7 +1,17 @@
 """A threaded HTTP server on loopback with a request log: what SampleSite and FakeWayback share."""
 
+import sys
 import threading
 from http.server import ThreadingHTTPServer
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that gave up (a crawler's timeout) is expected here: say nothing of it."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class LoopbackServer:
@@ -40,8 +50,7 @@ class LoopbackServer:
             self._state.log.clear()
 
     def make_server(self):
-        httpd = ThreadingHTTPServer((self._host, self._port), self._handler)
-        httpd.daemon_threads = True
+        httpd = _Server((self._host, self._port), self._handler)
         setattr(httpd, self.state_attr, self._state)
         return httpd
 

@@ -11,16 +11,12 @@ also saves the screenshots shown in the README (home page, a search, an article)
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import served
 from tests.datasette_support import HOSTILE_ID, add_hostile_article, copy_archive
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -37,28 +33,11 @@ SEED_TITLE = "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vư�
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(crawled, tmp_path_factory):
     db = copy_archive(crawled[0], tmp_path_factory.mktemp("browser"))
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base, db
-    process.terminate()
-    process.wait(timeout=10)
+    with served(db) as base:
+        yield base, db
 
 
 @pytest.fixture(scope="module")

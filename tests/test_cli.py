@@ -1,10 +1,8 @@
 """The command line: demo, serve and parse as a person runs them."""
 
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -12,15 +10,9 @@ from click.testing import CliRunner
 
 from sample_site import expected_articles
 from scraper.cli import cli
-from tests.conftest import ROOT, connect
+from tests.conftest import ROOT, connect, free_port, served
 
 PAGES = ROOT / "tests" / "pages"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_demo_without_serving_crawls_the_sample_site(tmp_path):
@@ -59,17 +51,7 @@ def test_crawl_rejects_an_unknown_event_in_one_line():
 
 def test_serve_publishes_the_archive_read_only(crawled):
     db, _, _ = crawled
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(db) as base:
         query = "select count(*) as n from articles_fts where articles_fts match fold_vi('Đảng bộ')"
         url = base + "/archive.json?_shape=array&sql=" + urllib.parse.quote(query)
         assert json.load(urllib.request.urlopen(url))[0]["n"] > 0
@@ -83,9 +65,6 @@ def test_serve_publishes_the_archive_read_only(crawled):
             refused = error.code in (400, 403)
         assert refused
         assert connect(Path(db)).execute("select count(*) from articles").fetchone()[0] == len(expected_articles())
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_sample_site_command_serves_the_copy_until_stopped():

@@ -2,14 +2,13 @@
 
 import fcntl
 import shutil
-import socket
 import subprocess
 import sys
 
 import pytest
 
 from sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
-from tests.conftest import ROOT, connect, run_crawl
+from tests.conftest import ROOT, connect, free_port, run_crawl
 
 EXPECTED = {a["url"]: a for a in expected_articles()}
 
@@ -170,10 +169,7 @@ def test_an_unreachable_site_exits_3_and_loses_nothing(crawled, tmp_path):
     db, _, _ = crawled
     copy = tmp_path / "archive.db"
     shutil.copy(db, copy)
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = run_crawl(copy, f"http://127.0.0.1:{port}", "-s", "RETRY_TIMES=0")
+    process = run_crawl(copy, f"http://127.0.0.1:{free_port()}", "-s", "RETRY_TIMES=0")  # nobody listens there
     assert process.returncode == 3
     assert process.stderr.strip().splitlines()[-1].startswith("Error: site unreachable")
     assert connect(copy).execute("select count(*) from articles").fetchone()[0] == len(EXPECTED)
@@ -199,3 +195,17 @@ def test_scrapy_crawl_events_works_the_same(site, tmp_path):
     assert process.returncode == 0, process.stderr[-2000:]
     covid = {a["url"] for a in expected_articles(["dai-dich-covid-19"])}
     assert {r[0] for r in connect(db).execute("select url from articles")} == covid
+
+
+def test_without_the_home_page_the_catalog_url_is_used_and_unknown_feeds_exit_5(tmp_path):
+    with SampleSite() as site:
+        site.make_slow("/", seconds=3, times=10)  # the home page never answers in time
+        process = run_crawl(tmp_path / "archive.db", site.url, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=2")
+    assert process.returncode == 5
+    reason = process.stderr.strip().splitlines()[-1]
+    assert reason == "Error: event feed not found for: bau-cu-quoc-hoi-khoa-xv, cuoc-thi-bao-ve-moi-truong"
+    conn = connect(tmp_path / "archive.db")
+    found = {r["slug"]: r["found_by"] for r in conn.execute("select slug, found_by from events")}
+    assert found["dai-dich-covid-19"] == "fallback"
+    covid = {a["url"] for a in expected_articles(["dai-dich-covid-19"])}
+    assert {r[0] for r in conn.execute("select url from articles")} == covid

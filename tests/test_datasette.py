@@ -5,11 +5,9 @@ import csv
 import io
 import json
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -21,7 +19,7 @@ import pytest
 import yaml
 
 from scraper.publish import METADATA, datasette_command, metadata_for
-from tests.conftest import ROOT
+from tests.conftest import ROOT, served
 from tests.datasette_support import HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get, post
 
 METADATA_DB = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]
@@ -327,25 +325,9 @@ def test_serve_command_is_read_only_mutable_and_cors_is_a_choice():
 
 
 # -- the real server, while a crawl writes ---------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_new_articles_appear_without_a_restart(crawled, tmp_path):
     db = copy_archive(crawled[0], tmp_path)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(db) as base:
         url = base + "/archive/articles.json?_shape=array&_search=" + urllib.parse.quote("Zơ-rô-xơ")
         assert json.load(urllib.request.urlopen(url)) == []
         add_article(db, 990201, title="Bài kiểm thử Zơ-rô-xơ", body_text="Một bài mới trong lúc đang phục vụ.")
@@ -354,6 +336,3 @@ def test_new_articles_appear_without_a_restart(crawled, tmp_path):
         assert "Disallow: /" in robots.read().decode() and robots.headers.get("access-control-allow-origin") is None
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(base + "/archive.json?sql=" + urllib.parse.quote("delete from articles"))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

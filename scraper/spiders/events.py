@@ -37,6 +37,21 @@ def name_of(slug: str) -> str:
         return slug
 
 
+def fallback_items(spider: scrapy.Spider, event: catalog.Event, why: str, read_feed):
+    """An event the bar does not list: read its catalog URL, or record it as not found (exit 5)."""
+    if event.fallback_url:
+        spider.logger.warning("event %s %s: using the catalog URL %s", event.slug, why, event.fallback_url)
+        yield EventItem(event.slug, event.name, event.fallback_url, "fallback")
+        yield read_feed(event.fallback_url, event.slug)
+    else:
+        spider.logger.error("event %s %s, and the catalog has no fallback URL", event.slug, why)
+        stats = spider.crawler.stats
+        stats.set_value("archive/events_not_found",
+                        ", ".join(filter(None, [stats.get_value("archive/events_not_found"), event.slug])))
+        yield EventItem(event.slug, event.name, None, "not-found")
+        yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
+
+
 class EventsSpider(scrapy.Spider):
     name = "events"
 
@@ -104,16 +119,7 @@ class EventsSpider(scrapy.Spider):
             yield from self.fallback(event, "home page failed")
 
     def fallback(self, event: catalog.Event, why: str):
-        if event.fallback_url:
-            self.logger.warning("event %s %s: using the catalog URL %s", event.slug, why, event.fallback_url)
-            yield EventItem(event.slug, event.name, event.fallback_url, "fallback")
-            yield self.feed_request(event.fallback_url, event.slug)
-        else:
-            self.logger.error("event %s %s, and the catalog has no fallback URL", event.slug, why)
-            self.crawler.stats.set_value("archive/events_not_found", ", ".join(
-                filter(None, [self.crawler.stats.get_value("archive/events_not_found"), event.slug])))
-            yield EventItem(event.slug, event.name, None, "not-found")
-            yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
+        yield from fallback_items(self, event, why, self.feed_request)
 
     # -- feeds -----------------------------------------------------------------------
     def feed_request(self, url: str, event_slug: str, stored: bool = False) -> scrapy.Request:

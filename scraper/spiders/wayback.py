@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from scraper import events as catalog
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
-from scraper.spiders.events import feed_slug, name_of
+from scraper.spiders.events import fallback_items, feed_slug, name_of
 from scraper.urls import SITE, absolute, canonical_url, site_url
 from scraper.wayback import WAYBACK_PATH, Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
 
@@ -140,15 +140,7 @@ class WaybackSpider(scrapy.Spider):
 
     def fallbacks(self, events: list[catalog.Event], why: str):
         for event in events:
-            if event.fallback_url:
-                self.logger.warning("event %s %s: using the catalog URL %s", event.slug, why, event.fallback_url)
-                yield EventItem(event.slug, event.name, event.fallback_url, "fallback")
-                yield self.list_feed(event.fallback_url, event.slug)
-            else:
-                self.crawler.stats.set_value("archive/events_not_found", ", ".join(
-                    filter(None, [self.crawler.stats.get_value("archive/events_not_found"), event.slug])))
-                yield EventItem(event.slug, event.name, None, "not-found")
-                yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
+            yield from fallback_items(self, event, why, self.list_feed)
 
     # -- feeds -----------------------------------------------------------------------
     def list_feed(self, feed_url: str, event_slug: str) -> scrapy.Request:
