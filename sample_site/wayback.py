@@ -51,6 +51,9 @@ class _Archive:
         self.log = []
         self.throttled = []
         self.counts = {"cdx": 0, "capture": 0}
+        self.in_flight = {"cdx": 0, "capture": 0}
+        self.most_in_flight = {"cdx": 0, "capture": 0}  # requests of a kind being answered at once, at most
+        self.page_size = None  # rows per CDX answer at most (a resume key then says where to go on)
 
     def _throttled(self, kind, path):
         """Count this request; True when it is one to answer 429."""
@@ -68,7 +71,10 @@ class _Archive:
         if path in ("/cdx/search/cdx", "/cdx/search/cdx/"):
             if self._throttled("cdx", raw_path):
                 return 429, {"Content-Type": "text/html"}, b""
-            status, ctype, text = cdx_answer(self.captures, parse_qs(urlsplit(raw_path).query))
+            query = parse_qs(urlsplit(raw_path).query)
+            if self.page_size and int((query.get("limit") or ["0"])[-1] or 0) not in range(1, self.page_size + 1):
+                query["limit"] = [str(self.page_size)]  # the server's own cap, as the real one has
+            status, ctype, text = cdx_answer(self.captures, query)
             return status, {"Content-Type": ctype}, text.encode("utf-8")
         m = CAPTURE_RE.match(raw_path)
         if m:
@@ -105,6 +111,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, send_body):
         arrived = time.time()  # the log keeps arrival times: they show the client's pacing
         archive = self.server.archive
+        kind = "cdx" if self.path.startswith("/cdx/") else "capture" if self.path.startswith("/web/") else None
+        if kind:
+            with archive.lock:
+                archive.in_flight[kind] += 1
+                archive.most_in_flight[kind] = max(archive.most_in_flight[kind], archive.in_flight[kind])
         try:
             status, headers, body = archive.route(self.path)
         except Exception:  # pragma: no cover - a bug in the fake itself
@@ -113,6 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
                  "user_agent": self.headers.get("User-Agent")}
         with archive.lock:
             archive.log.append(entry)
+            if kind:  # done before the answer leaves, so the client cannot send its next request earlier
+                archive.in_flight[kind] -= 1
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -141,9 +154,16 @@ class FakeWayback(LoopbackServer):
     state_attr = "archive"
     thread_name = "fake-wayback"
 
-    def __init__(self, port=0, host="127.0.0.1", throttle=True, captures=None):
+    def __init__(self, port=0, host="127.0.0.1", throttle=True, captures=None, page_size=None):
         self._archive = _Archive(CAPTURES if captures is None else captures, throttle)
+        self._archive.page_size = page_size  # e.g. 2: every CDX answer longer than that is cut, with a resume key
         super().__init__(self._archive, _Handler, host, port)
+
+    @property
+    def most_in_flight(self):
+        """{"cdx": n, "capture": n}: the most requests of each kind this server was answering at once."""
+        with self._archive.lock:
+            return dict(self._archive.most_in_flight)
 
     @property
     def captures(self):

@@ -109,13 +109,23 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def hold_wayback(self, wait: float) -> None:
         """Hold every Wayback download slot (CDX and captures) for ``wait`` seconds."""
-        logger.warning("the Wayback Machine answered 429: sending it nothing for %.0f s", wait)
+        logger.warning("the Wayback Machine answered 429: sending it nothing for %.1f s", wait)
+        holds = self.crawler.stats.get_value("archive/wayback_429_holds") or []
+        self.crawler.stats.set_value("archive/wayback_429_holds", [*holds, round(wait, 3)])  # the decided holds
         for key, slot in self.crawler.engine.downloader.slots.items():
             if key.startswith("wayback"):
                 _hold(slot, wait)
 
+    def record_slot(self, key: str | None) -> None:
+        """Keep in the crawl's stats the delay and concurrency the downloader used for a Wayback slot."""
+        slot = self.crawler.engine.downloader.slots.get(key) if key else None
+        if slot is not None and self.crawler.stats.get_value(f"archive/slot/{key}") is None:
+            self.crawler.stats.set_value(f"archive/slot/{key}", {"delay": slot.delay, "jitter": slot.jitter,
+                                                                 "concurrency": slot.concurrency})
+
     async def process_response(self, request: Request, response: Response, spider=None):
         if request.meta.get("wayback"):
+            self.record_slot(request.meta.get("download_slot"))
             self.archive_429s = self.archive_429s + 1 if response.status == 429 else 0
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response

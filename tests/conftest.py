@@ -1,6 +1,7 @@
 """Shared fixtures: the sample site on loopback and a real crawl of it into a temporary archive."""
 
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -10,6 +11,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import pytest
 
 from sample_site import SampleSite
@@ -37,7 +39,8 @@ def served(db: Path, *extra: str):
     """`kinhtedothi serve` on a free loopback port, as a separate process; yields its base URL."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port),
-                                *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -52,7 +55,19 @@ def served(db: Path, *extra: str):
             raise RuntimeError("kinhtedothi serve did not answer within 15 s")
         yield base
     finally:
-        process.terminate()
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the process and everything it started (it was started with start_new_session=True)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 
 
@@ -60,6 +75,58 @@ def connect(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _adopt_orphans() -> None:
+    """Linux: a process whose parent dies (Datasette under a killed `serve`) is re-parented to pytest,
+    not to init, so the check below sees it too."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+_adopt_orphans()
+
+
+def _children() -> set[int]:
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+def _fail_on_children_left(before: set[int], what: str) -> None:
+    """Children not in ``before`` get a short grace period to exit; the rest are killed and fail the test."""
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    _, alive = psutil.wait_procs(left, timeout=3)
+    if alive:
+        described = [f"{p.pid} {' '.join(_cmdline(p))[:200]}" for p in alive]
+        for process in alive:
+            process.kill()
+        psutil.wait_procs(alive, timeout=5)
+        pytest.fail(f"{what} left processes running:\n" + "\n".join(described), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    """Fails a test that leaves a child process running (a server it started and did not stop)."""
+    before = _children()
+    yield
+    _fail_on_children_left(before, "the test")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_process_left_behind_by_the_module():
+    """The same for processes started by module-wide fixtures."""
+    before = _children()
+    yield
+    _fail_on_children_left(before, "the module's fixtures")
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return ["?"]
 
 
 @pytest.fixture(scope="module")
