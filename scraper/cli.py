@@ -227,8 +227,36 @@ def serve(db, host, port, cors):
 
         kinhtedothi serve --db archive.db --port 8001
     """
+    command = datasette_command(db, host, port, cors=cors)
     click.echo(f"archive: http://{host}:{port}/", err=True)
-    sys.exit(subprocess.call(datasette_command(db, host, port, cors=cors)))
+    _become(command)
+
+
+def _become(command: list[str]) -> None:
+    """Replace this process with ``command`` (Datasette): signals, the exit status and a supervisor's
+    stop reach it directly, and no child is left holding the port when this pid is stopped."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
+
+
+def _run_beside(command: list[str]) -> int:
+    """Run ``command`` (Datasette) as a child while this process keeps serving something else (the demo's
+    sample site); Ctrl-C or SIGTERM stops both, and the child's exit status is returned."""
+    import signal
+
+    child = subprocess.Popen(command)
+    previous = signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    try:
+        return child.wait()
+    except KeyboardInterrupt:  # the child had the Ctrl-C too
+        child.terminate()
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 @cli.command()
@@ -256,10 +284,8 @@ def demo(db, site_port, port, no_serve):
         if no_serve:
             sys.exit(code)
         click.echo(f"archive: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-        try:
-            subprocess.call(datasette_command(db, "127.0.0.1", port))
-        except KeyboardInterrupt:
-            pass
+        code = _run_beside(datasette_command(db, "127.0.0.1", port))
+    sys.exit(0 if code in (0, -2, -15) else code)  # stopped by Ctrl-C or SIGTERM: a normal end
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
 """The command line: demo, serve and parse as a person runs them."""
 
 import json
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 from click.testing import CliRunner
 
 from sample_site import expected_articles
@@ -78,3 +82,66 @@ def test_sample_site_command_serves_the_copy_until_stopped():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until ``url`` answers (a generous backstop, not a measurement)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            assert process.poll() is None, f"exited with status {process.returncode}"
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on it: a server could bind it now (SO_REUSEADDR, as servers do: TIME_WAIT is no owner)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+            return True
+        except OSError:
+            return False
+
+
+def test_serve_is_datasette_itself_and_sigterm_to_its_pid_frees_the_port(crawled):
+    db, _, _ = crawled
+    port = free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/-/versions.json", serve)
+        assert "datasette" in psutil.Process(serve.pid).cmdline()  # the same pid: exec, not a child
+        assert psutil.Process(serve.pid).children() == []
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) in (0, -signal.SIGTERM)  # Datasette's own answer to SIGTERM
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
+    assert port_is_free(port)
+    assert not [p for p in psutil.process_iter(["cmdline"]) if str(db) in " ".join(p.info["cmdline"] or [])]
+
+
+def test_demo_serves_after_the_crawl_and_sigterm_stops_it_with_its_datasette(tmp_path):
+    site_port, port = free_port(), free_port()
+    demo = subprocess.Popen([sys.executable, "-m", "scraper.cli", "demo", "--db", str(tmp_path / "demo.db"),
+                             "--site-port", str(site_port), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/-/versions.json", demo, seconds=180)
+        articles = json.loads(urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/demo.json?sql=select+count(*)+from+articles&_shape=array").read())
+        assert list(articles[0].values()) == [len(expected_articles())]
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=30) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert port_is_free(port) and port_is_free(site_port)
