@@ -3,35 +3,58 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test crawl serve sample-site bench search-bench clean
+.PHONY: demo test lint crawl serve sample-site bench bench-quick search-bench install-check clean
 
-$(STAMP): pyproject.toml
+$(VENV)/.created:
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+$(VENV)/.demo: pyproject.toml $(VENV)/.created      # what the demo, crawl and serve need, nothing more
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.created      # + pytest, Playwright, psutil, ruff
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.created     # + trafilatura, the parse benchmark's baseline
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+$(STAMP): $(VENV)/.test $(VENV)/.bench              ## everything (a developer's set-up)
 	touch $(STAMP)
 
-demo: $(STAMP)          ## serve the sample site, crawl it into archive.db, publish it
+demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publish it
 	$(VENV)/bin/kinhtedothi demo
 
-test: $(STAMP)          ## the whole test suite
+test: $(VENV)/.test     ## the whole test suite
 	$(PY) -m pytest -q
 
-crawl: $(STAMP)         ## crawl the live site into archive.db
+lint: $(VENV)/.test     ## ruff (rules in pyproject.toml)
+	$(VENV)/bin/ruff check .
+
+crawl: $(VENV)/.demo    ## crawl the live site into archive.db
 	$(VENV)/bin/kinhtedothi crawl --db archive.db
 
-serve: $(STAMP)         ## publish archive.db on http://127.0.0.1:8001/
+serve: $(VENV)/.demo    ## publish archive.db on http://127.0.0.1:8001/
 	$(VENV)/bin/kinhtedothi serve --db archive.db
 
-sample-site: $(STAMP)
+sample-site: $(VENV)/.demo
 	$(VENV)/bin/kinhtedothi sample-site
 
-bench: $(STAMP)         ## parse benchmark against trafilatura (see README)
+bench: $(VENV)/.bench   ## parse benchmark against trafilatura, into bench/out/ (docs/developers.md)
 	$(PY) bench/parse_bench.py
 
-search-bench: $(STAMP)  ## search over HTTP on a synthetic 200,000-article archive (see README)
+bench-quick: $(VENV)/.bench  ## the same on a few hundred pages, one run: CI checks that it still works
+	$(PY) bench/parse_bench.py --quick
+
+search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic 200,000-article archive (docs/developers.md)
 	$(PY) bench/make_synthetic_archive.py
 	$(PY) bench/search_bench.py
 
+install-check:          ## build the wheel, install it in a fresh venv, run demo and serve from elsewhere
+	.ci/install-check
+
 clean:
-	rm -rf $(VENV) *.egg-info archive.db archive.db-* bench/pages bench/out
+	rm -rf $(VENV) *.egg-info build dist archive.db archive.db-* bench/pages bench/out

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib import resources
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-METADATA = PROJECT / "metadata.yml"
+
+
+def _metadata_file() -> Path:
+    """metadata.yml: the checkout's own (at the top of the repository), else the copy the wheel put in
+    this package (setup.py)."""
+    checkout = PROJECT / "metadata.yml"
+    if checkout.is_file():
+        return checkout
+    return Path(str(resources.files("scraper").joinpath("metadata.yml")))
+
+
+METADATA = _metadata_file()
 
 
 def metadata_for(db: str) -> Path:
