@@ -170,7 +170,8 @@ class Archive(ArchiveState):
             elif existing and existing["content_hash"] == article["content_hash"]:
                 if cause != "reparse" and item.source != "wayback":  # only a visit to the site is a check
                     self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
-                                    "capture_timestamp = NULL, capture_url = NULL WHERE id = ?", [stamp, existing["id"]])
+                                    "capture_timestamp = NULL, capture_url = NULL WHERE id = ?",
+                                    [stamp, existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
             else:
                 aid = existing["id"] if existing else self._new_id(article["site_id"])
@@ -257,7 +258,8 @@ class Archive(ArchiveState):
         with self.db.conn:
             cursor = self.db.execute(
                 "UPDATE articles SET removed_at = coalesce(removed_at, ?), last_checked_at = ? "
-                "WHERE url = ? OR (? IS NOT NULL AND site_id = ?)", [now(), now(), url, article_id(url), article_id(url)])
+                "WHERE url = ? OR (? IS NOT NULL AND site_id = ?)",
+                [now(), now(), url, article_id(url), article_id(url)])
         return cursor.rowcount > 0
 
     def _replace_children(self, aid: int, article: dict) -> None:

@@ -125,7 +125,7 @@ def _body(rng, pools, place, n_paras):
     pool = [s for p in pools for s in p]
     rng.shuffle(pool)
     paras = []
-    for i in range(n_paras):
+    for _ in range(n_paras):
         k = min(rng.randint(1, 3), len(pool))
         if k == 0:
             break
@@ -228,7 +228,7 @@ def _build():
 
 def _seed():
     with open(os.path.join(HERE, "data", "seed-article.txt"), encoding="utf-8") as f:
-        lines = [l.strip() for l in f.read().splitlines() if l.strip()]
+        lines = [line.strip() for line in f.read().splitlines() if line.strip()]
     title, author, date, sapo = lines[1], lines[2], lines[3], lines[4]
     assert lines[5] == "Tin liên quan"
     paras = [lines[6]] + lines[8:]

@@ -82,7 +82,7 @@ def _collapse(rows, specs):
         if name not in FIELDS or (n and not n.isdigit()):
             raise CdxError("Invalid collapse: %s" % spec)
 
-        def value(r):
+        def value(r, name=name, n=n):
             return r[name][:int(n)] if n else r[name]
         kept, last = [], object()
         for r in rows:
@@ -112,7 +112,7 @@ def _int(query, name):
     try:
         return int(value)
     except ValueError:
-        raise CdxError("Invalid %s: %s" % (name, value))
+        raise CdxError("Invalid %s: %s" % (name, value)) from None
 
 
 def select(captures, query):

@@ -80,7 +80,7 @@ def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url
     try:
         catalog.select(events)
     except KeyError as error:
-        raise click.ClickException(str(error.args[0]))
+        raise click.ClickException(str(error.args[0])) from None
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings

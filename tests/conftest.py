@@ -49,7 +49,7 @@ def served(db: Path, *extra: str):
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(f"kinhtedothi serve exited with status {process.returncode}")
+                    raise RuntimeError(f"kinhtedothi serve exited with status {process.returncode}") from None
                 time.sleep(0.1)
         else:
             raise RuntimeError("kinhtedothi serve did not answer within 15 s")

@@ -20,7 +20,8 @@ def stored(conn, url: str) -> dict:
         return {}
     article = dict(row)
     aid = article["id"]
-    article["tags"] = [r[0] for r in conn.execute("select tag from article_tags where article_id = ? order by rowid", [aid])]
+    article["tags"] = [r[0] for r in conn.execute("select tag from article_tags where article_id = ? order by rowid",
+                                                  [aid])]
     article["images"] = [dict(r) for r in conn.execute(
         "select src, caption from images where article_id = ? order by position", [aid])]
     article["related_links"] = [dict(r) for r in conn.execute(
@@ -52,7 +53,8 @@ def test_every_field_of_every_article_matches_the_site(crawled, url):
     db, _, _ = crawled
     got, expected = stored(connect(db), url), EXPECTED[url]
     wrong = {k: (v, got.get(k)) for k, v in expected.items() if k != "variations" and got.get(k) != v}
-    assert not wrong, f"{expected['variations']}: " + "; ".join(f"{k}: expected {e!r}, got {g!r}" for k, (e, g) in wrong.items())
+    assert not wrong, f"{expected['variations']}: " + "; ".join(f"{k}: expected {e!r}, got {g!r}"
+                                                              for k, (e, g) in wrong.items())
 
 
 def test_events_are_found_in_the_bar_by_name(crawled):

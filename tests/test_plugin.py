@@ -21,7 +21,8 @@ def test_fold_vi_on_a_bare_connection():
 def test_datasette_search_finds_an_article_typed_without_diacritics(tmp_path):
     path = tmp_path / "archive.db"
     archive = Archive(path)
-    archive.db.execute("insert into articles (id, url, title) values (1, 'https://kinhtedothi.vn/a-1111.html', 'Đảng bộ')")
+    archive.db.execute("insert into articles (id, url, title) "
+                       "values (1, 'https://kinhtedothi.vn/a-1111.html', 'Đảng bộ')")
     archive.db.execute("insert into articles_fts (rowid, title) values (1, 'dang bo')")
     archive.db.conn.commit()
     archive.close()
