@@ -152,3 +152,4 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.conn.executescript(EXACT_INDEX_SQL)
         db.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.conn.commit()  # the index rebuild opened a transaction: leave none open (nor lose the above on close)

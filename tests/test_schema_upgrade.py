@@ -1,0 +1,67 @@
+"""An archive made by an older version (fewer tables and columns, user_version 1) is upgraded in place
+by the next crawl: nothing in it is lost, everything new is added, and the crawl succeeds."""
+
+import sqlite3
+
+import pytest
+
+from pipelines.schema import SCHEMA_VERSION, TABLES
+from pipelines.store import Archive
+from sample_site import expected_articles
+from tests.conftest import connect, run_crawl
+
+OLD_SCHEMA = """
+CREATE TABLE events (slug TEXT PRIMARY KEY, name TEXT, feed_url TEXT);
+CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT NOT NULL, site_id INTEGER, title TEXT, sapo TEXT,
+    author TEXT, published_at TEXT, section TEXT, body_text TEXT, body_html TEXT, content_hash TEXT,
+    first_seen_at TEXT, last_fetched_at TEXT);
+CREATE TABLE article_events (article_id INTEGER REFERENCES articles(id), event_slug TEXT REFERENCES events(slug),
+    PRIMARY KEY (article_id, event_slug));
+CREATE TABLE feed_links (event_slug TEXT REFERENCES events(slug), url TEXT, position INTEGER,
+    PRIMARY KEY (event_slug, url));
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, sapo, body_text, tokenize = 'unicode61 remove_diacritics 2');
+PRAGMA user_version = 1;
+"""
+OLD_ARTICLE = (999001, "https://kinhtedothi.vn/bai-cu-999001.html", 999001, "Bài cũ còn trong bản lưu trữ",
+               "Tóm tắt cũ.", "Phóng viên", "2020-03-01T08:00:00+07:00", "Xã hội", "Nội dung của bài cũ.",
+               "<p>Nội dung của bài cũ.</p>", "hash-old", "2020-03-02T00:00:00+00:00", "2020-03-02T00:00:00+00:00")
+
+
+@pytest.fixture
+def old_archive(tmp_path):
+    db = tmp_path / "archive.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(OLD_SCHEMA)
+    conn.execute(f"INSERT INTO articles VALUES ({', '.join('?' * len(OLD_ARTICLE))})", OLD_ARTICLE)
+    conn.execute("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (999001, 'bai cu con trong ban "
+                 "luu tru', 'tom tat cu.', 'noi dung cua bai cu.')")
+    conn.execute("INSERT INTO events VALUES ('dai-dich-covid-19', 'Đại dịch Covid-19', NULL)")
+    conn.execute("INSERT INTO article_events VALUES (999001, 'dai-dich-covid-19')")
+    conn.commit()
+    conn.close()
+    return db
+
+
+def test_opening_an_old_archive_adds_every_table_and_column_and_keeps_its_rows(old_archive):
+    Archive(old_archive).close()
+    conn = connect(old_archive)
+    for table, spec in TABLES.items():
+        columns = {row[1] for row in conn.execute(f"pragma table_info({table})")}
+        assert set(spec["columns"]) <= columns, table
+    assert conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+    row = dict(conn.execute("select * from articles where id = 999001").fetchone())
+    assert (row["title"], row["body_text"], row["content_hash"]) == (OLD_ARTICLE[3], OLD_ARTICLE[8], "hash-old")
+    assert row["removed_at"] is None and row["capture_url"] is None
+    exact = conn.execute("select rowid from articles_fts_exact where articles_fts_exact match 'cũ'").fetchall()
+    assert [r[0] for r in exact] == [999001]  # the exact index is built from the rows already there
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_crawl_into_an_old_archive_succeeds_and_loses_nothing(old_archive, site):
+    process = run_crawl(old_archive, site.url)
+    assert process.returncode == 0, process.stderr[-2000:]
+    conn = connect(old_archive)
+    urls = {r[0] for r in conn.execute("select url from articles")}
+    assert urls == {a["url"] for a in expected_articles()} | {OLD_ARTICLE[1]}
+    assert conn.execute("select title from articles where id = 999001").fetchone()[0] == OLD_ARTICLE[3]
+    assert conn.execute("select count(*) from crawl_runs where exit_code = 0").fetchone()[0] == 1
