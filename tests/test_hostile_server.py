@@ -1,12 +1,22 @@
 """What a visitor can make the published archive do: every SQL function bounded, long searches refused,
 huge articles and impossible dates served fast and small (docs/security.md)."""
 
+import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from plugins import vi_search as V
+from scraper.publish import datasette_command, read_only
+from tests.conftest import ROOT, free_port
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
 
 BACKSTOP = 10.0  # seconds: a generous wall-clock limit, only against a regression to minutes
@@ -142,3 +152,82 @@ def test_articles_dated_0001_and_9999_are_counted_not_plotted(hostile_ds):
     assert len(html) < 300_000
     assert "2 articles dated before 2008" in html
     assert "0001" not in html.split("<svg", 1)[1].split("</svg>")[0]
+
+
+# -- read-only media ------------------------------------------------------------------------------------
+# `kinhtedothi serve` starts Datasette with sys.executable: that must work as the user too.
+PROBE = "import subprocess, sys, datasette, scraper.cli; subprocess.run([sys.executable, '-c', ''], check=True)"
+
+
+def unprivileged_python() -> tuple[list[str], dict]:
+    """A command prefix and environment that run this venv's Python as `nobody`: root ignores permission
+    bits, so a chmod'ed directory only stops writes for another user (setpriv, from util-linux). The venv's
+    interpreter may live where `nobody` cannot reach (/root): then the same version from the system, given
+    the venv's packages on PYTHONPATH. As a non-root user, simply this Python."""
+    if os.geteuid() != 0:
+        return [sys.executable], {}
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: no user here for whom a directory is read-only")
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    env = {"PYTHONPATH": os.pathsep.join([*[p for p in sys.path if p.endswith("site-packages")], str(ROOT)])}
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for python in (sys.executable, shutil.which(version), f"/usr/bin/{version}"):
+        if python and subprocess.run([*drop, python, "-c", PROBE], cwd="/",
+                                     env={**os.environ, **env}, capture_output=True).returncode == 0:
+            return [*drop, python], env
+    pytest.skip("no Python that the unprivileged user can run")
+
+
+@contextmanager
+def read_only_copy(crawled, name="archive.db"):
+    """A checkpointed copy of the archive in a directory nobody may write to, the file mode 0444."""
+    parent = Path(tempfile.mkdtemp(prefix="kt-readonly-"))
+    try:
+        folder = parent / "media"
+        db = copy_archive(crawled[0], folder)
+        if name != "archive.db":
+            db = db.rename(folder / name)
+        db.chmod(0o444)
+        folder.chmod(0o555)
+        parent.chmod(0o755)
+        yield db
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(parent)
+
+
+@pytest.mark.parametrize("name", ["archive.db", "backup-2021.db"])
+def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
+    with read_only_copy(crawled, name) as db:
+        before = sorted(p.name for p in db.parent.iterdir())
+        port = free_port()
+        python, env = unprivileged_python()
+        command = [*python, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"})
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                    break
+                except OSError:
+                    if process.poll() is not None:
+                        raise AssertionError(process.stderr.read().decode()[-2000:])
+                    time.sleep(0.1)
+            table = Path(name).stem
+            found = json.load(urllib.request.urlopen(f"{base}/{table}/articles.json?_shape=array&_search=covid"))
+            assert found, "the search answered nothing"
+            assert urllib.request.urlopen(base + "/-/chart").status == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            process.stderr.close()
+        assert sorted(p.name for p in db.parent.iterdir()) == before  # no -wal, -shm, metadata file
+
+
+def test_the_read_only_decision_follows_the_file_and_its_directory(tmp_path):
+    db = tmp_path / "archive.db"
+    db.write_bytes(b"")
+    assert not read_only(str(db)) or os.geteuid() != 0
+    assert datasette_command(str(db), "127.0.0.1", 8001)[4] == str(db)  # writable: not immutable
