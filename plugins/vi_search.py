@@ -17,6 +17,40 @@ _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _WORD = re.compile(r"\w+")
 SNIPPET_WIDTH = 220
 
+# Limits on what one query may cost (docs/security.md). A visitor's query longer than this is refused
+# with a message; every function below stays linear in its input within them.
+MAX_QUERY_CHARS = 500       # characters of a query as typed
+MAX_QUERY_TERMS = 32        # words and operators in it
+MAX_PHRASE_WORDS = 8        # longest run of words highlighted as one phrase
+MAX_SNIPPET_WIDTH = 1000    # characters of a snippet, whatever width is asked for
+SNIPPET_SCAN_CHARS = 32_000  # characters of a text scanned for the passage (plus a window around a later hit)
+MAX_SPANS = 400             # matches considered when choosing the passage
+
+
+class QueryTooLong(ValueError):
+    """A query past MAX_QUERY_CHARS or MAX_QUERY_TERMS: refused, never searched."""
+
+
+def query_problem(query: str | None) -> str | None:
+    """Why a query is refused (too long), or None when it is within the limits."""
+    if not query:
+        return None
+    if len(query) > MAX_QUERY_CHARS:
+        return f"The search is too long: {len(query):,} characters (at most {MAX_QUERY_CHARS})."
+    words = 0
+    for words, _ in enumerate(_TOKEN.finditer(query), 1):
+        if words > MAX_QUERY_TERMS:
+            return f"The search has too many words (at most {MAX_QUERY_TERMS})."
+    return None
+
+
+def check_query(query: str | None) -> str:
+    """The query, or QueryTooLong when it is past the limits."""
+    problem = query_problem(query)
+    if problem:
+        raise QueryTooLong(problem)
+    return query or ""
+
 
 def _strip_table() -> dict[int, str]:
     """Letter with diacritics -> its base letter, case kept; one character for one, so offsets survive."""
@@ -48,7 +82,7 @@ def parse_query(query: str | None) -> list[tuple[str, object]]:
     two terms; a quote left open runs to the end of the query.
     """
     parts: list[tuple[str, object]] = []
-    for match in _TOKEN.finditer(query or ""):
+    for match in _TOKEN.finditer(check_query(query)):
         phrase, word = match.groups()
         if phrase is None and word in OPERATORS:
             if parts and parts[-1][0] == "terms":
@@ -126,12 +160,13 @@ def fts_match_in(query: str | None, mode: int, columns: str) -> str:
 
 def phrase_match(query: str | None) -> str:
     """The whole query as one FTS5 phrase (quotes dropped): the candidates for an exact search."""
-    words = _WORD.findall(fold((query or "").replace('"', " ")))
+    words = _WORD.findall(fold(check_query(query).replace('"', " ")))
     return '"' + " ".join(words) + '"' if words else '""'
 
 
 def _highlight_terms(query: str | None) -> list[tuple[tuple[str, ...], bool]]:
-    """What to mark: every term not after NOT, and each run of plain words also as a phrase."""
+    """What to mark: every term not after NOT, and each run of plain words also as a phrase
+    (at most MAX_PHRASE_WORDS long: the list grows linearly with the query)."""
     terms, negated, run = [], False, []
     for kind, value in parse_query(query):
         if kind == "op":
@@ -141,7 +176,7 @@ def _highlight_terms(query: str | None) -> list[tuple[tuple[str, ...], bool]]:
         if not negated:
             terms.append(value)
             words, prefix = value
-            run = run + list(words) if not prefix else []
+            run = (run + list(words))[-MAX_PHRASE_WORDS:] if not prefix else []
             if len(run) > 1:
                 terms.append((tuple(run), False))
         negated = False
@@ -150,9 +185,11 @@ def _highlight_terms(query: str | None) -> list[tuple[tuple[str, ...], bool]]:
 
 @functools.lru_cache(maxsize=512)
 def _folded_pattern(query: str) -> re.Pattern | None:
-    """Folded terms, longest first, as one pattern over lower-case, diacritics-free text."""
+    """Folded terms, longest first, as one pattern over lower-case, diacritics-free text.
+
+    One alternation of distinct terms, each at most MAX_PHRASE_WORDS words: matching is linear in the text."""
     alternatives = []
-    for words, prefix in sorted(set(_highlight_terms(query)), key=lambda t: -sum(map(len, t[0]))):
+    for words, prefix in sorted(set(_highlight_terms(query)), key=lambda t: (-sum(map(len, t[0])), t)):
         alternatives.append(r"\W+".join(re.escape(w) for w in words) + (r"\w*" if prefix else r"\b"))
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")") if alternatives else None
 
@@ -168,7 +205,7 @@ def canonical_tones(value: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _exact_pattern(query: str) -> re.Pattern | None:
-    words = canonical_tones(query).replace('"', " ").split()
+    words = canonical_tones(check_query(query)).replace('"', " ").split()
     if not words:
         return None
     return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
@@ -187,7 +224,7 @@ def tone_variants(word: str) -> list[str]:
 def exact_match(query: str | None, limit: int = 16) -> str:
     """FTS5 query for the diacritics-keeping index ``articles_fts_exact``: the words as one phrase,
     in every tone placement (``"khoá xv" OR "khóa xv"``); ``'""'`` when there is no word."""
-    words = _WORD.findall(unicodedata.normalize("NFC", (query or "").replace('"', " ")))
+    words = _WORD.findall(unicodedata.normalize("NFC", check_query(query).replace('"', " ")))
     if not words:
         return '""'
     phrases = [""]
@@ -219,24 +256,41 @@ def vi_date(value: str | None) -> str | None:
 _SPACE = re.compile(r"\s+")
 
 
+def _best_window(spans: list[tuple[int, int]], text: str, width: int) -> int:
+    """Start of the ``width``-character window holding the best matches (a phrase counts more than its
+    words apart). Spans do not overlap and come in order, so the spans inside a window are a contiguous
+    run: two pointers and prefix sums score every candidate window in one pass (linear)."""
+    totals = [0]
+    for a, b in spans:
+        totals.append(totals[-1] + len(text[a:b].split()) ** 2)
+    best, best_score = spans[0][0], -1
+    first = last = 0
+    for start, _ in spans:
+        anchor = max(0, start - width // 5)
+        while first < len(spans) and spans[first][0] < anchor:
+            first += 1
+        last = max(last, first)
+        while last < len(spans) and spans[last][1] <= anchor + width:
+            last += 1
+        score = totals[last] - totals[first]
+        if score > best_score:
+            best, best_score = anchor, score
+    return best
+
+
 def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    width = max(20, min(int(width or SNIPPET_WIDTH), MAX_SNIPPET_WIDTH))
     if not spans:
         cut = _SPACE.sub(" ", text[:width])
         if len(text) > width:
             cut = cut.rsplit(" ", 1)[0] + " …"
         return cut
-    # the window of `width` characters with the best matches (a phrase counts more than its words apart)
-    weights = [len(text[a:b].split()) ** 2 for a, b in spans]
-    best, best_score = spans[0][0], -1
-    for start, _ in spans:
-        anchor = max(0, start - width // 5)
-        score = sum(w for (a, b), w in zip(spans, weights) if a >= anchor and b <= anchor + width)
-        if score > best_score:
-            best, best_score = anchor, score
+    spans = spans[:MAX_SPANS]
+    best = _best_window(spans, text, width)
     start, end = best, min(len(text), best + width)
     if start > 0:  # begin on a word
-        space = text.rfind(" ", 0, start + 1)
-        start = space + 1 if space >= 0 and start - space < 30 else start
+        space = text.rfind(" ", max(0, start - 30), start + 1)
+        start = space + 1 if space >= 0 else start
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
@@ -253,30 +307,59 @@ def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> str:
     return ("… " if start > 0 else "") + "".join(out).strip() + (" …" if end < len(text) else "")
 
 
+def _scan_window(text: str, first_hit) -> str:
+    """At most SNIPPET_SCAN_CHARS of the text: its beginning, or, when the query matches only later,
+    the stretch around the first match (found by one linear search)."""
+    if len(text) <= SNIPPET_SCAN_CHARS:
+        return text
+    head = text[:SNIPPET_SCAN_CHARS]
+    hit = first_hit(head)
+    if hit is not None:
+        return head
+    later = first_hit(text)
+    if later is None:
+        return head
+    begin = max(0, later - SNIPPET_SCAN_CHARS // 4)
+    return text[begin:begin + SNIPPET_SCAN_CHARS]
+
+
 def snippet(text: str | None, query: str | None, width: int = SNIPPET_WIDTH) -> str | None:
     """The passage of ``text`` (diacritics kept) that best matches the folded query, matches in <mark>."""
     if not text:
         return None
-    text = unicodedata.normalize("NFC", text)
-    pattern = _folded_pattern(query or "")
+    pattern = _folded_pattern(check_query(query))
     if not pattern:
-        return _snippet(text, [], int(width or SNIPPET_WIDTH))
+        return _snippet(unicodedata.normalize("NFC", text[:MAX_SNIPPET_WIDTH * 2]), [], width)
+    text = _scan_window(text, lambda t: _first(pattern, _lowered(unicodedata.normalize("NFC", t))))
+    text = unicodedata.normalize("NFC", text)
+    spans = [m.span() for _, m in zip(range(MAX_SPANS), pattern.finditer(_lowered(text)))]
+    return _snippet(text, spans, width)
+
+
+def _lowered(text: str) -> str:
+    """Diacritics off and lower case, one character for one (offsets kept)."""
     folded = text.translate(STRIP)
     lowered = folded.lower()
     if len(lowered) != len(folded):  # a letter whose lower case is longer (İ): keep offsets
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
-    spans = [m.span() for m in pattern.finditer(lowered)]
-    return _snippet(text, spans, int(width or SNIPPET_WIDTH))
+    return lowered
+
+
+def _first(pattern: re.Pattern, text: str) -> int | None:
+    match = pattern.search(text)
+    return match.start() if match else None
 
 
 def snippet_exact(text: str | None, query: str | None, width: int = SNIPPET_WIDTH) -> str | None:
     """Like ``snippet``, marking only the exact spelling of the query."""
     if not text:
         return None
-    text = unicodedata.normalize("NFC", text)
+    pattern = _exact_pattern(check_query(query))
+    if pattern:
+        text = _scan_window(text, lambda t: _first(pattern, canonical_tones(t)))
+    text = unicodedata.normalize("NFC", text if pattern else text[:MAX_SNIPPET_WIDTH * 2])
     canonical = canonical_tones(text)  # the marks only move: offsets are the same (else show the canonical text)
     if len(canonical) != len(text):
         text = canonical
-    pattern = _exact_pattern(query or "")
-    spans = [m.span() for m in pattern.finditer(canonical)] if pattern else []
-    return _snippet(text, spans, int(width or SNIPPET_WIDTH))
+    spans = [m.span() for _, m in zip(range(MAX_SPANS), pattern.finditer(canonical))] if pattern else []
+    return _snippet(text, spans, width)

@@ -46,14 +46,19 @@ Datasette wiring:
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from pipelines.text import fold
-from plugins.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, snippet, snippet_exact,
-                               strip_marks, vi_date)
+from plugins.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, query_problem, snippet,
+                               snippet_exact, strip_marks, vi_date)
+
+# Request arguments that carry a search as typed: a value past the limits (vi_search.MAX_QUERY_CHARS,
+# MAX_QUERY_TERMS) is answered 400 with a message before any SQL runs.
+SEARCH_ARGS = {"q", "exact", "term", "_search", "_exact"}
 
 # Exact-spelling search uses the diacritics-keeping index ``articles_fts_exact`` when the archive has
 # it (pipelines/schema.py creates it; triggers keep it in step with every write).
@@ -87,10 +92,38 @@ def _raw_search(query_string: bytes) -> bytes:
     return urlencode(pairs).encode("ascii")
 
 
+def refused_search(query_string: bytes) -> str | None:
+    """Why a request's search is refused (too long), or None."""
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if key in SEARCH_ARGS or key.startswith("_search_"):
+            problem = query_problem(value)
+            if problem:
+                return problem
+    return None
+
+
+async def refuse_search(datasette, scope, send, problem: str) -> None:
+    """A 400 page (or JSON) that says why the search was not run."""
+    if scope.get("path", "").endswith(".json"):
+        body, kind = json.dumps({"ok": False, "error": problem, "status": 400}).encode(), b"application/json"
+    else:
+        await datasette.invoke_startup()  # idempotent; this wrapper may run before Datasette's first request
+        html = await datasette.render_template("error.html", {"ok": False, "error": problem, "status": 400,
+                                                              "title": "Search refused"})
+        body, kind = html.encode("utf-8"), b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def folded_raw_search(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("query_string"):
+                problem = refused_search(scope["query_string"])
+                if problem:
+                    return await refuse_search(datasette, scope, send, problem)
             if scope.get("type") == "http" and b"_searchmode=raw" in scope.get("query_string", b""):
                 scope = dict(scope, query_string=_raw_search(scope["query_string"]))
             await app(scope, receive, send)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from scraper.dbcheck import NotAnArchive, check_db
 from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
 
@@ -19,6 +20,14 @@ from scraper.publish import datasette_command
 @click.version_option(package_name="kinhtedothi-archive")
 def cli():
     """Kinhtedothi event archive: crawl the 'Dòng sự kiện' feeds into SQLite, publish with Datasette."""
+
+
+def checked_db(db: str, writing: bool = True) -> None:
+    """--db must be an archive of this project (or a new file): refused before anything is written."""
+    try:
+        check_db(db, writing=writing)
+    except NotAnArchive as error:
+        raise click.ClickException(str(error))
 
 
 def _setting(values: tuple[str, ...]) -> dict[str, str]:
@@ -81,6 +90,7 @@ def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url
         catalog.select(events)
     except KeyError as error:
         raise click.ClickException(str(error.args[0])) from None
+    checked_db(db)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -176,6 +186,7 @@ def reparse(db, quiet):
     from scraper.reparse import count_pages
     from scraper.reparse import reparse as run_reparse
 
+    checked_db(db)
     with CrawlLock(Path(db).resolve()):
         archive = Archive(db)
         try:
@@ -227,6 +238,7 @@ def serve(db, host, port, cors):
 
         kinhtedothi serve --db archive.db --port 8001
     """
+    checked_db(db, writing=False)
     command = datasette_command(db, host, port, cors=cors)
     click.echo(f"archive: http://{host}:{port}/", err=True)
     _become(command)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -32,14 +35,24 @@ def metadata_for(db: str) -> Path:
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     metadata["databases"] = {name: metadata["databases"]["archive"]}
     text = json.dumps(metadata, ensure_ascii=False).replace("/archive/", f"/{name}/")
-    path = Path(db).resolve().with_name(f".{name}.metadata.json")
+    # In the temporary directory, never beside the database: that may be read-only media.
+    key = hashlib.sha1(str(Path(db).resolve()).encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"kinhtedothi-{key}-{name}.metadata.json"
     path.write_text(text, encoding="utf-8")
     return path
 
 
+def read_only(db: str) -> bool:
+    """True when serving must not write at all: the file or its directory cannot be written
+    (read-only media, a mounted backup, a file copied without its write bit)."""
+    path = Path(db).resolve()
+    return (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK)
+
+
 # Datasette settings of the published archive (README "Publishing"). Read-only needs no setting:
 # Datasette opens a mutable file read-only (mode=ro) and runs only single SELECT statements, and
-# no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles.
+# no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles
+# (except on read-only media, where nothing can: see read_only()).
 DATASETTE_SETTINGS = {
     "sql_time_limit_ms": "3000",      # any one query, typed or canned, stops after 3 s
     "facet_time_limit_ms": "1000",    # a facet gives up after 1 s (the page still shows)
@@ -57,8 +70,10 @@ def datasette_command(db: str, host: str, port: int, cors: bool = False) -> list
     CORS is off unless asked for: with it, any web page a reporter opens could
     read an archive served on the newsroom's network through their browser.
     """
-    command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata_for(db)),
-               "--host", host, "--port", str(port)]
+    # Read-only media: SQLite cannot make the -wal/-shm files a WAL database needs, so the file is
+    # opened immutable (-i): nothing can change it there anyway.
+    command = [sys.executable, "-m", "datasette", "serve", *(["-i", db] if read_only(db) else [db]),
+               "--metadata", str(metadata_for(db)), "--host", host, "--port", str(port)]
     for name, value in DATASETTE_SETTINGS.items():
         command += ["--setting", name, value]
     if cors:

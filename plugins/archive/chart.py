@@ -7,6 +7,8 @@ Every point links to the list of that event's articles of that month.
 
 from __future__ import annotations
 
+from datetime import date
+
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
@@ -16,16 +18,33 @@ COLORS = ["#1f6fb2", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285", "#c2
 WIDTH, HEIGHT = 960, 340
 LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 40
 
+# The chart's bounds (docs/security.md): the years the site can have published in (it started in
+# 2008; next year allows for a clock ahead) and the number of lines drawn. Articles dated outside
+# are counted below the chart, never plotted: one dated 0001 or 9999 cannot make a 120,000-month axis.
+FIRST_YEAR = 2008
+MAX_SERIES = len(COLORS)
+
 SQL = """
 select ae.event_slug as slug, coalesce(e.name, ae.event_slug) as name,
        substr(a.published_at, 1, 7) as month, count(*) as n
 from article_events ae
 join articles a on a.id = ae.article_id
 left join events e on e.slug = ae.event_slug
-where a.published_at glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' {search}
+where a.published_at glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
+  and substr(a.published_at, 1, 4) between :first_year and :last_year {search}
 group by ae.event_slug, month
 order by month
 """
+OUTSIDE_SQL = """
+select count(distinct a.id) from article_events ae join articles a on a.id = ae.article_id
+where a.published_at is not null
+  and not (a.published_at glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
+           and substr(a.published_at, 1, 4) between :first_year and :last_year) {search}
+"""
+
+
+def year_bounds() -> dict[str, str]:
+    return {"first_year": f"{FIRST_YEAR:04d}", "last_year": f"{date.today().year + 1:04d}"}
 
 
 async def archive_database(datasette, name: str | None):
@@ -100,13 +119,17 @@ async def chart_page(datasette, request):
     database, db = await archive_database(datasette, request.args.get("db"))
     query = (request.args.get("q") or "").strip()
     search = "and a.id in (select rowid from articles_fts where articles_fts match vi_match(:q))" if query else ""
-    rows = (await db.execute(SQL.format(search=search), {"q": query} if query else {})).rows
+    params = {**year_bounds(), **({"q": query} if query else {})}
+    rows = (await db.execute(SQL.format(search=search), params)).rows
+    outside = (await db.execute(OUTSIDE_SQL.format(search=search), params)).rows[0][0]
     months = months_between(rows[0]["month"], rows[-1]["month"]) if rows else []
     series: dict[str, dict] = {}
     for row in rows:
         entry = series.setdefault(row["slug"], {"slug": row["slug"], "name": row["name"], "counts": {}})
         entry["counts"][row["month"]] = row["n"]
     ordered = sorted(series.values(), key=lambda s: -sum(s["counts"].values()))
+    not_drawn = len(ordered) - MAX_SERIES
+    ordered = ordered[:MAX_SERIES]
     for i, s in enumerate(ordered):
         s["color"] = COLORS[i % len(COLORS)]
         s["total"] = sum(s["counts"].values())
@@ -117,6 +140,7 @@ async def chart_page(datasette, request):
              for m in months if any(s["counts"].get(m) for s in ordered)]
     context = {"database": database, "query": query, "series": ordered, "months": months, "table": table,
                "chart": svg(months, ordered, datasette, database) if months else None,
+               "outside": outside, "years": year_bounds(), "series_not_drawn": max(0, not_drawn),
                "sql": SQL.format(search=search).strip()}
     html = await datasette.render_template("kt_chart.html", context, request=request, view_name="chart")
     return Response.html(html)

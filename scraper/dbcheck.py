@@ -1,0 +1,78 @@
+"""Is this file an archive of this project? Checked before anything opens it for writing.
+
+``ensure_schema`` switches WAL on, sets ``user_version`` and adds tables: on the wrong file (another
+project's database, a document, a backup on read-only media) that would damage it. ``check_db`` reads
+the file without writing (SQLite's read-only, or immutable mode on read-only media) and says in one
+line why it will not be used; the command line turns that into an error and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from pipelines.schema import SCHEMA_VERSION, TABLES
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Tables an archive may hold besides TABLES: SQLite's own and the search indexes' shadow tables.
+OWN_PREFIXES = ("sqlite_", "articles_fts")
+
+
+class NotAnArchive(Exception):
+    """The file given as --db cannot be used; the message says why, in one line."""
+
+
+def _writable(path: Path) -> bool:
+    """Writable for this process, and not stripped of every write bit (root ignores the bits)."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _contents(path: Path, immutable: bool) -> tuple[int, list[str]]:
+    """``user_version`` and table names, read without writing anything to the file."""
+    uri = f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    finally:
+        conn.close()
+    return version, tables
+
+
+def check_db(db: str | Path, writing: bool = True) -> None:
+    """Raise NotAnArchive unless ``db`` is an archive of this project, or a new (missing or empty) file.
+
+    ``writing``: the command will write (crawl, reparse), so the file and its folder must be writable.
+    """
+    path = Path(db)
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise NotAnArchive(f"{db}: the directory {folder} does not exist")
+    if path.exists() and not path.is_file():
+        raise NotAnArchive(f"{db}: not a file")
+    if writing and not _writable(folder):
+        raise NotAnArchive(f"{db}: the directory {folder} is read-only (the archive needs its -wal and lock files)")
+    if not path.exists() or path.stat().st_size == 0:
+        if not writing and not path.exists():
+            raise NotAnArchive(f"{db}: no such file")
+        return  # a new archive
+    if writing and not _writable(path):
+        raise NotAnArchive(f"{db}: the file is read-only")
+    with path.open("rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise NotAnArchive(f"{db}: not an SQLite database")
+    try:
+        version, tables = _contents(path, immutable=not _writable(path) or not _writable(folder))
+    except sqlite3.DatabaseError as error:
+        raise NotAnArchive(f"{db}: not a readable SQLite database ({error})") from None
+    foreign = sorted(t for t in tables if t not in TABLES and not t.startswith(OWN_PREFIXES))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise NotAnArchive(f"{db}: not an archive of this project (it has other tables: {shown})")
+    if version > SCHEMA_VERSION:
+        raise NotAnArchive(f"{db}: made by a newer version of this project (schema {version}, "
+                           f"this one knows {SCHEMA_VERSION})")
+    if tables and version == 0:
+        raise NotAnArchive(f"{db}: not an archive of this project (user_version 0)")
