@@ -85,6 +85,12 @@ TABLES: dict[str, dict] = {
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
+    # Every address a story has been read at, across the site's generations (pipelines/identity.py).
+    "article_urls": dict(
+        columns={"url": str, "article_id": int, "first_seen_at": str, "last_seen_at": str, "learned_by": str},
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
 }
 
 INDEXES: list[tuple[str, list[str], bool]] = [
@@ -103,6 +109,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("crawl_errors", ["url"], False),
     ("raw_pages", ["fetched_from"], False),
     ("crawl_errors", ["run_id"], False),
+    ("article_urls", ["article_id"], False),
 ]
 
 FTS_SQL = """

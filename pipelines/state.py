@@ -17,6 +17,7 @@ class ArchiveState:
     def known_links(self) -> tuple[set[str], set[int]]:
         """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
         urls = {r[0] for r in self.db.execute("SELECT url FROM articles")}
+        urls |= {r[0] for r in self.db.execute("SELECT url FROM article_urls")}  # every address of a story
         urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
             "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
         ids = {r[0] for r in self.db.execute("SELECT site_id FROM articles WHERE site_id IS NOT NULL")}
@@ -35,6 +36,7 @@ class ArchiveState:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT f.url FROM feed_links f WHERE NOT EXISTS (SELECT 1 FROM articles a "
             "WHERE a.url = f.url OR (f.site_id IS NOT NULL AND a.site_id = f.site_id)) "
+            "AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = f.url) "
             "AND NOT EXISTS (SELECT 1 FROM crawl_errors e WHERE e.url = f.url AND e.permanent = 1 "
             "AND coalesce(e.kind, 'error') != 'missing') ORDER BY f.url")]
 

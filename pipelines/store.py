@@ -11,13 +11,14 @@ from typing import Any
 
 import sqlite_utils
 
+from pipelines import identity
 from pipelines.component import UsesArchive
 from pipelines.normalize import HASHED_FIELDS
 from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
 from pipelines.text import fold
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
-from scraper.urls import article_id
+from scraper.urls import article_id, canonical_url, is_site_url
 
 ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                    "subsection", "body_text", "body_html", "word_count", "layout", "content_hash")
@@ -122,8 +123,9 @@ class Archive(ArchiveState):
                 [link.event_slug, link.url, article_id(link.url), link.feed_page, link.position, stamp, stamp])
             self.db.execute(
                 "INSERT OR IGNORE INTO article_events (article_id, event_slug) "
-                "SELECT id, ? FROM articles WHERE url = ? OR (site_id IS NOT NULL AND site_id = ?)",
-                [link.event_slug, link.url, article_id(link.url)])
+                "SELECT id, ? FROM articles WHERE url = ? OR (site_id IS NOT NULL AND site_id = ?) "
+                "OR id IN (SELECT article_id FROM article_urls WHERE url = ?)",
+                [link.event_slug, link.url, article_id(link.url), link.url])
 
     # -- articles ------------------------------------------------------------------
     def find_article(self, url: str, site_id: int | None) -> dict | None:
@@ -157,21 +159,24 @@ class Archive(ArchiveState):
         An update first copies the previous version, with the names of the changed fields,
         to ``article_versions``; an unchanged re-check only touches ``last_checked_at``.
         """
-        article = item.article
-        assert article is not None
+        assert item.article is not None
         stamp = now()
         if item.source == "wayback" and cause != "reparse":
             cause = "wayback"
         with self.db.conn:
-            existing = self.find_article(article["url"], article["site_id"])
-            if existing and cause == "wayback" and self._older_capture(item, existing):
+            other_urls = self._other_urls(item)
+            existing, learned = identity.find(self.db, item.article, other_urls)
+            article = self._joined(item, existing)
+            if existing and cause == "reparse" and existing["url"] != item.article["url"]:
+                outcome, aid = "unchanged", existing["id"]  # another address of a joined story: not re-read over it
+            elif existing and cause == "wayback" and self._older_capture(item, existing):
                 self._keep_capture(existing, item, stamp)
                 outcome, aid = "unchanged", existing["id"]
             elif existing and existing["content_hash"] == article["content_hash"]:
                 if cause != "reparse" and item.source != "wayback":  # only a visit to the site is a check
                     self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
-                                    "capture_timestamp = NULL, capture_url = NULL WHERE id = ?",
-                                    [stamp, existing["id"]])
+                                    "capture_timestamp = NULL, capture_url = NULL, url = ? WHERE id = ?",
+                                    [stamp, article["url"], existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
             else:
                 aid = existing["id"] if existing else self._new_id(article["site_id"])
@@ -181,8 +186,32 @@ class Archive(ArchiveState):
                 self._replace_children(aid, article)
                 self._index(aid, article)
                 outcome = "updated" if existing else "new"
+            self._remember_urls(aid, item, existing, learned, other_urls, stamp)
             self._link_events(aid, article, item.link_urls)
         return outcome
+
+    @staticmethod
+    def _other_urls(item: ArticleItem) -> list[str]:
+        """Addresses besides the article's own that led to this reading (feed link, redirect chain)."""
+        urls = [*item.link_urls, item.fetched_url if is_site_url(item.fetched_url or "") else None]
+        return list(dict.fromkeys(canonical_url(u) for u in urls if u))
+
+    @staticmethod
+    def _joined(item: ArticleItem, existing: dict | None) -> dict[str, Any]:
+        """The record as stored: the address a reader can open today, and the site id either reading knew."""
+        article = item.article
+        if existing is None:
+            return article
+        return {**article, "url": identity.citation_url(existing, article, item.source),
+                "site_id": article["site_id"] or existing["site_id"]}
+
+    def _remember_urls(self, aid: int, item: ArticleItem, existing: dict | None, learned: str,
+                       other_urls: list[str], stamp: str) -> None:
+        own = item.article["url"]
+        urls = {own: learned if existing and learned in (identity.SITE_ID, identity.TITLE_MINUTE) else identity.FETCHED}
+        for url in other_urls:
+            urls.setdefault(url, identity.REDIRECT)
+        identity.remember_urls(self.db, aid, urls, stamp)
 
     @staticmethod
     def _older_capture(item: ArticleItem, existing: dict) -> bool:

@@ -19,6 +19,19 @@ class Event:
     name: str
     aliases: tuple[str, ...] = field(default=())
     fallback_url: str | None = None
+    # Today's site (no "Dòng sự kiện" bar): the event's tag page, else the site search for
+    # ``search_words`` (default: the name), keeping only articles published from ``start`` to ``end``.
+    tag_url: str | None = None
+    search_words: str | None = None
+    start: str | None = None   # ISO date, first day of the event's coverage
+    end: str | None = None     # ISO date, last day
+
+    def within(self, published_at: str | None) -> bool:
+        """True when an article published at ``published_at`` (ISO) falls in the event's dates."""
+        if not published_at:
+            return False
+        day = published_at[:10]
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
     def matches(self, text: str) -> bool:
         """True when a link text in the bar names this event."""
@@ -36,18 +49,25 @@ EVENTS: tuple[Event, ...] = (
             "Bầu cử đại biểu Quốc hội khóa XV và Hội đồng nhân dân các cấp",
         ),
         fallback_url=None,  # id not known (SITE.md)
+        tag_url="https://kinhtedothi.vn/tag/bau-cu-dai-bieu-quoc-hoi-khoa-xv",  # a guess (SITE.md: unknown)
+        start="2020-06-01", end="2021-12-31",  # election day 23 May 2021, with the run-up and the results
     ),
     Event(
         slug="dai-dich-covid-19",
         name="Đại dịch Covid-19",
         aliases=("Dịch Covid-19", "Đại dịch Covid 19"),
         fallback_url="https://kinhtedothi.vn/su-kien/719/dai-dich-covid-19.html",
+        tag_url="https://kinhtedothi.vn/tag/dai-dich-covid-19",  # a guess (SITE.md: unknown)
+        start="2020-01-01", end="2022-12-31",
     ),
     Event(
         slug="cuoc-thi-bao-ve-moi-truong",
         name='Cuộc thi viết "Bảo vệ môi trường trên địa bàn TP Hà Nội"',
         aliases=('Cuộc thi viết "Bảo vệ môi trường trên địa bàn Thành phố Hà Nội"',),
         fallback_url=None,  # id not known (SITE.md)
+        tag_url="https://kinhtedothi.vn/tag/cuoc-thi-viet-bao-ve-moi-truong",  # a guess (SITE.md: unknown)
+        search_words="Bảo vệ môi trường trên địa bàn TP Hà Nội",
+        start="2020-01-01", end="2020-12-31",  # the 2020 contest: works published 1 Jan – 31 Dec 2020
     ),
 )
 

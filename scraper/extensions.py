@@ -37,9 +37,16 @@ def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
         missing = sorted(k.split("/")[-1] for k in stats if k.startswith("archive/missing/"))
         return EXIT_DRIFT, (f"layout drift: extraction failed on {failed} of {parsed} article pages "
                             f"(missing {', '.join(missing)})")
+    drifted = stats.get("archive/feed_pages_drift", 0)
+    if drifted:
+        return EXIT_DRIFT, (f"layout drift: {drifted} listing page(s) link articles in markup the parser does not know "
+                            "(see crawl_errors)")
     not_found = stats.get("archive/events_not_found")
     if not_found:
         return EXIT_INCOMPLETE, f"event feed not found for: {not_found}"
+    empty = stats.get("archive/feed_pages_empty", 0)
+    if empty:
+        return EXIT_INCOMPLETE, f"{empty} listing page(s) list no article links (see crawl_errors)"
     feed_failures = stats.get("archive/feed_pages_failed", 0)
     if feed_failures:
         return EXIT_INCOMPLETE, f"{feed_failures} feed page(s) could not be fetched; the feeds were not read to the end"

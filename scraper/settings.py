@@ -48,6 +48,16 @@ WAYBACK_CAPTURE_DELAY = 1.0    # seconds between capture downloads
 WAYBACK_429_WAIT = 60.0        # first wait after a 429, doubled for each 429 in a row
 WAYBACK_RETRY_TIMES = 8        # retries of one Wayback request (429s included)
 
+# How a live crawl finds each event (docs/generations.md): the "Dòng sự kiện" bar by name
+# (legacy pages), else the event's tag page, else the site search bounded by the event's dates.
+# Each way can be turned off alone; the catalog's fallback URL comes last.
+FIND_EVENTS_BY_BAR = True
+FIND_EVENTS_BY_TAG = True
+FIND_EVENTS_BY_SEARCH = True
+SEARCH_PAGE_SIZE = 20          # results asked for per search page
+SEARCH_MAX_PAGES = 50          # bound on search pages read for one event
+PAGING_API_MAX_PAGES = 2000    # bound on "Xem thêm" JSON pages read for one listing
+
 # Share of article pages that may fail extraction before the run reports layout drift.
 DRIFT_THRESHOLD = 0.2
 

@@ -14,7 +14,11 @@ SITE_HOST = "kinhtedothi.vn"
 # Hosts that serve the same newspaper's pages; all map to SITE_HOST.
 SITE_HOSTS = frozenset({"kinhtedothi.vn", "www.kinhtedothi.vn", "old.kinhtedothi.vn", "m.kinhtedothi.vn"})
 
-_ARTICLE_ID = re.compile(r"-(\d{4,})\.html?$")
+# Legacy ``/<slug>-409318.html`` (id after a hyphen) and 2025 ``/<slug>.692315.html`` (id after a dot).
+_ARTICLE_ID = re.compile(r"(?P<sep>[-.])(?P<id>\d{4,})\.html?$")
+# A slug ending in a year is not an article id: ``…-nhiem-ky-2021-2026.html``, ``…-giai-doan-2020-2025.html``.
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR_BEFORE = re.compile(r"(?:^|[-/])(?:19|20)\d\d$")
 _FEED = re.compile(r"^/su-kien/(\d+)/[^/]+\.html?$")
 
 
@@ -52,11 +56,26 @@ def canonical_url(url: str) -> str:
 
 
 def article_id(url: str | None) -> int | None:
-    """The site's numeric article id carried by legacy URLs (``…-405813.html``)."""
+    """The site's article id: ``…-405813.html`` (legacy) or ``….692315.html`` (2025); None for ``/<slug>.html``.
+
+    A 4-digit year closing a slug after another year (``…-nhiem-ky-2021-2026.html``) is not an id."""
     if not url:
         return None
-    match = _ARTICLE_ID.search(urlsplit(url).path)
-    return int(match.group(1)) if match else None
+    path = urlsplit(url).path
+    match = _ARTICLE_ID.search(path)
+    if not match:
+        return None
+    digits = match.group("id")
+    if _YEAR.match(digits) and (_YEAR_BEFORE.search(path[:match.start()]) or match.group("sep") == "-" and len(digits) == 4
+                                and _looks_like_year_slug(path[:match.start()])):
+        return None
+    return int(digits)
+
+
+def _looks_like_year_slug(head: str) -> bool:
+    """A slug whose words before a trailing 4-digit year read as a period (``nam``, ``giai-doan``, ``nhiem-ky``)."""
+    words = head.rsplit("/", 1)[-1].split("-")
+    return bool(words) and words[-1] in {"nam", "ky", "doan", "den", "tu", "khoa", "dot", "mua", "quy", "thang"}
 
 
 def feed_id(url: str) -> int | None:

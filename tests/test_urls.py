@@ -41,3 +41,29 @@ def test_mirror_with_a_path_prefix():
 
 def test_other_hosts_are_not_mirrored():
     assert to_mirror("https://cdn.kinhtedothi.vn/a.jpg", MIRROR) == "https://cdn.kinhtedothi.vn/a.jpg"
+
+
+def test_article_id_reads_the_legacy_form_with_a_hyphen():
+    assert article_id("https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin-409318.html") == 409318
+
+
+def test_article_id_reads_the_2025_form_with_a_dot():
+    assert article_id("https://kinhtedothi.vn/ha-noi-khoi-cong-cau-tu-lien.692315.html") == 692315
+    assert article_id("/ha-noi-khoi-cong-cau-tu-lien.692315.html") == 692315
+
+
+def test_a_current_url_without_an_id_has_none():
+    assert article_id("https://kinhtedothi.vn/nhung-nguoi-lang-tham-nhat-rac-tren-song-hong.html") is None
+    assert article_id("https://kinhtedothi.vn/tag/bau-cu-2021") is None
+
+
+def test_a_year_range_at_the_end_of_a_slug_is_not_an_id():
+    assert article_id("https://kinhtedothi.vn/cong-bo-ket-qua-bau-cu-nhiem-ky-2021-2026.html") is None
+    assert article_id("https://kinhtedothi.vn/ke-hoach-giai-doan-2020-2025.html") is None
+    assert article_id("https://kinhtedothi.vn/cuoc-thi-viet-bao-ve-moi-truong-nam-2025.html") is None
+    assert article_id("https://kinhtedothi.vn/du-an-1999-2000.html") is None
+
+
+def test_a_four_digit_id_that_is_no_year_is_still_an_id():
+    assert article_id("https://kinhtedothi.vn/tin-cu-8123.html") == 8123
+    assert article_id("https://kinhtedothi.vn/bai-viet-so-1-2020.html") == 2020  # no year before it, no period word

@@ -16,6 +16,7 @@ from lxml import etree
 from pipelines.text import clean
 from scraper.pages.base import Page
 from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
+from scraper.pages import selectors as S
 from scraper.urls import absolute, site_url
 
 # Text nodes that may head a related-news box (plain contains: translate() is slow on big pages).
@@ -28,8 +29,9 @@ class ArticlePage(Page):
     """Fields every layout can fall back on: page metadata."""
 
     layout: ClassVar[str] = "metadata"
-    body_css: ClassVar[str] = "[itemprop=articleBody]"
+    body_css: ClassVar[str] = S.CURRENT_BODY
     pictures_css: ClassVar[str] = PICTURES
+    caption_text: ClassVar = None   # a pattern for captions written as paragraphs
 
     def __init__(self, response, parsed=None):
         super().__init__(response, parsed)
@@ -78,7 +80,7 @@ class ArticlePage(Page):
         if self._body is None:
             found = self.nodes(self.body_css)
             if found:
-                self._body = parse_body(found[0], self.url, self.pictures_css)
+                self._body = parse_body(found[0], self.url, self.pictures_css, self.caption_text)
                 if not self._body.related_links:
                     self._body.related_links = self.related_links_outside()
         return self._body
@@ -126,7 +128,7 @@ class ArticlePage(Page):
         return [t for t in (clean(x) for x in tags or keywords.split(",")) if t]
 
     def meta_body(self) -> Body | None:
-        found = self.nodes("[itemprop=articleBody]")
+        found = self.nodes(S.CURRENT_BODY)
         return parse_body(found[0], self.url) if found else None
 
     # -- the whole record ----------------------------------------------------------
@@ -177,35 +179,45 @@ class LegacyArticlePage(ArticlePage):
 
 
 class CurrentArticlePage(ArticlePage):
-    """2022 – now template."""
+    """2022 – now template; selectors in ``scraper.pages.selectors`` (confirmed ones first, guesses after)."""
 
     layout = "current"
-    body_css = "[itemprop=articleBody]"
+    body_css = S.CURRENT_BODY
+    pictures_css = S.CURRENT_PICTURES
+    caption_text = S.PHOTO_CAPTION
 
     def title(self) -> str | None:
-        return self.text("h1.article-title")
+        return self.text(S.CURRENT_TITLE)
 
     def author(self) -> str | None:
-        return self.text(".detail__author") or self.text(".article-author")
+        return self.text(S.CURRENT_AUTHOR) or self.text(S.CURRENT_AUTHOR_GUESSES)
 
     def published_raw(self) -> str | None:
-        return self.text(".article-published-on")
+        return self.text(S.CURRENT_PUBLISHED)
 
     def sapo(self) -> str | None:
-        return self.text(".article-sapo") or self.text(".sapo")
+        return self.text(S.CURRENT_SAPO)
 
     def section(self) -> str | None:
-        crumbs = [c for c in self.texts(".breadcrumb a") if c.lower() not in {"trang chủ", "home"}]
+        crumbs = [c for c in self.texts(S.CURRENT_SECTION) if c.lower() not in {"trang chủ", "home"}]
         return crumbs[0] if crumbs else None
 
+    def subsection(self) -> str | None:
+        crumbs = [c for c in self.texts(S.CURRENT_SECTION) if c.lower() not in {"trang chủ", "home"}]
+        return crumbs[1] if len(crumbs) > 1 else None
+
     def tags(self) -> list[str]:
-        return self.texts(".article-tags a, .tags a, .box-tag a, a[href^='/tag/']")
+        return self.texts(S.CURRENT_TAGS)
+
+    def meta_tags(self) -> list[str]:
+        """Keywords metadata, then any link to a tag page."""
+        return super().meta_tags() or self.texts(S.CURRENT_TAG_LINKS)
 
 
 # Each layout with the CSS that tells a page is in it; the first that matches wins.
 LAYOUTS: list[tuple[type[ArticlePage], str]] = [
     (LegacyArticlePage, "h1.title_detail_news, #cotent_detail"),
-    (CurrentArticlePage, "h1.article-title, .article-published-on"),
+    (CurrentArticlePage, S.CURRENT_MARKER),
 ]
 
 

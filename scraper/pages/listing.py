@@ -1,4 +1,4 @@
-"""Listing pages (event feeds and categories): article links and the next page."""
+"""Listing pages (event feeds, categories, tag pages) in both layouts: article links and the next page."""
 
 from __future__ import annotations
 
@@ -6,24 +6,22 @@ import re
 from urllib.parse import urlsplit
 
 from scraper.pages.base import Page
+from scraper.pages.css import css_xpath
+from scraper.pages.selectors import (LISTING_LINKS, PAGING_API, PAGING_API_PATH, PAGING_ID_ATTRIBUTES,
+                                     PAGING_PAGE_ATTRIBUTE)
 from scraper.urls import absolute, article_id, canonical_url, is_site_url, site_url
 
-# Confirmed legacy listing markup (SITE.md); current-layout listings use article cards (inferred).
-ARTICLE_LINKS = (
-    ".pkg h2 > a",
-    ".pkg h3 > a",
-    ".pkg li > .info_cate > a",
-    "ul.list_news_topcate > li > a",
-    ".box-category-item h3 > a",   # current layout (2022+) listings and /tag/ pages
-    "article h3 a, .story__title a, .article-title a",
-)
 # Listing pages, never articles, even when they end in .html. Other odd pages (galleries,
 # videos) are fetched: validation drops them with a reason, so they show in crawl_errors.
-NOT_ARTICLE = re.compile(r"^/(su-kien|tag)/")
+NOT_ARTICLE = re.compile(r"^/(su-kien|tag|api)/")
+# A listing whose markup we do not know still links articles: this many article-looking
+# links on a page that yields none by our selectors means the layout changed.
+DRIFT_MIN_LINKS = 3
+_LINKS = css_xpath(", ".join(LISTING_LINKS))
 
 
 def is_article_path(url: str) -> bool:
-    """Looks like an article URL: ``/<slug>-<id>.html`` or a current ``/<slug>.html``."""
+    """Looks like an article URL: ``/<slug>-<id>.html``, ``/<slug>.<id>.html`` or a current ``/<slug>.html``."""
     path = urlsplit(url).path
     if not path.endswith((".html", ".htm")) or NOT_ARTICLE.match(path):
         return False
@@ -31,21 +29,38 @@ def is_article_path(url: str) -> bool:
 
 
 class ListingPage(Page):
-    """A feed or category page in the legacy layout."""
+    """A feed, category or tag page, legacy or current layout."""
+
+    def _article(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        url = canonical_url(absolute(href, self.url))
+        return url if is_site_url(url) and is_article_path(url) else None
 
     def article_urls(self) -> list[str]:
-        """Article links in page order, each once, as canonical URLs (tracking queries dropped)."""
-        hrefs: list[str] = []
-        for css in ARTICLE_LINKS:
-            hrefs += self.sel.css(css).xpath("@href").getall()
-        if not hrefs:  # unknown listing markup: any link that carries an article id
-            hrefs = [h for h in self.sel.css("a::attr(href)").getall() if article_id(h)]
+        """Article links in document order (one XPath union over every known block), each once,
+        as canonical URLs (tracking queries dropped). Empty when the page's markup is unknown."""
         seen: dict[str, None] = {}
-        for href in hrefs:
-            url = canonical_url(absolute(href, self.url))
-            if is_site_url(url) and is_article_path(url):
+        for link in _LINKS(self.sel.root):
+            url = self._article(link.get("href"))
+            if url:
                 seen.setdefault(url)
         return list(seen)
+
+    def fallback_urls(self) -> list[str]:
+        """Any link carrying an article id (unknown listing markup; years closing a slug excluded)."""
+        seen: dict[str, None] = {}
+        for href in self.sel.css("a::attr(href)").getall():
+            url = self._article(href)
+            if url and article_id(url) is not None:
+                seen.setdefault(url)
+        return list(seen)
+
+    def looks_like_drift(self) -> bool:
+        """True when the page links articles although our selectors find none (a changed layout),
+        False for a page with no article-looking links at all (empty, an error page, a wrong URL)."""
+        found = {u for u in (self._article(h) for h in self.sel.css("a::attr(href)").getall()) if u}
+        return len(found) >= DRIFT_MIN_LINKS
 
     def next_page_url(self) -> str | None:
         """The link right after the current page (``a.active``) in ``.paging``; None on the last page."""
@@ -59,3 +74,26 @@ class ListingPage(Page):
                         return url if url != site_url(self.url) else None
                 return None
         return None
+
+    def paging_api(self) -> tuple[int, int] | None:
+        """(category id, first page to ask for) of the JSON paging behind "Xem thêm"; None without one."""
+        match = PAGING_API.search(self.html)
+        category = int(match.group(1)) if match else None
+        start = 1
+        for node in self.sel.xpath("//*[@%s]" % PAGING_PAGE_ATTRIBUTE):
+            value = (node.attrib.get(PAGING_PAGE_ATTRIBUTE) or "").strip()
+            if value.isdigit():
+                start = int(value)
+                break
+        if category is None:
+            for attribute in PAGING_ID_ATTRIBUTES:
+                value = (self.sel.xpath("//*[@%s]/@%s" % (attribute, attribute)).get() or "").strip()
+                if value.isdigit():
+                    category = int(value)
+                    break
+        return (category, max(start, 1)) if category is not None else None
+
+    def paging_api_url(self, page: int) -> str | None:
+        """The site URL of page ``page`` of this listing's JSON paging, if it has one."""
+        api = self.paging_api()
+        return site_url(PAGING_API_PATH.format(id=api[0], page=page)) if api else None

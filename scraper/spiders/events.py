@@ -22,6 +22,7 @@ from scraper import events as catalog
 from scraper.extensions import archive_for
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
+from scraper.spiders.today import SEARCH_MARK, TodaysSite
 from scraper.urls import SITE, article_id, canonical_url, from_mirror, site_url
 
 
@@ -52,7 +53,7 @@ def fallback_items(spider: scrapy.Spider, event: catalog.Event, why: str, read_f
         yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
 
 
-class EventsSpider(scrapy.Spider):
+class EventsSpider(TodaysSite, scrapy.Spider):
     name = "events"
 
     def __init__(self, base_url: str | None = None, events: str | None = None, full: Any = False,
@@ -104,14 +105,20 @@ class EventsSpider(scrapy.Spider):
 
     # -- discovery -----------------------------------------------------------------
     def parse_home(self, response: Response):
-        links = EventBarPage(response).event_links()
+        """The bar by name (legacy pages); without a bar (today's site), the tag page, then the search."""
+        page = EventBarPage(response)
+        by_bar = self.crawler.settings.getbool("FIND_EVENTS_BY_BAR", True)
+        has_bar = by_bar and page.bar() is not None
+        links = page.event_links() if by_bar else []
         for event in self.events:
             found = next((link for link in links if event.matches(link.name)), None)
             if found:
                 yield EventItem(event.slug, event.name, found.url, "bar")
                 yield self.feed_request(found.url, event.slug)
-            else:
+            elif has_bar:
                 yield from self.fallback(event, f"not in the 'Dòng sự kiện' bar of {response.url}")
+            else:
+                yield from self.find_elsewhere(event, f"no 'Dòng sự kiện' bar on {response.url}")
 
     def home_failed(self, failure: Failure):
         yield self.error_item(failure)
@@ -123,6 +130,10 @@ class EventsSpider(scrapy.Spider):
 
     # -- feeds -----------------------------------------------------------------------
     def feed_request(self, url: str, event_slug: str, stored: bool = False) -> scrapy.Request:
+        if SEARCH_MARK in url:  # an event found by the site search: search again
+            request = self.search_request(event_slug, 1)
+            request.meta["stored_feed_url"] = stored
+            return request
         return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
                               cb_kwargs={"event_slug": event_slug},
                               meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored})
@@ -133,22 +144,43 @@ class EventsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, event_slug: str):
         page = ListingPage(response)
-        urls = page.article_urls()
+        urls = page.article_urls() or self.fallback_links(page)
         if not urls:
-            self.crawler.stats.inc_value("archive/feed_pages_empty")
-            yield CrawlErrorItem(response.url, response.status, "feed page lists no article links")
+            yield self.empty_listing(page, response)
         new = [url for url in urls if not self.is_known(url)]
         for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
             if self.full or url in new:
                 yield self.article_request(url)
         next_url = page.next_page_url()
-        if next_url is None:
+        more = self.paging_request(page, event_slug) if next_url is None and urls else None
+        if more is not None:  # "Xem thêm": the rest of the listing comes from the JSON paging
+            yield more
+        elif next_url is None:
             yield FeedEndItem(event_slug)
         elif self.full or event_slug not in self.walked or new:
             yield self.feed_request(next_url, event_slug)
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
+
+    def fallback_links(self, page: ListingPage) -> list[str]:
+        urls = page.fallback_urls()
+        if urls:
+            self.crawler.stats.inc_value("archive/feed_pages_fallback")
+            self.logger.warning("%s: no known listing markup; took %d links that carry an article id",
+                                page.url, len(urls))
+        return urls
+
+    def empty_listing(self, page: ListingPage, response: Response) -> CrawlErrorItem:
+        """A listing with no article link fails the run: layout drift (exit 4) when the page links
+        articles our selectors miss, incomplete (exit 5) otherwise."""
+        self.crawler.stats.inc_value("archive/feed_pages_empty")
+        if page.looks_like_drift():
+            self.crawler.stats.inc_value("archive/feed_pages_drift")
+            return CrawlErrorItem(response.url, response.status,
+                                  "feed page lists no article links: layout drift (it links articles in markup "
+                                  "the parser does not know)")
+        return CrawlErrorItem(response.url, response.status, "feed page lists no article links")
 
     def feed_failed(self, failure: Failure):
         self.crawler.stats.inc_value("archive/feed_pages_failed")
@@ -164,8 +196,13 @@ class EventsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archive/article_pages")
         redirects = [from_mirror(u, self.base_url) for u in response.meta.get("redirect_urls", [])]
         link_urls = {canonical_url(u) for u in [response.meta.get("link_url"), *redirects] if u}
-        yield ArticleItem(fetched_url=response.url, link_urls=sorted(link_urls),
-                          extracted=article_page_for(response).extract(),
+        extracted = article_page_for(response).extract()
+        if response.meta.get("search_event"):  # found by the site search: only inside the event's dates
+            verdict = self.search_verdict(response, extracted)
+            yield verdict
+            if isinstance(verdict, CrawlErrorItem):
+                return
+        yield ArticleItem(fetched_url=response.url, link_urls=sorted(link_urls), extracted=extracted,
                           raw_page_id=response.meta.get("raw_page_id"))
 
     def article_failed(self, failure: Failure):

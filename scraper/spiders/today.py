@@ -1,0 +1,147 @@
+"""Today's site (2022 – now) in the events spider: finding an event without the "Dòng sự kiện" bar
+(its tag page, else the site search bounded by the event's dates) and the "Xem thêm" JSON paging.
+
+Mixed into ``EventsSpider``; every way is one setting (``FIND_EVENTS_BY_TAG``,
+``FIND_EVENTS_BY_SEARCH``), and ``events.found_by`` records which one found each event.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import scrapy
+from scrapy.http import Response
+
+from pipelines.dates import GarbledDate, parse_published
+from scraper import events as catalog
+from scraper.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
+from scraper.pages import ListingPage
+from scraper.pages.api import paging_entries, search_entries
+from scraper.pages.selectors import PAGING_API_PATH, SEARCH_API_PATH
+from scraper.urls import site_url
+
+SEARCH_MARK = "/api/articles/search-article"
+
+
+def search_url(words: str, page: int, size: int) -> str:
+    return site_url(SEARCH_API_PATH.format(page=page, fetch=size, word=quote(words)))
+
+
+class TodaysSite:
+    """Finding events and walking listings on the current site (see the module docstring)."""
+
+    # -- finding an event without the bar ---------------------------------------------
+    def find_elsewhere(self, event: catalog.Event, why: str):
+        """The event's tag page, else the site search, else the catalog fallback (as before)."""
+        settings = self.crawler.settings
+        if settings.getbool("FIND_EVENTS_BY_TAG", True) and event.tag_url:
+            yield scrapy.Request(event.tag_url, callback=self.parse_tag_probe, errback=self.probe_failed,
+                                 cb_kwargs={"event_slug": event.slug, "why": why},
+                                 meta={"page_kind": "feed", "event_slug": event.slug,
+                                       "handle_httpstatus_list": [404, 410]})
+        else:
+            yield from self.after_tag(event, why)
+
+    def after_tag(self, event: catalog.Event, why: str):
+        if self.crawler.settings.getbool("FIND_EVENTS_BY_SEARCH", True):
+            yield self.search_request(event.slug, 1)
+        else:
+            yield from self.fallback(event, why)
+
+    def parse_tag_probe(self, response: Response, event_slug: str, why: str):
+        event = catalog.by_slug(event_slug)
+        page = ListingPage(response) if response.status == 200 else None
+        if page is None or not (page.article_urls() or page.fallback_urls()):
+            self.logger.info("event %s: no tag page with articles at %s", event_slug, response.url)
+            yield from self.after_tag(event, f"{why}; no tag page with articles")
+            return
+        url = site_url(event.tag_url)
+        yield EventItem(event.slug, event.name, url, "tag")
+        yield from self.parse_feed(response, event_slug)
+
+    def probe_failed(self, failure):
+        yield self.error_item(failure)
+        kwargs = failure.request.cb_kwargs
+        yield from self.after_tag(catalog.by_slug(kwargs["event_slug"]), kwargs["why"] + "; tag page failed")
+
+    # -- the site search, bounded by the event's dates ------------------------------------
+    def search_request(self, event_slug: str, page: int) -> scrapy.Request:
+        event = catalog.by_slug(event_slug)
+        size = self.crawler.settings.getint("SEARCH_PAGE_SIZE", 20)
+        return scrapy.Request(search_url(event.search_words or event.name, page, size), callback=self.parse_search,
+                              errback=self.feed_failed, cb_kwargs={"event_slug": event_slug, "page": page},
+                              meta={"page_kind": "feed", "event_slug": event_slug})
+
+    def parse_search(self, response: Response, event_slug: str, page: int):
+        event = catalog.by_slug(event_slug)
+        try:
+            entries = search_entries(response.body)
+        except ValueError as error:
+            entries = []
+            yield CrawlErrorItem(response.url, response.status, f"search answer unreadable: {error}")
+        if page == 1 and not entries:
+            yield from self.fallback(event, "not in a bar, no tag page, and the site search finds nothing")
+            return
+        if page == 1:
+            yield EventItem(event.slug, event.name, search_url(event.search_words or event.name, 1,
+                                                               self.crawler.settings.getint("SEARCH_PAGE_SIZE", 20)),
+                            "search")
+        for position, entry in enumerate(entries, 1):
+            if self.full or not self.is_known(entry.url):
+                request = self.article_request(entry.url)
+                request.meta.update(search_event=event_slug, feed_page=response.url, position=position)
+                yield request
+        if not entries or page >= self.crawler.settings.getint("SEARCH_MAX_PAGES", 50):
+            yield FeedEndItem(event_slug)
+        else:
+            yield self.search_request(event_slug, page + 1)
+
+    def search_verdict(self, response: Response, extracted: dict):
+        """A search result: its feed link when published in the event's dates, else why it is left out."""
+        slug = response.meta["search_event"]
+        event = catalog.by_slug(slug)
+        try:
+            published = parse_published(extracted.get("published_raw"))
+        except GarbledDate:
+            published = None
+        link = response.meta.get("link_url") or response.url
+        if event.within(published):
+            return FeedLinkItem(slug, link, response.meta["feed_page"], response.meta["position"])
+        self.crawler.stats.inc_value("archive/search_outside_dates")
+        return CrawlErrorItem(link, response.status, f"not an article of {slug}: published {published or 'when?'}, "
+                                                     f"outside {event.start} – {event.end}", kind="outside-dates")
+
+    # -- "Xem thêm": the JSON paging behind a listing -----------------------------------------
+    def paging_request(self, page: ListingPage, event_slug: str, number: int | None = None) -> scrapy.Request | None:
+        api = page.paging_api()
+        if api is None:
+            return None
+        number = number or api[1]
+        return scrapy.Request(page.paging_api_url(number), callback=self.parse_paging, errback=self.feed_failed,
+                              cb_kwargs={"event_slug": event_slug, "category": api[0], "number": number},
+                              meta={"page_kind": "feed", "event_slug": event_slug, "listing": page.url})
+
+    def parse_paging(self, response: Response, event_slug: str, category: int, number: int):
+        try:
+            entries = paging_entries(response.body)
+        except ValueError as error:
+            self.crawler.stats.inc_value("archive/feed_pages_failed")
+            yield CrawlErrorItem(response.url, response.status, f"paging answer unreadable: {error}")
+            return
+        if not entries:  # the end: never ask past an empty page
+            yield FeedEndItem(event_slug)
+            return
+        urls = [e.url for e in entries]
+        new = [url for url in urls if not self.is_known(url)]
+        for position, url in enumerate(urls, 1):
+            yield FeedLinkItem(event_slug, url, response.url, position)
+            if self.full or url in new:
+                yield self.article_request(url)
+        if number >= self.crawler.settings.getint("PAGING_API_MAX_PAGES", 2000):
+            self.logger.warning("%s: stopped at paging page %d (PAGING_API_MAX_PAGES)", event_slug, number)
+            yield FeedEndItem(event_slug)
+        elif self.full or event_slug not in self.walked or new:
+            url = site_url(PAGING_API_PATH.format(id=category, page=number + 1))
+            yield scrapy.Request(url, callback=self.parse_paging, errback=self.feed_failed,
+                                 cb_kwargs={"event_slug": event_slug, "category": category, "number": number + 1},
+                                 meta={"page_kind": "feed", "event_slug": event_slug})
