@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -260,6 +262,41 @@ def demo(db, site_port, port, no_serve):
             subprocess.call(datasette_command(db, "127.0.0.1", port))
         except KeyboardInterrupt:
             pass
+
+
+@cli.command("export-warc")
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@click.option("--since", metavar="DATE", help="Only pages fetched on or after this date (YYYY-MM-DD[THH:MM]), "
+              "for an increment")
+def export_warc(db, out, since):
+    """Write every stored raw page to a WARC/1.1 file (gzip when OUT ends in .gz).
+
+    Response records carry the site's own URL and the fetch or capture time,
+    metadata records the provenance; replay tools (pywb, ReplayWeb.page) open it.
+
+    Example:
+
+    \b
+        kinhtedothi export-warc --db archive.db archive.warc.gz
+        kinhtedothi export-warc --db archive.db --since 2024-06-01 june.warc.gz
+    """
+    from scraper.warc_export import export
+
+    if since:
+        try:
+            datetime.fromisoformat(since)
+        except ValueError:
+            raise click.ClickException(f"--since: not a date: {since!r} (expected YYYY-MM-DD)")
+    partial = Path(out).with_name(Path(out).name + ".part")
+    try:
+        with open(partial, "wb") as stream:
+            count = export(db, stream, since=since, gzip=str(out).endswith(".gz"))
+        partial.replace(out)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"export failed: {error}")
+    click.echo(f"{count} pages written to {out}", err=True)
 
 
 if __name__ == "__main__":
