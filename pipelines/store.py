@@ -25,6 +25,8 @@ ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", 
 CHILD_FIELDS = ("tags", "images", "related_links")
 # Errors that will not go away by asking again: the link is settled, an incremental crawl skips it.
 PERMANENT_STATUSES = {404, 410}
+# Copies read from a web archive (not a visit to the site): filed by capture time, never over a newer copy.
+CAPTURE_SOURCES = frozenset({"wayback", "commoncrawl", "warc"})
 
 
 def now() -> str:
@@ -101,6 +103,12 @@ class Archive(ArchiveState):
                                   "WHERE fetched_from = ? AND status = 200 ORDER BY id DESC LIMIT 1", [capture_url]))
         return rows[0] if rows else None
 
+    def find_raw_page(self, url: str, sha1: str, status: int) -> int | None:
+        """A stored response of ``url`` with these exact bytes (a WARC import stores a page only once)."""
+        row = self.db.execute("SELECT id FROM raw_pages WHERE url = ? AND sha1 = ? AND status = ? ORDER BY id LIMIT 1",
+                              [url, sha1, status]).fetchone()
+        return row[0] if row else None
+
     # -- events and feed links -------------------------------------------------------
     def save_event(self, slug: str, name: str, feed_url: str | None, found_by: str) -> None:
         record = {"slug": slug, "name": name, "found_by": found_by, "updated_at": now()}
@@ -161,19 +169,19 @@ class Archive(ArchiveState):
         """
         assert item.article is not None
         stamp = now()
-        if item.source == "wayback" and cause != "reparse":
-            cause = "wayback"
+        if item.source in CAPTURE_SOURCES and cause != "reparse":
+            cause = item.source
         with self.db.conn:
             other_urls = self._other_urls(item)
             existing, learned = identity.find(self.db, item.article, other_urls)
             article = self._joined(item, existing)
             if existing and cause == "reparse" and existing["url"] != item.article["url"]:
                 outcome, aid = "unchanged", existing["id"]  # another address of a joined story: not re-read over it
-            elif existing and cause == "wayback" and self._older_capture(item, existing):
+            elif existing and cause in CAPTURE_SOURCES and self._older_capture(item, existing):
                 self._keep_capture(existing, item, stamp)
                 outcome, aid = "unchanged", existing["id"]
             elif existing and existing["content_hash"] == article["content_hash"]:
-                if cause != "reparse" and item.source != "wayback":  # only a visit to the site is a check
+                if cause != "reparse" and item.source not in CAPTURE_SOURCES:  # only a visit to the site is a check
                     self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
                                     "capture_timestamp = NULL, capture_url = NULL, url = ? WHERE id = ?",
                                     [stamp, article["url"], existing["id"]])
@@ -216,7 +224,7 @@ class Archive(ArchiveState):
     @staticmethod
     def _older_capture(item: ArticleItem, existing: dict) -> bool:
         """A Wayback capture older than what the archive holds (a live copy, or a later capture)."""
-        if item.source != "wayback" or item.capture_timestamp is None:
+        if item.source not in CAPTURE_SOURCES or item.capture_timestamp is None:
             return False
         return existing["source"] in (None, "live") or (existing["capture_timestamp"] or "") > item.capture_timestamp
 
@@ -230,7 +238,7 @@ class Archive(ArchiveState):
         current = self.stored_fields(existing)
         record = {k: article[k] for k in HASHED_FIELDS if k not in CHILD_FIELDS}
         record.update({k: json.dumps(article[k], ensure_ascii=False) for k in CHILD_FIELDS})
-        record.update(article_id=existing["id"], version=None, archived_at=stamp, cause="wayback",
+        record.update(article_id=existing["id"], version=None, archived_at=stamp, cause=item.source,
                       changed_fields=json.dumps([k for k in HASHED_FIELDS if current.get(k) != article.get(k)]),
                       published_raw=article["published_raw"], body_html=article["body_html"],
                       content_hash=article["content_hash"], fetched_at=stamp, raw_page_id=item.raw_page_id,
@@ -253,7 +261,7 @@ class Archive(ArchiveState):
                    version=(existing["version"] or 1) + 1 if existing else 1)
         if existing and cause == "reparse":  # same fetch, read better: the visit dates stay
             row.update({k: existing[k] for k in ("last_fetched_at", "last_checked_at", "removed_at")})
-        if existing and row.get("source") == "wayback":  # a capture is not a visit to the live site
+        if existing and row.get("source") in CAPTURE_SOURCES:  # a capture is not a visit to the live site
             row.update({k: existing[k] for k in ("last_checked_at", "removed_at")})
         columns = ", ".join(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")

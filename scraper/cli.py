@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -43,8 +45,10 @@ def _setting(values: tuple[str, ...]) -> dict[str, str]:
 @cli.command()
 @click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
               help="SQLite archive to write")
-@click.option("--source", type=click.Choice(["live", "wayback"]), default="live", show_default=True,
-              help="Read the site itself (or --base-url), or its captures in the Wayback Machine")
+@click.option("--source", type=click.Choice(["live", "wayback", "commoncrawl", "warc"]), default="live",
+              show_default=True, help="Read the site itself (or --base-url), its captures in the Wayback Machine "
+              "or Common Crawl, or WARC files (FILE_OR_DIR…)")
+@click.argument("warc_paths", nargs=-1, metavar="[FILE_OR_DIR]...", type=click.Path(exists=True))
 @click.option("--base-url", help="Fetch every site URL from this mirror instead (e.g. http://127.0.0.1:8000)")
 @click.option("--events", help="Comma-separated event slugs (default: all in the catalog)")
 @click.option("--feed-url", "feed_urls", multiple=True, metavar="URL",
@@ -59,12 +63,18 @@ def _setting(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--to", "date_to", metavar="YYYY[MMDD…]", help="Wayback: captures up to this date")
 @click.option("--captures", type=click.Choice(["all", "latest"]), default="all", show_default=True,
               help="Wayback: every different capture of an article (its versions) or only the latest")
+@click.option("--crawls", metavar="CC-MAIN-…,…", help="Common Crawl: the monthly crawls to read (default: "
+              "those of 2020-2022, COMMONCRAWL_CRAWLS)")
+@click.option("--cc-index-url", default="https://index.commoncrawl.org", show_default=True,
+              help="Common Crawl: the index server (or a mirror, or a fake)")
+@click.option("--cc-data-url", default="https://data.commoncrawl.org", show_default=True,
+              help="Common Crawl: where the WARC files are read by byte range")
 @click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
               "0 also turns AutoThrottle off: for a loopback mirror only)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url, date_from, date_to, captures,
-          delay, settings, quiet):
+def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full, wayback_url, date_from, date_to,
+          captures, crawls, cc_index_url, cc_data_url, delay, settings, quiet):
     """Crawl the catalog's event feeds into the archive.
 
     Example:
@@ -73,6 +83,8 @@ def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url
         kinhtedothi crawl --db archive.db
         kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19
         kinhtedothi crawl --source wayback --from 2020 --to 2022
+        kinhtedothi crawl --source commoncrawl --crawls CC-MAIN-2021-17,CC-MAIN-2021-21
+        kinhtedothi crawl --source warc crawl.warc.gz warcs/
         kinhtedothi crawl --feed-url https://kinhtedothi.vn/tag/bau-cu-2021 --event bau-cu-quoc-hoi-khoa-xv
 
     Incremental by default: once a feed has been read to its end, a run reads
@@ -108,7 +120,29 @@ def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url
         project_settings.set(name, value, priority="cmdline")
     if quiet:
         project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    if source == "wayback":
+    if warc_paths and source != "warc":
+        raise click.UsageError("FILE_OR_DIR arguments are WARC files: use them with --source warc")
+    if source == "warc":
+        from scraper.spiders.warc import WarcSpider as spider_class
+
+        if not warc_paths:
+            raise click.UsageError("--source warc needs one or more WARC files or folders")
+        from scraper.warc_import import check, warc_files
+
+        try:
+            check(warc_files(warc_paths))
+        except (OSError, ValueError) as error:
+            raise click.ClickException(str(error))
+        arguments = dict(paths=[str(Path(p).resolve()) for p in warc_paths], events=events)
+        announce = f"reading {len(warc_paths)} WARC path(s) into {db_path} (no network)"
+    elif source == "commoncrawl":
+        from scraper.spiders.commoncrawl import CommonCrawlSpider as spider_class
+
+        arguments = dict(index_url=cc_index_url, data_url=cc_data_url, crawls=crawls, events=events,
+                         captures=captures, feed_urls=list(feed_urls), event=feed_event)
+        announce = (f"reading Common Crawl ({cc_index_url}, {cc_data_url}) into {db_path} (one request at a time, "
+                    f"{project_settings.getfloat('COMMONCRAWL_DELAY')}s apart at least)")
+    elif source == "wayback":
         from scraper.spiders.wayback import WaybackSpider as spider_class
 
         arguments = dict(wayback_url=wayback_url, events=events, date_from=date_from, date_to=date_to,
@@ -298,6 +332,41 @@ def demo(db, site_port, port, no_serve):
         click.echo(f"archive: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
         code = _run_beside(datasette_command(db, "127.0.0.1", port))
     sys.exit(0 if code in (0, -2, -15) else code)  # stopped by Ctrl-C or SIGTERM: a normal end
+
+
+@cli.command("export-warc")
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@click.option("--since", metavar="DATE", help="Only pages fetched on or after this date (YYYY-MM-DD[THH:MM]), "
+              "for an increment")
+def export_warc(db, out, since):
+    """Write every stored raw page to a WARC/1.1 file (gzip when OUT ends in .gz).
+
+    Response records carry the site's own URL and the fetch or capture time,
+    metadata records the provenance; replay tools (pywb, ReplayWeb.page) open it.
+
+    Example:
+
+    \b
+        kinhtedothi export-warc --db archive.db archive.warc.gz
+        kinhtedothi export-warc --db archive.db --since 2024-06-01 june.warc.gz
+    """
+    from scraper.warc_export import export
+
+    if since:
+        try:
+            datetime.fromisoformat(since)
+        except ValueError:
+            raise click.ClickException(f"--since: not a date: {since!r} (expected YYYY-MM-DD)")
+    partial = Path(out).with_name(Path(out).name + ".part")
+    try:
+        with open(partial, "wb") as stream:
+            count = export(db, stream, since=since, gzip=str(out).endswith(".gz"))
+        partial.replace(out)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"export failed: {error}")
+    click.echo(f"{count} pages written to {out}", err=True)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ class RawPageMiddleware(UsesArchive):
         raw_id = self.archive.save_raw_page(
             request.meta.get("original_url", response.url),  # a capture is filed under the page it captured
             request.meta.get("fetched_from", response.url), response.status, content_type, response.body, kind,
-            source="wayback" if request.meta.get("capture_timestamp") else "live",
+            source=request.meta.get("source") or ("wayback" if request.meta.get("capture_timestamp") else "live"),
             capture_timestamp=request.meta.get("capture_timestamp"))
         request.meta["raw_page_id"] = raw_id
         self.stats.inc_value("archive/pages_fetched")

@@ -39,7 +39,7 @@ def reparse(archive: Archive, progress: Callable[[int], None] = lambda n: None) 
     outcome: Counter = Counter()
     for row, response in stored_article_pages(archive):
         extracted = article_page_for(response).extract()
-        raw_id, wayback = row["id"], row["source"] == "wayback"
+        raw_id, wayback = row["id"], row["source"] not in (None, "live")  # any web archive copy
         item = ArticleItem(fetched_url=response.url, link_urls=[response.url], extracted=extracted,
                            raw_page_id=raw_id, source=row["source"] or "live",
                            capture_timestamp=row["capture_timestamp"],

@@ -66,6 +66,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.BackoffRetryMiddleware": 550,
     "scraper.middlewares.RawPageMiddleware": 940,
     "scraper.middlewares.CaptureCacheMiddleware": 945,
+    "scraper.archive_middlewares.CommonCrawlRecordMiddleware": 942,
+    "scraper.archive_middlewares.WarcRecordMiddleware": 946,
     "scraper.middlewares.MirrorMiddleware": 950,
 }
 ITEM_PIPELINES = {

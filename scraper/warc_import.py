@@ -1,0 +1,145 @@
+"""Reading WARC files made by anyone (our export, Browsertrix, ``wget --warc-file``, Common Crawl).
+
+``scan`` walks the files once, record by record (gzip or not, any record type), and
+keeps only a small entry per response or revisit record of the site: where it is
+(file, offset), its URL, status and date. A revisit record is resolved to the response
+holding its payload (by payload digest, or by the URI and date it refers to).
+``read_record`` later reads one record's payload from its offset. Nothing holds a
+whole file in memory.
+
+Provenance of an imported page: ``source = 'warc'``, ``capture_timestamp`` the
+record's WARC-Date (YYYYMMDDhhmmss, UTC), ``capture_url`` = ``warc:<absolute path>#<offset>``
+(the offset of the record holding the bytes, for a revisit the original's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+
+from scraper.urls import is_site_url, site_url
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+MAX_PAYLOAD = 20 * 1024 * 1024  # a page larger than this is not an article: skipped, not read into memory
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One capture of a site page in a WARC file (a response, or a revisit resolved to one)."""
+
+    url: str            # the site URL (https, bare host), query kept
+    timestamp: str      # WARC-Date as YYYYMMDDhhmmss
+    status: int | None
+    content_type: str | None
+    path: str           # absolute path of the file holding the payload
+    offset: int         # offset of the record holding the payload
+    revisit: bool = False
+
+    @property
+    def capture_url(self) -> str:
+        return f"warc:{self.path}#{self.offset}"
+
+
+def warc_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The WARC files named, and those under the folders named, in name order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def check(files: list[Path]) -> None:
+    """Raise ValueError naming the first file that is not a readable WARC (or ARC) file."""
+    if not files:
+        raise ValueError("no WARC files found (*.warc, *.warc.gz, *.arc, *.arc.gz)")
+    for path in files:
+        try:
+            with open(path, "rb") as stream:
+                first = next(iter(ArchiveIterator(stream)))
+            if first.format != "warc" and not path.name.endswith((".arc", ".arc.gz")):
+                raise ValueError("its first line is not a WARC header")
+        except StopIteration:
+            raise ValueError(f"{path}: empty, no WARC record")
+        except Exception as error:
+            raise ValueError(f"{path}: not a WARC file ({type(error).__name__}: {str(error)[:200]})")
+
+
+def timestamp_of(warc_date: str | None) -> str:
+    """A WARC-Date (``2021-05-10T01:30:00Z``, maybe with fractions) as ``20210510013000``."""
+    if not warc_date:
+        return ""
+    when = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y%m%d%H%M%S")
+
+
+def _records(path: Path) -> Iterator[tuple[int, object]]:
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream, arc2warc=True)
+        for record in iterator:
+            yield iterator.get_record_offset(), record
+
+
+def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int]]:
+    """Every site response and revisit in the files (revisits resolved), and counts of what was skipped."""
+    by_digest: dict[str, tuple[str, int, int | None, str | None]] = {}
+    by_uri_date: dict[tuple[str, str], tuple[str, int, int | None, str | None]] = {}
+    entries: list[Entry] = []
+    revisits: list[tuple[str, str, str | None, str | None, str | None, int | None, str | None]] = []
+    skipped = {"other_hosts": 0, "other_records": 0, "unresolved_revisits": 0}
+    for path in files:
+        absolute = str(path.resolve())
+        for offset, record in _records(path):
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if record.rec_type not in ("response", "revisit") or not uri.startswith(("http://", "https://")):
+                skipped["other_records"] += 1
+                continue
+            if not is_site_url(uri):
+                skipped["other_hosts"] += 1
+                continue
+            http = record.http_headers
+            status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else None
+            ctype = http.get_header("Content-Type") if http else None
+            date = record.rec_headers.get_header("WARC-Date")
+            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            if record.rec_type == "response":
+                where = (absolute, offset, status, ctype)
+                if digest:
+                    by_digest.setdefault(digest, where)
+                by_uri_date.setdefault((uri, date), where)
+                entries.append(Entry(site_url(uri), timestamp_of(date), status, ctype, absolute, offset))
+            else:
+                revisits.append((uri, date, digest, record.rec_headers.get_header("WARC-Refers-To-Target-URI"),
+                                 record.rec_headers.get_header("WARC-Refers-To-Date"), status, ctype))
+    for uri, date, digest, refers_uri, refers_date, status, ctype in revisits:
+        original = by_digest.get(digest or "") or by_uri_date.get((refers_uri or uri, refers_date))
+        if original is None:
+            skipped["unresolved_revisits"] += 1
+            continue
+        path, offset, original_status, original_ctype = original
+        entries.append(Entry(site_url(uri), timestamp_of(date), status or original_status, ctype or original_ctype,
+                             path, offset, revisit=True))
+    return entries, skipped
+
+
+def read_record(path: str, offset: int) -> tuple[int | None, dict[str, str], bytes]:
+    """The HTTP status, headers and payload (dechunked, decoded) of the record at ``offset``."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream, arc2warc=True)))
+        http = record.http_headers
+        status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else None
+        headers = {name: value for name, value in (http.headers if http else [])
+                   if name.lower() in ("content-type", "location")}
+        payload = record.content_stream().read(MAX_PAYLOAD + 1)
+    if len(payload) > MAX_PAYLOAD:
+        raise ValueError(f"record at {path}#{offset} is larger than {MAX_PAYLOAD} bytes")
+    return status, headers, payload
