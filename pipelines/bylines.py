@@ -250,6 +250,6 @@ def split_byline(byline: str | None) -> tuple[list[Person], str | None]:
 
 
 def authors_of(byline: str | None) -> dict:
-    """What normalization stores: ``{'authors': [Person…], 'byline_source': str | None}``."""
+    """What normalization adds to an article: ``authors`` (one dict per person) and ``byline_source``."""
     people, source = split_byline(byline)
-    return {"authors": people, "byline_source": source}
+    return {"authors": [p._asdict() for p in people], "byline_source": source}

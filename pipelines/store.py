@@ -13,6 +13,7 @@ import sqlite_utils
 
 from pipelines.component import UsesArchive
 from pipelines.normalize import HASHED_FIELDS
+from pipelines.people import sync_authors
 from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
 from pipelines.text import fold
@@ -172,12 +173,14 @@ class Archive(ArchiveState):
                     self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
                                     "capture_timestamp = NULL, capture_url = NULL WHERE id = ?", [stamp, existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
+                sync_authors(self.db, aid, article)  # archives made before people were split out
             else:
                 aid = existing["id"] if existing else self._new_id(article["site_id"])
                 if existing:
                     self._keep_version(existing, article, stamp, cause)
                 self._write_row(aid, article, existing, stamp, raw_page_id, cause, item)
                 self._replace_children(aid, article)
+                sync_authors(self.db, aid, article)
                 self._index(aid, article)
                 outcome = "updated" if existing else "new"
             self._link_events(aid, article, item.link_urls)

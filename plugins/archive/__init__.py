@@ -66,7 +66,7 @@ SEARCH_QUERIES = {"search", "exact_search"}
 HIDDEN_QUERIES = {"feed"}  # the Atom feed is reached from a search, not from the home page
 # In lists, long texts are cut shorter than Datasette's truncate_cells_html (JSON and CSV keep all).
 SHORT_CELLS = {"body_text": 240, "body_html": 160, "field_sources": 80}
-FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "author", "tag"]
+FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "person", "tag"]
 
 
 # Memory-mapped reads: a search that touches thousands of rows reads them without a system call
