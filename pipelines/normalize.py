@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 
+from pipelines.bylines import authors_of
 from pipelines.dates import GarbledDate, parse_published
 from pipelines.text import clean, clean_paragraphs
 from scraper.items import ArticleItem
@@ -100,6 +101,7 @@ def normalize_article(extracted: dict[str, Any], fingerprint: bool = True) -> tu
         "layout": extracted.get("layout"),
         "field_sources": extracted.get("field_sources") or {},
     }
+    article.update(authors_of(article["author"]))  # people in the byline: derived, not fingerprinted
     article["content_hash"] = content_hash(article) if fingerprint else None
     return article, warnings
 

@@ -112,6 +112,16 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("article_urls", ["article_id"], False),
 ]
 
+# People in bylines (pipelines/bylines.py): one row per person named in an article's byline, in order;
+# articles.byline_source names the agency or publication credited. Filled by the store, kept with the article.
+TABLES["article_authors"] = dict(
+    columns={"article_id": int, "position": int, "name_printed": str, "name": str, "role": str, "office": str},
+    pk=("article_id", "position"),
+    foreign_keys=[("article_id", "articles", "id")],
+)
+TABLES["articles"]["columns"]["byline_source"] = str
+INDEXES += [("article_authors", ["name"], False)]
+
 FTS_SQL = """
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, sapo, body_text,

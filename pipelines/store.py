@@ -14,6 +14,7 @@ import sqlite_utils
 from pipelines import identity
 from pipelines.component import UsesArchive
 from pipelines.normalize import HASHED_FIELDS
+from pipelines.people import sync_authors
 from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
 from pipelines.text import fold
@@ -186,12 +187,14 @@ class Archive(ArchiveState):
                                     "capture_timestamp = NULL, capture_url = NULL, url = ? WHERE id = ?",
                                     [stamp, article["url"], existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
+                sync_authors(self.db, aid, article)  # archives made before people were split out
             else:
                 aid = existing["id"] if existing else self._new_id(article["site_id"])
                 if existing:
                     self._keep_version(existing, article, stamp, cause)
                 self._write_row(aid, article, existing, stamp, raw_page_id, cause, item)
                 self._replace_children(aid, article)
+                sync_authors(self.db, aid, article)
                 self._index(aid, article)
                 outcome = "updated" if existing else "new"
             self._remember_urls(aid, item, existing, learned, other_urls, stamp)

@@ -17,7 +17,7 @@ from pipelines.validate import problems
 from scraper.pages import article_page_for
 from scraper.urls import SITE
 
-OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
+OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "authors", "byline_source", "published_at", "published_raw", "section",
                  "subsection", "body_text", "tags", "images", "related_links", "layout")
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -71,6 +71,7 @@ def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
     if missing:
         warnings.append("not an article: " + ", ".join(missing))
     record = {name: article.get(name) for name in OUTPUT_FIELDS}
+    record["authors"] = [person["name"] for person in article["authors"]]  # normalized names, in order
     if warnings:
         record["warnings"] = warnings
     return record

@@ -91,7 +91,7 @@ def facets(ds, path="/archive/articles.json", **params):
 
 def test_the_articles_list_has_the_archive_facets_newest_first(ds, db):
     results = facets(ds)
-    assert set(results) >= {"event", "published_at_year", "published_at_month", "section", "author", "tag"}
+    assert set(results) >= {"event", "published_at_year", "published_at_month", "section", "person", "tag"}
     events = {v["value"]: v for v in results["event"]["results"]}
     expected = dict(query(db, "select event_slug, count(*) from article_events group by event_slug"))
     assert {k: v["count"] for k, v in events.items()} == expected

@@ -26,7 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart
+from plugins.archive import atom, chart, edits, export, people
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 
@@ -66,7 +66,7 @@ SEARCH_QUERIES = {"search", "exact_search"}
 HIDDEN_QUERIES = {"feed"}  # the Atom feed is reached from a search, not from the home page
 # In lists, long texts are cut shorter than Datasette's truncate_cells_html (JSON and CSV keep all).
 SHORT_CELLS = {"body_text": 240, "body_html": 160, "field_sources": 80}
-FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "author", "tag"]
+FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "person", "tag"]
 
 
 # Memory-mapped reads: a search that touches thousands of rows reads them without a system call
@@ -128,6 +128,7 @@ def register_routes():
     return [
         (r"^/robots\.txt$", robots),
         (r"^/-/chart$", chart.chart_page),
+        *edits.ROUTES, *people.ROUTES, *export.ROUTES,  # people, edits and the search export (issue 8)
     ]
 
 
@@ -230,6 +231,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             found = await article_context(datasette, database, request.url_vars.get("pks", ""))
             if found:
                 context.update(found)
+                context.update(await edits.edit_context(datasette, database, found["article"], request))
+                context.update(await people.article_people(datasette, database, found["article"]["id"], request))
         elif template == "index.html":
             archives = []
             for name, db in datasette.databases.items():

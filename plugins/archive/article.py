@@ -146,8 +146,7 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
     links = {
         "section": filter_url(datasette, database, section=article["section"]) if article.get("section") else None,
         "author": filter_url(datasette, database, author=article["author"]) if article.get("author") else None,
-        "versions": (datasette.urls.table(database, "article_versions") + f"?article_id={article['id']}"
-                     if versions else None),
+        "versions": datasette.urls.path(f"/-/versions/{article['id']}") if versions else None,
         "json": datasette.urls.row(database, "articles", str(article["id"])) + ".json",
     }
     return {

@@ -25,6 +25,9 @@ THROUGH = {
               "describe": "in the event feed"},
     "tag": {"table": "article_tags", "key": "article_id", "column": "tag", "param": "_tag",
             "title": "tag", "describe": "tagged"},
+    # people of the byline (article_authors): "Phạm Hùng - Kim Nhuệ" counts under each of them
+    "person": {"table": "article_authors", "key": "article_id", "column": "name", "param": "_person",
+               "title": "person", "describe": "by"},
 }
 ARTICLES = "articles"
 

@@ -1,0 +1,71 @@
+"""The words of the edit pages, the edited mark and the citation's version line (Vietnamese, English)."""
+
+from plugins.archive.i18n import register
+
+FIELD_NAMES = {
+    "title": ("Tiêu đề", "Headline"), "sapo": ("Sapo (đoạn mở đầu)", "Lead"), "author": ("Tác giả", "Byline"),
+    "published_at": ("Thời gian đăng", "Publication date"), "section": ("Chuyên mục", "Section"),
+    "subsection": ("Chuyên mục con", "Sub-section"), "body_text": ("Nội dung", "Body"), "tags": ("Thẻ", "Tags"),
+    "images": ("Ảnh và chú thích", "Pictures and captions"), "related_links": ("Tin liên quan", "Related news"),
+}
+register({f"versions.field.{k}": {"vi": vi, "en": en} for k, (vi, en) in FIELD_NAMES.items()})
+register({
+    "versions.edited": {
+        "vi": "Bài đã được báo sửa sau khi đăng: lần sửa gần nhất được ghi nhận lúc {when} (giờ Hà Nội), "
+              "thay đổi: {fields}.",
+        "en": "The paper edited this article after publishing it: the latest change was seen on {when} "
+              "(Hanoi time), in: {fields}."},
+    "versions.reread": {
+        "vi": "Bản lưu này đã được đọc lại bằng bộ phân tích mới lúc {when} (giờ Hà Nội): {fields}.",
+        "en": "This copy was read again by improved parsers on {when} (Hanoi time): {fields}."},
+    "versions.see_diff": {"vi": "Xem thay đổi", "en": "See what changed"},
+    "versions.all": {"vi": "Tất cả {count} phiên bản", "en": "All {count} versions"},
+    "versions.title": {"vi": "Các phiên bản của bài", "en": "Versions of the article"},
+    "versions.intro": {
+        "vi": "Mỗi lần báo sửa bài, kho lưu giữ phiên bản cũ. Phiên bản 1 là bản lưu đầu tiên, phiên bản cuối là bản "
+              "hiện tại.",
+        "en": "Each time the paper edits an article, the archive keeps the earlier version. Version 1 is the first "
+              "copy archived, the last one is the current copy."},
+    "versions.number": {"vi": "Phiên bản", "en": "Version"},
+    "versions.fetched": {"vi": "Lấy về lúc (giờ Hà Nội)", "en": "Fetched (Hanoi time)"},
+    "versions.how": {"vi": "Nguồn", "en": "How"},
+    "versions.changes": {"vi": "Thay đổi so với phiên bản trước", "en": "Changed since the previous version"},
+    "versions.current": {"vi": "bản hiện tại", "en": "current"},
+    "versions.first": {"vi": "bản đầu tiên", "en": "first copy"},
+    "versions.diff_prev": {"vi": "so sánh", "en": "compare"},
+    "versions.cause.recheck": {"vi": "trang báo", "en": "the site"},
+    "versions.cause.wayback": {"vi": "Wayback Machine", "en": "Wayback Machine"},
+    "versions.cause.reparse": {"vi": "đọc lại bằng bộ phân tích mới", "en": "read again by improved parsers"},
+    "versions.source.live": {"vi": "trang báo", "en": "the site"},
+    "versions.source.wayback": {"vi": "Wayback Machine", "en": "Wayback Machine"},
+    "versions.raw": {"vi": "Dữ liệu gốc (article_versions)", "en": "Raw rows (article_versions)"},
+    "versions.back": {"vi": "Về bài viết", "en": "Back to the article"},
+    "versions.none": {"vi": "Bài này chưa từng được sửa.", "en": "This article was never edited."},
+    "diff.title": {"vi": "Thay đổi giữa phiên bản {old} và {new}", "en": "Changes from version {old} to {new}"},
+    "diff.legend": {"vi": "Chữ bị xóa được gạch ngang, chữ thêm vào được tô xanh.",
+                    "en": "Removed words are struck through, added words are highlighted in green."},
+    "diff.unchanged": {"vi": "Không đổi: {fields}.", "en": "Unchanged: {fields}."},
+    "diff.same": {"vi": "Hai phiên bản giống nhau.", "en": "The two versions are the same."},
+    "diff.cut": {"vi": "Trường này quá dài hoặc thay đổi quá nhiều: so sánh theo đoạn, hoặc chỉ {n} từ đầu.",
+                 "en": "This field is too long or changed too much: compared by paragraph, or its first {n} "
+                       "words only."},
+    "diff.bad": {"vi": "Phiên bản phải là số từ 1 đến {n}.", "en": "Versions are numbers from 1 to {n}."},
+    "diff.pick": {"vi": "So sánh phiên bản", "en": "Compare version"},
+    "diff.with": {"vi": "với", "en": "with"},
+    "diff.go": {"vi": "So sánh", "en": "Compare"},
+    "edits.title": {"vi": "Bài mới được sửa", "en": "Recently edited articles"},
+    "edits.intro": {
+        "vi": "Các bài báo đã sửa sau khi kho lưu lần đầu, lần sửa mới nhất trước ({count} bài). "
+              "Bấm “xem thay đổi” để thấy từng chữ đã sửa.",
+        "en": "Articles the paper changed after the archive first saw them, latest change first ({count} "
+              "articles). Click “see what changed” for the words that changed."},
+    "edits.when": {"vi": "Ghi nhận lúc (giờ Hà Nội)", "en": "Seen (Hanoi time)"},
+    "edits.article": {"vi": "Bài", "en": "Article"},
+    "edits.fields": {"vi": "Thay đổi", "en": "Changed"},
+    "edits.versions": {"vi": "Số phiên bản", "en": "Versions"},
+    "edits.none": {"vi": "Chưa có bài nào được sửa.", "en": "No article has been edited yet."},
+    "cite.version": {"vi": "Phiên bản", "en": "Version"},
+    "cite.version_text": {"vi": "Phiên bản {n} trên {total}, lấy về lúc {when} (giờ Hà Nội)",
+                          "en": "Version {n} of {total}, fetched {when} (Hanoi time)"},
+    "cite.version_short": {"vi": "phiên bản {n}, lấy về {when}", "en": "version {n}, fetched {when}"},
+})

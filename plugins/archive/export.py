@@ -1,0 +1,186 @@
+"""CSV of a search with a journalist's columns: ``/-/export.csv?q=…&<filters>``.
+
+Columns: headline, date (Hanoi time, ``YYYY-MM-DD HH:MM``), people, events, tags (each ``; ``-separated),
+url, snippet (plain text: the passage that matches, without ``<mark>``). ALL matching rows, up to
+``EXPORT_MAX``, ranked as the search page ranks them when there is a query, else newest first.
+``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8.
+
+Parameters (those of the search page; each filter may be repeated, all must hold):
+
+* ``q`` (or ``_search``): the search, in the archive's search language; ``exact=1`` for exact spelling;
+* ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name), ``tag`` / ``_tag``, ``section``;
+* ``from`` / ``to``: ``2021-05-23`` or ``23/5/2021``, both days included whole (Hanoi time);
+  ``published_at__startswith=2021-05`` (the month facet's links);
+* ``sort``: ``relevance`` (default with a query), ``newest`` (default without), ``oldest``.
+
+``search_rows(db, params)`` is the whole query: ``params`` is anything with ``get`` and ``getlist``
+(Datasette's ``request.args``, or ``MultiParams``), so the search page can hand over its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+from datetime import datetime
+
+from datasette.utils import sqlite_timelimit
+from datasette.utils.asgi import Response
+
+from plugins.archive.chart import archive_database
+from plugins.archive.i18n import HANOI
+from plugins.vi_search import vi_date
+
+EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
+EXPORT_TIME_LIMIT_MS = 20_000   # the export's own time limit (a page's queries have 3 s)
+COLUMNS = ("headline", "date", "people", "events", "tags", "url", "snippet")
+MAX_PARAM = 500                 # characters read from any one parameter
+FILTERS = {  # parameter names -> the condition one value adds
+    ("event", "_event"): "a.id in (select article_id from article_events where event_slug = :{key})",
+    ("person", "_person"): "a.id in (select article_id from article_authors where name = :{key})",
+    ("tag", "_tag"): "a.id in (select article_id from article_tags where tag = :{key})",
+    ("section",): "a.section = :{key}",
+    ("published_at__startswith",): "substr(a.published_at, 1, length(:{key})) = :{key}",
+}
+TIERS = """case
+  when a.id in (select rowid from articles_fts where articles_fts match vi_match(:q, 2, 'title')) then 1
+  when a.id in (select rowid from articles_fts where articles_fts match vi_match(:q, 2, 'sapo')) then 2
+  when a.id in (select rowid from articles_fts where articles_fts match vi_match(:q, 2)) then 3
+  else 4 end"""
+SELECT = """select a.id, a.title as headline, a.published_at, a.url, {people} as people,
+  (select group_concat(coalesce(e.name, ae.event_slug), '; ') from article_events ae
+     left join events e on e.slug = ae.event_slug where ae.article_id = a.id) as events,
+  (select group_concat(tag, '; ') from (select tag from article_tags where article_id = a.id order by rowid)) as tags,
+  {snippet} as snippet
+from {source}
+{where}
+order by {order}
+limit {limit}"""
+PEOPLE = "(select group_concat(name, '; ') from (select name from article_authors where article_id = a.id order by position))"
+
+
+class BadParameter(ValueError):
+    """A parameter the export cannot use (the message says which and why)."""
+
+
+def _values(params, *names: str) -> list[str]:
+    out = []
+    for name in names:
+        out += [v.strip()[:MAX_PARAM] for v in params.getlist(name) if v and v.strip()]
+    return out
+
+
+def _first(params, *names: str) -> str:
+    values = _values(params, *names)
+    return values[0] if values else ""
+
+
+def _day(value: str, name: str) -> str:
+    day = vi_date(value)
+    if not day:
+        raise BadParameter(f"{name}={value!r} is not a date: use 2021-05-23 or 23/5/2021")
+    try:
+        datetime.strptime(day, "%Y-%m-%d")
+    except ValueError:
+        raise BadParameter(f"{name}={value!r} is not a date of the calendar") from None
+    return day
+
+
+def build_search(params, has_people: bool = True) -> tuple[str, dict]:
+    """The SQL and its arguments for every row a search with these parameters matches."""
+    q, args, where = _first(params, "q", "_search"), {}, []
+    exact = _first(params, "exact") in ("1", "on", "true")
+    sort = _first(params, "sort") or ("relevance" if q else "newest")
+    if sort not in ("relevance", "newest", "oldest"):
+        raise BadParameter(f"sort={sort!r}: use relevance, newest or oldest")
+    source, snippet, order = "articles a", "a.sapo", "a.published_at desc, a.id desc"
+    if q:
+        args["q"] = q
+        if exact:
+            where.append("a.id in (select rowid from articles_fts_exact where articles_fts_exact match vi_exact_match(:q))")
+            snippet = "vi_snippet_exact(coalesce(a.title, '') || ' — ' || coalesce(a.sapo, '') || ' ' || coalesce(a.body_text, ''), :q)"
+        else:
+            source = "articles_fts join articles a on a.id = articles_fts.rowid"
+            where.append("articles_fts match vi_match(:q, 0)")
+            snippet = "vi_snippet(coalesce(a.sapo, '') || ' ' || coalesce(a.body_text, ''), :q)"
+            if sort == "relevance":
+                order = f"{TIERS}, bm25(articles_fts, 10.0, 4.0, 1.0), a.published_at desc"
+    if sort == "oldest":
+        order = "a.published_at, a.id"
+    for names, condition in FILTERS.items():
+        if names[0] == "person" and not has_people:
+            condition = "a.author like '%' || :{key} || '%'"
+        for i, value in enumerate(_values(params, *names)):
+            key = f"{names[0]}_{i}"
+            where.append(condition.format(key=key))
+            args[key] = value
+    if _first(params, "from"):
+        args["from_day"] = _day(_first(params, "from"), "from")
+        where.append("a.published_at >= :from_day")
+    if _first(params, "to"):
+        args["to_day"] = _day(_first(params, "to"), "to")
+        where.append("a.published_at < date(:to_day, '+1 day')")
+    sql = SELECT.format(people=PEOPLE if has_people else "a.author", snippet=snippet, source=source,
+                        where=("where " + " and ".join(where)) if where else "", order=order, limit=EXPORT_MAX + 1)
+    return sql, args
+
+
+def _hanoi(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return (moment.astimezone(HANOI) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _plain(snippet: str | None) -> str:
+    return re.sub(r"</?mark>", "", snippet or "").strip()
+
+
+async def search_rows(db, params) -> tuple[list[dict], bool]:
+    """(rows with COLUMNS, whether more than EXPORT_MAX matched) for a search's parameters."""
+    sql, args = build_search(params, has_people=await db.table_exists("article_authors"))
+
+    def run(conn):
+        with sqlite_timelimit(conn, EXPORT_TIME_LIMIT_MS):
+            cursor = conn.execute(sql, args)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    found = await db.execute_fn(run)
+    rows = [{"headline": r["headline"], "date": _hanoi(r["published_at"]), "people": r["people"] or "",
+             "events": r["events"] or "", "tags": r["tags"] or "", "url": r["url"], "snippet": _plain(r["snippet"])}
+            for r in found[:EXPORT_MAX]]
+    return rows, len(found) > EXPORT_MAX
+
+
+def to_csv(rows: list[dict], bom: bool = False) -> str:
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+async def export_csv(datasette, request):
+    database, db = await archive_database(datasette, request.args.get("db"))
+    try:
+        rows, more = await search_rows(db, request.args)
+    except BadParameter as error:
+        return Response.text(f"{error}\n", status=400)
+    except sqlite3.OperationalError as error:  # the time limit, or a search the index cannot run
+        return Response.text(f"The export stopped: {error}. Narrow the search.\n", status=503)
+    headers = {"content-disposition": 'attachment; filename="kinhtedothi-search.csv"',
+               "x-export-rows": str(len(rows))}
+    if more:
+        headers["x-export-truncated"] = f"more than {EXPORT_MAX} rows matched; the first {EXPORT_MAX} are here"
+    return Response(to_csv(rows, bom=request.args.get("_bom") in ("1", "on", "true")), status=200,
+                    headers=headers, content_type="text/csv; charset=utf-8")
+
+
+ROUTES = [(r"^/-/export\.csv$", export_csv)]
