@@ -26,7 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart
+from plugins.archive import atom, chart, search_page
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 
@@ -128,6 +128,7 @@ def register_routes():
     return [
         (r"^/robots\.txt$", robots),
         (r"^/-/chart$", chart.chart_page),
+        (r"^/-/search(\.(?P<format>json|atom))?$", search_page.search_page),
     ]
 
 
