@@ -26,7 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart, search_page
+from plugins.archive import atom, chart, list_search, search_page
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 
@@ -112,7 +112,8 @@ def register_facet_classes():
 
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    return through_filters(request, database, table, datasette)
+    return list_search.combine(through_filters(request, database, table, datasette),
+                               list_search.date_filters(request, table))
 
 
 @hookimpl
@@ -161,8 +162,9 @@ def asgi_wrapper(datasette):
                     event = dict(event, headers=headers)
                 await send(event)
 
-            await app(scope, receive, send_with_headers)
+            await guarded(scope, receive, send_with_headers)
 
+        guarded = list_search.wrap(datasette, app)
         return with_headers
 
     return wrap
