@@ -26,9 +26,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart, list_search, search_page
+from plugins.archive import atom, chart, home, list_search, search_page
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
+from plugins.archive.i18n import gettext, language
 
 ROBOTS_TXT = """\
 # Kinhtedothi event archive: a research copy of articles that belong to kinhtedothi.vn.
@@ -229,6 +230,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         context = {"kt_facet_order": FACET_ORDER}
         if request is None:
             return context
+        lang = language(request)
+        context.update(kt_lang=lang, kt_t=lambda key, **fields: gettext(key, lang, **fields))
         if template == "row.html" and table == "articles" and database:
             found = await article_context(datasette, database, request.url_vars.get("pks", ""))
             if found:
@@ -238,6 +241,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             for name, db in datasette.databases.items():
                 if not db.is_memory and await db.table_exists("articles") and await db.table_exists("events"):
                     archives.append(await _archive_summary(datasette, name, db))
+                    archives[-1].update(await home.home_extra(datasette, name, db, language(request), HIDDEN_QUERIES))
             context["archives"] = archives
         elif template == "table.html" and table == "articles" and request.args.get("_search"):
             q = request.args["_search"]

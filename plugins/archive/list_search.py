@@ -156,12 +156,47 @@ def _renamed(scope: dict) -> dict:
         [(RENAMED.get(k, k), v) for k, v in pairs]).encode("latin-1"))
 
 
+DATED_QUERIES = {"event_between_dates"}
+SEARCH_QUERIES = {"search": "q", "exact_search": "exact"}
+
+
+async def query_guard(datasette, scope) -> tuple[dict, dict] | None:
+    """A canned query given an invalid date answers 400 with the reason (not 0 rows); the ranked and
+    exact-spelling canned queries, as HTML, lead to the search page (their JSON and CSV stay)."""
+    match = TABLE_PATH.match(scope.get("path", ""))
+    if not match or match.group("database") not in datasette.databases:
+        return None
+    name = urllib.parse.unquote(match.group("table"))
+    pairs = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    lang = "en" if ("lang", "en") in pairs or ("_lang", "en") in pairs else "vi"
+    if name in SEARCH_QUERIES and not match.group("format"):
+        args = {"q": dict(pairs).get(SEARCH_QUERIES[name], ""), "exact": "1" if name == "exact_search" else "",
+                "lang": lang if lang != "vi" else ""}
+        location = datasette.urls.path("/-/search") + "?" + urllib.parse.urlencode({k: v for k, v in args.items() if v})
+        return _response(302, [(b"location", location.rstrip("?").encode("latin-1")), (b"content-length", b"0")], b"")
+    if name not in DATED_QUERIES:
+        return None
+    try:
+        for key in ("from", "to"):
+            value = dict(pairs).get(key, "").strip()
+            if value:
+                parse_day(value, key, lang)
+    except BadState as error:
+        await datasette.invoke_startup()  # a no-op once the server has started
+        html = await datasette.render_template("error.html", {"ok": False, "error": str(error), "status": 400,
+                                                              "title": None})
+        body = html.encode("utf-8")
+        return _response(400, [(b"content-type", b"text/html; charset=utf-8"),
+                               (b"content-length", str(len(body)).encode())], body)
+    return None
+
+
 def wrap(datasette, app):
-    """ASGI middleware: :func:`sort_guard` before Datasette sees the request."""
+    """ASGI middleware: :func:`sort_guard` and :func:`query_guard` before Datasette sees the request."""
     async def guarded(scope, receive, send):
         if scope.get("type") == "http":
             scope = _renamed(scope)
-            answer = await sort_guard(datasette, scope)
+            answer = await sort_guard(datasette, scope) or await query_guard(datasette, scope)
             if answer:
                 for event in answer:
                     await send(event)

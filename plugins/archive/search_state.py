@@ -68,7 +68,7 @@ def parse_day(value: str, name: str, lang: str) -> date:
     try:
         return date.fromisoformat(iso) if iso else _raise()
     except ValueError:
-        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang)))
+        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang))) from None
 
 
 def _raise():
