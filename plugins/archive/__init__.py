@@ -26,7 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart, home, list_search, search_page
+from plugins.archive import atom, chart, home, list_search, query_texts, search_page  # noqa: F401 (query_texts registers strings)
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 from plugins.archive.i18n import gettext, language
@@ -231,7 +231,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if request is None:
             return context
         lang = language(request)
-        context.update(kt_lang=lang, kt_t=lambda key, **fields: gettext(key, lang, **fields))
+        context.update(kt_lang=lang, kt_t=lambda key, **fields: gettext(key, lang, **fields),
+                       kt_lang_url=list_search.other_language_url(request, lang))
         if template == "row.html" and table == "articles" and database:
             found = await article_context(datasette, database, request.url_vars.get("pks", ""))
             if found:

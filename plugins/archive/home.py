@@ -86,7 +86,7 @@ async def home_extra(datasette, name: str, db, lang: str, hidden: set[str]) -> d
     for key, query in queries.items():
         if key in hidden:
             continue
-        title = _(f"query.{key}.title", lang) if lang != "vi" else (query.get("title") or key)
+        title = _(f"query.{key}.title", lang)
         ready.append({"name": key, "title": title if not title.startswith("query.") else (query.get("title") or key),
                       "href": datasette.urls.query(name, key)})
     span = (await db.execute("select min(published_at), max(published_at) from articles")).rows[0]

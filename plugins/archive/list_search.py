@@ -104,6 +104,13 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
+def other_language_url(request, lang: str) -> str:
+    """This page in the other language (every other argument kept)."""
+    pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+             if k not in ("lang", "_lang")]
+    return request.path + "?" + urllib.parse.urlencode(pairs + [("lang", "en" if lang == "vi" else "vi")])
+
+
 def _response(status: int, headers: list, body: bytes) -> tuple[dict, dict]:
     return ({"type": "http.response.start", "status": status, "headers": headers},
             {"type": "http.response.body", "body": body})
