@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from pipelines.text import fold
+
 SCHEMA_VERSION = 3
 
 TABLES: dict[str, dict] = {
@@ -122,12 +124,45 @@ TABLES["article_authors"] = dict(
 TABLES["articles"]["columns"]["byline_source"] = str
 INDEXES += [("article_authors", ["name"], False)]
 
-FTS_SQL = """
+# The folded search index: headline, lead, body, picture captions, tags and the people of the byline.
+FTS_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
+FTS_SQL = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, sapo, body_text,
+    {", ".join(FTS_COLUMNS)},
     tokenize = 'unicode61 remove_diacritics 2'
 )
 """
+# Filling it from the stored rows (an archive made before a column existed): fold_vi is registered first.
+# People: the byline as printed, plus the split names of article_authors when that table exists.
+FTS_REBUILD_SQL = """
+INSERT INTO articles_fts (rowid, title, sapo, body_text, captions, tags, people)
+SELECT a.id, fold_vi(a.title), fold_vi(a.sapo), fold_vi(a.body_text),
+  fold_vi((SELECT group_concat(caption, ' . ') FROM images WHERE article_id = a.id)),
+  fold_vi((SELECT group_concat(tag, ' . ') FROM article_tags WHERE article_id = a.id)),
+  fold_vi(coalesce(a.author, ''){people})
+FROM articles a
+"""
+PEOPLE_FROM_AUTHORS = " || coalesce(' . ' || (SELECT group_concat(name, ' . ') FROM article_authors WHERE article_id = a.id), '')"
+
+
+def fts_values(article: dict, people: list[str] | None = None) -> list[str]:
+    """The folded index row of an article (the store's fields): one value per ``FTS_COLUMNS``."""
+    captions = " . ".join(i.get("caption") or "" for i in article.get("images") or [] if i.get("caption"))
+    names = [article.get("author") or "", *(people or article.get("authors") or [])]
+    return [fold(article.get("title")), fold(article.get("sapo")), fold(article.get("body_text")), fold(captions),
+            fold(" . ".join(article.get("tags") or [])), fold(" . ".join(n for n in names if n))]
+
+
+def _ensure_search_index(db: sqlite_utils.Database) -> None:
+    """Create ``articles_fts``; when an older archive's index has other columns, drop it and fill it again."""
+    if db["articles_fts"].exists() and tuple(db["articles_fts"].columns_dict) != FTS_COLUMNS:
+        db.execute("DROP TABLE articles_fts")
+    if db["articles_fts"].exists():
+        return
+    db.execute(FTS_SQL)
+    db.conn.create_function("fold_vi", 1, fold, deterministic=True)
+    people = PEOPLE_FROM_AUTHORS if db["article_authors"].exists() else ""
+    db.execute(FTS_REBUILD_SQL.format(people=people))
 
 
 # A second search index that keeps the diacritics, for searches that must tell "bàn" from
@@ -164,9 +199,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db[name].add_column(column, kind)
     for table, columns, unique in INDEXES:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
-    db.execute(FTS_SQL)
+    _ensure_search_index(db)
     if not db["articles_fts_exact"].exists():
         db.conn.executescript(EXACT_INDEX_SQL)
         db.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    db.conn.commit()  # the index rebuild opened a transaction: leave none open (nor lose the above on close)
+    if db.conn.in_transaction:  # leave no transaction open (a caller's PRAGMA synchronous would fail)
+        db.conn.commit()

@@ -15,9 +15,8 @@ from pipelines import identity
 from pipelines.component import UsesArchive
 from pipelines.normalize import HASHED_FIELDS
 from pipelines.people import sync_authors
-from pipelines.schema import ensure_schema
+from pipelines.schema import FTS_COLUMNS, ensure_schema, fts_values
 from pipelines.state import ArchiveState
-from pipelines.text import fold
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.urls import article_id, canonical_url, is_site_url
 
@@ -317,8 +316,9 @@ class Archive(ArchiveState):
     def _index(self, aid: int, article: dict) -> None:
         """Search index row: folded text, so that 'dang bo' finds 'Đảng bộ'."""
         self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [aid])
-        self.db.execute("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (?, ?, ?, ?)",
-                        [aid, fold(article["title"]), fold(article["sapo"]), fold(article["body_text"])])
+        columns = ", ".join(FTS_COLUMNS)
+        self.db.execute(f"INSERT INTO articles_fts (rowid, {columns}) VALUES (?, {', '.join('?' for _ in FTS_COLUMNS)})",
+                        [aid, *fts_values(article)])
 
 
 COVERAGE = {"author": lambda a: a["author"], "published_at": lambda a: a["published_at"],

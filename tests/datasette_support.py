@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
-from pipelines.text import fold
+from pipelines.schema import FTS_COLUMNS, fts_values
 from scraper.publish import DATASETTE_SETTINGS, METADATA
 
 
@@ -56,8 +56,10 @@ def add_article(db: Path, article_id: int, *, title: str, body_text: str, body_h
             "'2026-01-02T03:04:05+00:00', ?)",
             [article_id, url, article_id, title, sapo, author, published_at, published_at, section, body_text,
              body_html, len(body_text.split()), f"hash-{article_id}"])
-        conn.execute("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (?, ?, ?, ?)",
-                     [article_id, fold(title), fold(sapo), fold(body_text)])
+        values = fts_values({"title": title, "sapo": sapo, "body_text": body_text, "author": author, "tags": tags,
+                             "images": [{"caption": caption} for _, caption in images]})
+        conn.execute(f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+                     f"VALUES (?{', ?' * len(FTS_COLUMNS)})", [article_id, *values])
         for slug in events:
             conn.execute("INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)",
                          [article_id, slug])

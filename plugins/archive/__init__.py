@@ -26,9 +26,11 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart, edits, export, people
+from plugins.archive import atom, chart, edits, export, people  # noqa: F401
+from plugins.archive import home, list_search, query_texts, search_page  # noqa: F401 (query_texts registers strings)
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
+from plugins.archive.i18n import gettext, language
 
 ROBOTS_TXT = """\
 # Kinhtedothi event archive: a research copy of articles that belong to kinhtedothi.vn.
@@ -112,7 +114,8 @@ def register_facet_classes():
 
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    return through_filters(request, database, table, datasette)
+    return list_search.combine(through_filters(request, database, table, datasette),
+                               list_search.date_filters(request, table))
 
 
 @hookimpl
@@ -129,6 +132,7 @@ def register_routes():
         (r"^/robots\.txt$", robots),
         (r"^/-/chart$", chart.chart_page),
         *edits.ROUTES, *people.ROUTES, *export.ROUTES,  # people, edits and the search export (issue 8)
+        (r"^/-/search(\.(?P<format>json|atom))?$", search_page.search_page),
     ]
 
 
@@ -161,8 +165,9 @@ def asgi_wrapper(datasette):
                     event = dict(event, headers=headers)
                 await send(event)
 
-            await app(scope, receive, send_with_headers)
+            await guarded(scope, receive, send_with_headers)
 
+        guarded = list_search.wrap(datasette, app)
         return with_headers
 
     return wrap
@@ -227,6 +232,9 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         context = {"kt_facet_order": FACET_ORDER}
         if request is None:
             return context
+        lang = language(request)
+        context.update(kt_lang=lang, kt_t=lambda key, **fields: gettext(key, lang, **fields),
+                       kt_lang_url=list_search.other_language_url(request, lang))
         if template == "row.html" and table == "articles" and database:
             found = await article_context(datasette, database, request.url_vars.get("pks", ""))
             if found:
@@ -238,6 +246,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             for name, db in datasette.databases.items():
                 if not db.is_memory and await db.table_exists("articles") and await db.table_exists("events"):
                     archives.append(await _archive_summary(datasette, name, db))
+                    archives[-1].update(await home.home_extra(datasette, name, db, language(request), HIDDEN_QUERIES))
             context["archives"] = archives
         elif template == "table.html" and table == "articles" and request.args.get("_search"):
             q = request.args["_search"]

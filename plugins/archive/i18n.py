@@ -57,7 +57,7 @@ def language(request) -> str:
     """The visitor's language: ``?lang=``, else Accept-Language, else Vietnamese."""
     if request is None:
         return DEFAULT
-    asked = (request.args.get("lang") or "").lower()
+    asked = (request.args.get("lang") or request.args.get("_lang") or "").lower()
     if asked in LANGUAGES:
         return asked
     header = request.headers.get("accept-language", "")[:500]

@@ -1,0 +1,96 @@
+"""The home page's contents: events with counts, the latest articles, ready-made questions, the tables.
+
+Everything in the reader's language (``i18n``); the canned queries' Vietnamese
+titles and descriptions live in metadata.yml, their English ones here.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from plugins.archive.i18n import gettext as _
+from plugins.archive.i18n import paper_date, register
+
+register({
+    "home.title": {"vi": "Kho lưu trữ sự kiện báo Kinh tế & Đô thị", "en": "Kinh tế & Đô thị event archive"},
+    "home.intro": {"vi": "Các bài báo của ba dòng sự kiện trên kinhtedothi.vn, lưu lại để tra cứu và trích dẫn. "
+                         "Mỗi bài dẫn về trang gốc; khi trích dẫn, hãy ghi trang gốc và ngày lưu.",
+                   "en": "The articles of three event feeds of kinhtedothi.vn, archived to search and cite. "
+                         "Every article links to its original page; cite it with the date it was archived."},
+    "home.search_label": {"vi": "Tìm trong {n} bài báo", "en": "Search {n} articles"},
+    "home.hint": {"vi": "Gõ có dấu hay không dấu đều được: dong da tìm ra Đống Đa. Tên người, từ khóa (tag), "
+                        "chú thích ảnh cũng được tìm.",
+                  "en": "With or without diacritics: dong da finds Đống Đa. People's names, tags and picture "
+                        "captions are searched too."},
+    "home.events": {"vi": "Các dòng sự kiện", "en": "Event feeds"},
+    "home.articles_n": {"vi": "{n} bài", "en": "{n} articles"},
+    "home.span": {"vi": "{n} bài, đăng từ {first} đến {last}.", "en": "{n} articles, published {first} to {last}."},
+    "home.last_run": {"vi": "Lần thu thập gần nhất kết thúc lúc {when} ({status}).",
+                      "en": "Last crawl finished {when} ({status})."},
+    "home.latest": {"vi": "Bài mới nhất", "en": "Latest articles"},
+    "home.all_latest": {"vi": "Xem tất cả, mới nhất trước", "en": "All of them, newest first"},
+    "home.queries": {"vi": "Câu hỏi có sẵn", "en": "Ready-made questions"},
+    "home.chart": {"vi": "Biểu đồ: số bài mỗi tháng theo sự kiện", "en": "Chart: articles per month per event"},
+    "home.tables": {"vi": "Dữ liệu gốc cho người dùng SQL", "en": "The raw tables, for SQL users"},
+    "home.tables_intro": {"vi": "Mỗi bảng dưới đây xem, lọc, tải về (CSV, JSON) được, hoặc truy vấn bằng SQL.",
+                          "en": "Each table can be browsed, filtered, downloaded (CSV, JSON) or queried in SQL."},
+    "home.rows": {"vi": "{n} dòng", "en": "{n} rows"},
+    "home.sql": {"vi": "Viết truy vấn SQL", "en": "Write an SQL query"},
+    "home.table.articles": {"vi": "các bài báo, mỗi bài một dòng", "en": "articles, one row each"},
+    "home.table.events": {"vi": "các dòng sự kiện được theo dõi", "en": "the event feeds followed"},
+    "home.table.article_events": {"vi": "bài nào thuộc sự kiện nào", "en": "which article is in which event"},
+    "home.table.article_tags": {"vi": "từ khóa (tag) của mỗi bài", "en": "each article's tags"},
+    "home.table.article_authors": {"vi": "tác giả của mỗi bài, tách từ dòng ký tên",
+                                   "en": "each article's people, split from the byline"},
+    "home.table.images": {"vi": "ảnh và chú thích ảnh trong bài", "en": "pictures and their captions"},
+    "home.table.related_links": {"vi": "các liên kết \"Tin liên quan\"", "en": "\"related news\" links"},
+    "home.table.article_versions": {"vi": "các phiên bản cũ của bài đã bị sửa", "en": "earlier versions of edited articles"},
+    "home.table.feed_links": {"vi": "liên kết bài trên từng trang của dòng sự kiện",
+                              "en": "article links seen on each feed page"},
+    "home.table.raw_pages": {"vi": "trang gốc đã tải về (nén)", "en": "every page fetched, compressed"},
+    "home.table.crawl_runs": {"vi": "mỗi lần chạy thu thập", "en": "each run of the crawler"},
+    "home.table.crawl_errors": {"vi": "địa chỉ không lưu được và lý do", "en": "addresses not archived, and why"},
+})
+
+TABLE_ORDER = ["articles", "events", "article_events", "article_tags", "article_authors", "images", "related_links",
+               "article_versions", "feed_links", "crawl_runs", "crawl_errors", "raw_pages"]
+LATEST = 8
+
+
+def search_url(datasette, **args) -> str:
+    query = urllib.parse.urlencode({k: v for k, v in args.items() if v})
+    return datasette.urls.path("/-/search") + ("?" + query if query else "")
+
+
+async def home_extra(datasette, name: str, db, lang: str, hidden: set[str]) -> dict:
+    """What the home page adds to the archive's summary: links into the search page, latest, tables."""
+    events = [dict(r) for r in (await db.execute(
+        "select e.slug, e.name, (select count(*) from article_events ae where ae.event_slug = e.slug) as n "
+        "from events e order by n desc, e.name")).rows]
+    for event in events:
+        event["search"] = search_url(datasette, event=event["slug"], lang=lang if lang != "vi" else None)
+    latest = [dict(r) for r in (await db.execute(
+        "select id, title, published_at, author from articles where published_at is not null "
+        "order by published_at desc limit ?", [LATEST])).rows]
+    for article in latest:
+        article["href"] = datasette.urls.row(name, "articles", str(article["id"]))
+        article["published"] = paper_date(article["published_at"])
+    counts = {}
+    for table in TABLE_ORDER:
+        if await db.table_exists(table):
+            counts[table] = (await db.execute(f"select count(*) from [{table}]")).rows[0][0]
+    tables = [{"name": t, "href": datasette.urls.table(name, t), "rows": n,
+               "what": _(f"home.table.{t}", lang)} for t, n in counts.items()]
+    ready = []
+    queries = await datasette.get_canned_queries(name, None)
+    for key, query in queries.items():
+        if key in hidden:
+            continue
+        title = _(f"query.{key}.title", lang)
+        ready.append({"name": key, "title": title if not title.startswith("query.") else (query.get("title") or key),
+                      "href": datasette.urls.query(name, key)})
+    span = (await db.execute("select min(published_at), max(published_at) from articles")).rows[0]
+    return {"first_paper": paper_date(span[0], with_time=False), "last_paper": paper_date(span[1], with_time=False),
+            "events_search": events, "latest": latest, "tables": tables, "ready": ready,
+            "search_action": datasette.urls.path("/-/search"), "sql_url": datasette.urls.database(name),
+            "latest_url": search_url(datasette, sort="newest", lang=lang if lang != "vi" else None)}

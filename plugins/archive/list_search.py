@@ -1,0 +1,213 @@
+"""The articles list (Datasette's own table view) beside the search page.
+
+* ``?from=`` / ``?to=`` on the articles table: a date range, both days whole, Hanoi time
+  (``2021-05-23`` or ``23/5/2021``); an invalid date is a 400 page saying so.
+* ``_sort=rank`` (FTS relevance, which Datasette cannot do on this table) goes to the
+  search page ranked by relevance, with the list's search and filters; a sort on a column
+  the table does not have is a 400 that says so, never a 500.
+* :func:`search_link`: the search page for what a list shows (its search and filters).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from datetime import timedelta
+
+from datasette.filters import FilterArguments
+from datasette.utils.asgi import BadRequest
+
+from plugins.archive.i18n import gettext as _
+from plugins.archive.i18n import language, register
+from plugins.archive.search_state import BadState, parse_day
+
+register({
+    "list.from": {"vi": "xuất bản từ ngày {day} (giờ Hà Nội)", "en": "published on or after {day} (Hanoi time)"},
+    "list.to": {"vi": "xuất bản đến hết ngày {day} (giờ Hà Nội)", "en": "published on or before {day} (Hanoi time)"},
+    "list.bad_sort": {"vi": "Không sắp xếp được theo “{column}”: bảng {table} không có cột này.",
+                      "en": "Cannot sort by “{column}”: the table {table} has no such column."},
+})
+
+ARTICLES = "articles"
+TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?:\.(?P<format>json|csv))?/?$")
+# list argument -> search page argument
+TO_SEARCH = {"_search": "q", "_exact": "q", "_event": "event", "_tag": "tag", "section": "section",
+             "section__exact": "section", "author": "person", "author__exact": "person", "from": "from", "to": "to",
+             "_from": "from", "_to": "to"}
+# Datasette takes every argument without "_" for a column filter: these are ours, renamed on the way in.
+RENAMED = {"from": "_from", "to": "_to", "lang": "_lang"}
+
+
+def date_filters(request, table: str):
+    """``?from=`` / ``?to=`` on the articles table (``_from``/``_to`` once :func:`wrap` renamed them)."""
+    start, end = request.args.get("_from"), request.args.get("_to")
+    if table != ARTICLES or not (start or end):
+        return None
+    lang = language(request)
+
+    async def inner():
+        where, params, described = [], {}, []
+        try:
+            if start:
+                day = parse_day(start, "from", lang)
+                where.append("published_at >= :kt_from")
+                params["kt_from"] = day.isoformat()
+                described.append(_("list.from", lang, day=day.strftime("%d/%m/%Y")))
+            if end:
+                day = parse_day(end, "to", lang)
+                where.append("published_at < :kt_to")
+                params["kt_to"] = (day + timedelta(days=1)).isoformat()
+                described.append(_("list.to", lang, day=day.strftime("%d/%m/%Y")))
+        except BadState as error:
+            raise BadRequest(str(error))
+        return FilterArguments(where, params, described, {})
+
+    return inner
+
+
+def combine(*results):
+    """Several filters_from_request answers (None, FilterArguments or awaitables) as one."""
+    results = [r for r in results if r is not None]
+    if not results:
+        return None
+
+    async def inner():
+        where, params, described, extra = [], {}, [], {}
+        for result in results:
+            if callable(result):
+                result = await result()
+            if result is None:
+                continue
+            where += result.where_clauses
+            params.update(result.params)
+            described += result.human_descriptions
+            extra.update(result.extra_context or {})
+        return FilterArguments(where, params, described, extra)
+
+    return inner
+
+
+def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> str:
+    """The search page with a list's search and filters (``published_at__startswith`` as year/month)."""
+    pairs = []
+    for key, value in args_pairs:
+        if key in TO_SEARCH and value:
+            pairs.append((TO_SEARCH[key], value))
+            if key == "_exact":
+                pairs.append(("exact", "1"))
+        elif key == "published_at__startswith" and re.match(r"^\d{4}(-\d{2})?$", value):
+            pairs.append(("month" if len(value) == 7 else "year", value))
+        elif key in ("lang", "_lang"):
+            pairs.append(("lang", value))
+    pairs += list(extra.items())
+    query = urllib.parse.urlencode(pairs)
+    return datasette.urls.path("/-/search") + ("?" + query if query else "")
+
+
+def other_language_url(request, lang: str) -> str:
+    """This page in the other language (every other argument kept)."""
+    pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+             if k not in ("lang", "_lang")]
+    return request.path + "?" + urllib.parse.urlencode(pairs + [("lang", "en" if lang == "vi" else "vi")])
+
+
+def _response(status: int, headers: list, body: bytes) -> tuple[dict, dict]:
+    return ({"type": "http.response.start", "status": status, "headers": headers},
+            {"type": "http.response.body", "body": body})
+
+
+async def sort_guard(datasette, scope) -> tuple[dict, dict] | None:
+    """A redirect (``_sort=rank``) or a 400 (unknown column) instead of Datasette's 500; None when fine."""
+    match = TABLE_PATH.match(scope.get("path", ""))
+    raw = scope.get("query_string", b"").decode("latin-1")
+    if not match or "_sort" not in raw:
+        return None
+    database, table = match.group("database"), urllib.parse.unquote(match.group("table"))
+    if database not in datasette.databases:
+        return None
+    db = datasette.get_database(database)
+    if not await db.table_exists(table):
+        return None
+    pairs = urllib.parse.parse_qsl(raw, keep_blank_values=True)
+    sorts = [v for k, v in pairs if k in ("_sort", "_sort_desc") and v]
+    columns = set(await db.table_columns(table)) | {"rowid"}
+    bad = [s for s in sorts if s not in columns]
+    if not bad:
+        return None
+    if table == ARTICLES and bad == ["rank"]:
+        target = {"json": "/-/search.json", "csv": "/-/export.csv"}.get(match.group("format") or "", "/-/search")
+        location = search_link(datasette, pairs, sort="relevance").replace("/-/search", target, 1)
+        if "q=" not in location:
+            location = location.replace("sort=relevance", "sort=newest")
+        return _response(302, [(b"location", location.encode("latin-1")), (b"content-length", b"0")], b"")
+    lang = "en" if ("lang", "en") in pairs else "vi"
+    body = _("list.bad_sort", lang, column=bad[0][:60], table=table).encode("utf-8")
+    return _response(400, [(b"content-type", b"text/plain; charset=utf-8"),
+                           (b"content-length", str(len(body)).encode())], body)
+
+
+def _renamed(scope: dict) -> dict:
+    """``from``, ``to``, ``lang`` on a table or query page become ``_from``, ``_to``, ``_lang``."""
+    raw = scope.get("query_string", b"")
+    path = scope.get("path", "")
+    if not raw or path.startswith("/-/") or not any(f"{k}=".encode() in raw for k in RENAMED):
+        return scope
+    pairs = urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    if not TABLE_PATH.match(path) or not any(k in RENAMED for k, _ in pairs):
+        return scope
+    if any(k in ("from", "to") for k, _ in pairs) and not path.split(".")[0].endswith("/" + ARTICLES):
+        pairs = [(k, v) for k, v in pairs if k not in ("from", "to")] + [(k, v) for k, v in pairs if k in ("from", "to")]
+        return dict(scope, query_string=urllib.parse.urlencode(
+            [(RENAMED[k] if k == "lang" else k, v) for k, v in pairs]).encode("latin-1"))
+    return dict(scope, query_string=urllib.parse.urlencode(
+        [(RENAMED.get(k, k), v) for k, v in pairs]).encode("latin-1"))
+
+
+DATED_QUERIES = {"event_between_dates"}
+SEARCH_QUERIES = {"search": "q", "exact_search": "exact"}
+
+
+async def query_guard(datasette, scope) -> tuple[dict, dict] | None:
+    """A canned query given an invalid date answers 400 with the reason (not 0 rows); the ranked and
+    exact-spelling canned queries, as HTML, lead to the search page (their JSON and CSV stay)."""
+    match = TABLE_PATH.match(scope.get("path", ""))
+    if not match or match.group("database") not in datasette.databases:
+        return None
+    name = urllib.parse.unquote(match.group("table"))
+    pairs = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    lang = "en" if ("lang", "en") in pairs or ("_lang", "en") in pairs else "vi"
+    if name in SEARCH_QUERIES and not match.group("format"):
+        args = {"q": dict(pairs).get(SEARCH_QUERIES[name], ""), "exact": "1" if name == "exact_search" else "",
+                "lang": lang if lang != "vi" else ""}
+        location = datasette.urls.path("/-/search") + "?" + urllib.parse.urlencode({k: v for k, v in args.items() if v})
+        return _response(302, [(b"location", location.rstrip("?").encode("latin-1")), (b"content-length", b"0")], b"")
+    if name not in DATED_QUERIES:
+        return None
+    try:
+        for key in ("from", "to"):
+            value = dict(pairs).get(key, "").strip()
+            if value:
+                parse_day(value, key, lang)
+    except BadState as error:
+        await datasette.invoke_startup()  # a no-op once the server has started
+        html = await datasette.render_template("error.html", {"ok": False, "error": str(error), "status": 400,
+                                                              "title": None})
+        body = html.encode("utf-8")
+        return _response(400, [(b"content-type", b"text/html; charset=utf-8"),
+                               (b"content-length", str(len(body)).encode())], body)
+    return None
+
+
+def wrap(datasette, app):
+    """ASGI middleware: :func:`sort_guard` and :func:`query_guard` before Datasette sees the request."""
+    async def guarded(scope, receive, send):
+        if scope.get("type") == "http":
+            scope = _renamed(scope)
+            answer = await sort_guard(datasette, scope) or await query_guard(datasette, scope)
+            if answer:
+                for event in answer:
+                    await send(event)
+                return
+        await app(scope, receive, send)
+
+    return guarded
