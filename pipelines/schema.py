@@ -148,7 +148,8 @@ PEOPLE_FROM_AUTHORS = " || coalesce(' . ' || (SELECT group_concat(name, ' . ') F
 def fts_values(article: dict, people: list[str] | None = None) -> list[str]:
     """The folded index row of an article (the store's fields): one value per ``FTS_COLUMNS``."""
     captions = " . ".join(i.get("caption") or "" for i in article.get("images") or [] if i.get("caption"))
-    names = [article.get("author") or "", *(people or article.get("authors") or [])]
+    derived = people or [p["name"] if isinstance(p, dict) else p for p in article.get("authors") or []]
+    names = [article.get("author") or "", *derived]
     return [fold(article.get("title")), fold(article.get("sapo")), fold(article.get("body_text")), fold(captions),
             fold(" . ".join(article.get("tags") or [])), fold(" . ".join(n for n in names if n))]
 
