@@ -3,6 +3,7 @@
 
 import csv
 import io
+import json
 import re
 import sqlite3
 from html import unescape
@@ -17,8 +18,12 @@ from plugins.archive.i18n import paper_date
 from plugins.archive.worddiff import MAX_TOKENS, changed_words, diff_html
 from plugins.vietnamese import prepare_connection
 from scraper.cli import cli
+from tests.conftest import ROOT
 from tests.datasette_support import copy_archive, datasette_for, get
 from tests.edits_support import ADDED_PARAGRAPH, CO_WRITTEN, EDITED, EDITED_ID, NEW_TITLE, edited_archive
+
+
+PAGES = ROOT / "tests" / "pages"
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +77,16 @@ def test_a_co_written_article_is_found_under_each_person(ds, db):
     both = get(ds, "/archive/articles.json", params=[("_person", "Phạm Hùng"), ("_person", "Kim Nhuệ"),
                                                      ("_shape", "array")]).json()
     assert [r["id"] for r in both] == [aid]
+    byline = re.search(r'<a href="([^"]+)" class="kt-author">', page(ds, f"/archive/articles/{aid}")).group(1)
+    assert unescape(byline) == "/archive/articles?_person=Ph%E1%BA%A1m+H%C3%B9ng&_person=Kim+Nhu%E1%BB%87"
+
+
+def test_kinhtedothi_parse_prints_the_people_and_the_source_beside_the_byline():
+    result = CliRunner().invoke(cli, ["parse", str(PAGES / "legacy_several_authors.html")])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["author"], record["authors"], record["byline_source"]) == (
+        "Hồng Thái - Minh An", ["Hồng Thái", "Minh An"], None)
 
 
 def test_the_person_facet_counts_people_not_bylines(ds, db):
