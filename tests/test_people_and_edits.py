@@ -277,3 +277,16 @@ def test_an_export_larger_than_its_maximum_says_so(ds, db, monkeypatch):
     monkeypatch.setattr(export, "EXPORT_MAX", 10_000)
     response, rows = csv_rows(ds)
     assert len(rows) == query(db, "select count(*) from articles")[0][0] and "x-export-truncated" not in response.headers
+
+
+def test_an_archive_made_before_people_still_shows_its_lists_and_articles(db, tmp_path):
+    old = copy_archive(db, tmp_path)
+    conn = sqlite3.connect(old)
+    with conn:
+        conn.execute("drop table article_authors")
+    conn.close()
+    before = datasette_for(old)
+    facets = get(before, "/archive/articles.json").json()["facet_results"]
+    assert "person" not in facets and "event" in facets
+    assert "Vân Hà" in page(before, f"/archive/articles/{EDITED_ID}")
+    assert "Vân Hà" in page(before, "/-/export.csv", params={"q": "phong tỏa"})
