@@ -290,3 +290,25 @@ def test_an_archive_made_before_people_still_shows_its_lists_and_articles(db, tm
     assert "person" not in facets and "event" in facets
     assert "Vân Hà" in page(before, f"/archive/articles/{EDITED_ID}")
     assert "Vân Hà" in page(before, "/-/export.csv", params={"q": "phong tỏa"})
+
+
+def test_a_copy_read_again_by_better_parsers_is_not_called_an_edit(db, tmp_path):
+    reread = copy_archive(db, tmp_path)
+    conn = sqlite3.connect(reread)
+    with conn:  # the row the store writes when `kinhtedothi reparse` changes a field (here: the section)
+        conn.execute(
+            "insert into article_versions (article_id, version, archived_at, cause, changed_fields, title, sapo, "
+            "author, published_at, section, subsection, body_text, tags, images, related_links, fetched_at, source) "
+            "select id, 1, '2026-01-05T01:00:00+00:00', 'reparse', '[\"section\"]', title, sapo, author, "
+            "published_at, 'Chuyên mục cũ', subsection, body_text, "
+            "(select json_group_array(tag) from article_tags where article_id = a.id), "
+            "(select json_group_array(json_object('src', src, 'caption', caption)) from images where article_id = a.id), "
+            "(select json_group_array(json_object('url', url, 'title', title)) from related_links where article_id = a.id), "
+            "last_fetched_at, 'live' from articles a where id = 405813")
+        conn.execute("update articles set version = 2 where id = 405813")
+    conn.close()
+    html = page(datasette_for(reread), "/archive/articles/405813")
+    banner = re.search(r'<p class="kt-notice kt-edited">(.*?)</p>', html, re.S).group(1)
+    assert "đọc lại bằng bộ phân tích mới lúc 05/01/2026 08:00" in banner and "Chuyên mục." in banner
+    assert "báo sửa" not in banner
+    assert set(_sections(page(datasette_for(reread), "/-/diff/405813"))) == {"section"}
