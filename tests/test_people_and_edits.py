@@ -222,7 +222,12 @@ def test_a_word_diff_is_bounded_for_huge_or_pathological_fields():
     new = " ".join(["của", "và"] * 3000)
     html, cut = diff_html(old, new)
     assert cut and html.count("<del>") >= 1 and html.count("<ins>") >= 1  # coarse, but whole and marked
+    many = " ".join(f"w{i}" for i in range(3000))  # one long paragraph, every other word changed
+    html, cut = diff_html(many, " ".join(w if i % 2 else "X" for i, w in enumerate(many.split())))
+    assert cut and re.sub(r"</?(del|ins)>", "", str(html)).split().count("X") == 1500
     assert changed_words("Quận Ba Đình phong tỏa tạm thời", "Quận Ba Đình gỡ phong tỏa") == (["tạm", "thời"], ["gỡ"])
+    # paragraphs first: a word changed in one paragraph is marked there, the others stay whole
+    assert str(diff_html("p1 x\n\np2 y\n\np3 z", "p1 x\n\np2 mới y\n\np3 z")[0]) == "p1 x\n\np2 <ins>mới</ins> y\n\np3 z"
     assert "&lt;b&gt;" in str(diff_html("a", "<b>")[0])
 
 
