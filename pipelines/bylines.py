@@ -84,6 +84,8 @@ _TITLE = re.compile(
     r"Kỹ sư|Nhạc sĩ|Họa sĩ|Hoạ sĩ|Nghệ sĩ|Đại tá|Thượng tá|Trung tá|Thiếu tá|Đại úy|Đại uý|Thiếu tướng|"
     r"Trung tướng|Thượng tướng|Đại tướng|Ông|Bà)(?:\.|\s+|(?=[A-ZĐ])))+)\s*")
 _NAME_WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_.'’]*\.?$")
+# "Thuý" → "Thúy", "Hoà" → "Hòa" (not "Quý": there the u belongs to the q), on NFD text.
+_TONE_FIRST = re.compile("(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\\w\u0300-\u036f])")
 _SYLLABLE_START = re.compile(r"(?:^|(?<=[\s.\-]))\w")
 MAX_NAME_WORDS = 5
 MAX_BYLINE = 500   # characters read from a byline; the rest is not a byline
@@ -106,8 +108,10 @@ def _key(text: str) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """'TIỂU  THÚY' → 'Tiểu Thúy'; 'd. tùng' → 'D. Tùng' (NFC, one space, each syllable capitalized)."""
-    return _SYLLABLE_START.sub(lambda m: m.group(0).upper(), (clean(name) or "").lower())
+    """'TIỂU  THUÝ' → 'Tiểu Thúy'; 'd. tùng' → 'D. Tùng' (NFC, one space, each syllable capitalized,
+    the tone of open 'oa', 'oe', 'uy' on the first vowel, as names are usually written: Thúy, Hòa)."""
+    text = _SYLLABLE_START.sub(lambda m: m.group(0).upper(), (clean(name) or "").lower())
+    return unicodedata.normalize("NFC", _TONE_FIRST.sub(r"\1\3\2", unicodedata.normalize("NFD", text)))
 
 
 def _paper_or_agency(text: str) -> str | None:

@@ -31,6 +31,8 @@ BYLINES = [
     ("Hà Bình và Hồng Thái", [("Hà Bình", "Hà Bình", "author"), ("Hồng Thái", "Hồng Thái", "author")], None),
     ("Hồng Thái, Minh An", [("Hồng Thái", "Hồng Thái", "author"), ("Minh An", "Minh An", "author")], None),
     ("TIỂU THÚY", [("TIỂU THÚY", "Tiểu Thúy", "author")], None),
+    ("Tiểu Thuý - Thanh Hoà", [("Tiểu Thuý", "Tiểu Thúy", "author"), ("Thanh Hoà", "Thanh Hòa", "author")], None),
+    ("Quý Khoa - Kim Nhuệ", [("Quý Khoa", "Quý Khoa", "author"), ("Kim Nhuệ", "Kim Nhuệ", "author")], None),
     ("ĐẠT LÊ - HOÀNG TUẤN", [("ĐẠT LÊ", "Đạt Lê", "author"), ("HOÀNG TUẤN", "Hoàng Tuấn", "author")], None),
     ("Tiểu Thúy/Tieudung.vn", [("Tiểu Thúy", "Tiểu Thúy", "author")], "Tieudung.vn"),
     ("Thu Hà (TTXVN)", [("Thu Hà", "Thu Hà", "author")], "TTXVN"),

@@ -3,6 +3,7 @@
 
 import csv
 import io
+import json
 import re
 import sqlite3
 from html import unescape
@@ -17,8 +18,12 @@ from plugins.archive.i18n import paper_date
 from plugins.archive.worddiff import MAX_TOKENS, changed_words, diff_html
 from plugins.vietnamese import prepare_connection
 from scraper.cli import cli
+from tests.conftest import ROOT
 from tests.datasette_support import copy_archive, datasette_for, get
 from tests.edits_support import ADDED_PARAGRAPH, CO_WRITTEN, EDITED, EDITED_ID, NEW_TITLE, edited_archive
+
+
+PAGES = ROOT / "tests" / "pages"
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +77,16 @@ def test_a_co_written_article_is_found_under_each_person(ds, db):
     both = get(ds, "/archive/articles.json", params=[("_person", "Phạm Hùng"), ("_person", "Kim Nhuệ"),
                                                      ("_shape", "array")]).json()
     assert [r["id"] for r in both] == [aid]
+    byline = re.search(r'<a href="([^"]+)" class="kt-author">', page(ds, f"/archive/articles/{aid}")).group(1)
+    assert unescape(byline) == "/archive/articles?_person=Ph%E1%BA%A1m+H%C3%B9ng&_person=Kim+Nhu%E1%BB%87"
+
+
+def test_kinhtedothi_parse_prints_the_people_and_the_source_beside_the_byline():
+    result = CliRunner().invoke(cli, ["parse", str(PAGES / "legacy_several_authors.html")])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["author"], record["authors"], record["byline_source"]) == (
+        "Hồng Thái - Minh An", ["Hồng Thái", "Minh An"], None)
 
 
 def test_the_person_facet_counts_people_not_bylines(ds, db):
@@ -207,7 +222,12 @@ def test_a_word_diff_is_bounded_for_huge_or_pathological_fields():
     new = " ".join(["của", "và"] * 3000)
     html, cut = diff_html(old, new)
     assert cut and html.count("<del>") >= 1 and html.count("<ins>") >= 1  # coarse, but whole and marked
+    many = " ".join(f"w{i}" for i in range(3000))  # one long paragraph, every other word changed
+    html, cut = diff_html(many, " ".join(w if i % 2 else "X" for i, w in enumerate(many.split())))
+    assert cut and re.sub(r"</?(del|ins)>", "", str(html)).split().count("X") == 1500
     assert changed_words("Quận Ba Đình phong tỏa tạm thời", "Quận Ba Đình gỡ phong tỏa") == (["tạm", "thời"], ["gỡ"])
+    # paragraphs first: a word changed in one paragraph is marked there, the others stay whole
+    assert str(diff_html("p1 x\n\np2 y\n\np3 z", "p1 x\n\np2 mới y\n\np3 z")[0]) == "p1 x\n\np2 <ins>mới</ins> y\n\np3 z"
     assert "&lt;b&gt;" in str(diff_html("a", "<b>")[0])
 
 
@@ -262,3 +282,38 @@ def test_an_export_larger_than_its_maximum_says_so(ds, db, monkeypatch):
     monkeypatch.setattr(export, "EXPORT_MAX", 10_000)
     response, rows = csv_rows(ds)
     assert len(rows) == query(db, "select count(*) from articles")[0][0] and "x-export-truncated" not in response.headers
+
+
+def test_an_archive_made_before_people_still_shows_its_lists_and_articles(db, tmp_path):
+    old = copy_archive(db, tmp_path)
+    conn = sqlite3.connect(old)
+    with conn:
+        conn.execute("drop table article_authors")
+    conn.close()
+    before = datasette_for(old)
+    facets = get(before, "/archive/articles.json").json()["facet_results"]
+    assert "person" not in facets and "event" in facets
+    assert "Vân Hà" in page(before, f"/archive/articles/{EDITED_ID}")
+    assert "Vân Hà" in page(before, "/-/export.csv", params={"q": "phong tỏa"})
+
+
+def test_a_copy_read_again_by_better_parsers_is_not_called_an_edit(db, tmp_path):
+    reread = copy_archive(db, tmp_path)
+    conn = sqlite3.connect(reread)
+    with conn:  # the row the store writes when `kinhtedothi reparse` changes a field (here: the section)
+        conn.execute(
+            "insert into article_versions (article_id, version, archived_at, cause, changed_fields, title, sapo, "
+            "author, published_at, section, subsection, body_text, tags, images, related_links, fetched_at, source) "
+            "select id, 1, '2026-01-05T01:00:00+00:00', 'reparse', '[\"section\"]', title, sapo, author, "
+            "published_at, 'Chuyên mục cũ', subsection, body_text, "
+            "(select json_group_array(tag) from article_tags where article_id = a.id), "
+            "(select json_group_array(json_object('src', src, 'caption', caption)) from images where article_id = a.id), "
+            "(select json_group_array(json_object('url', url, 'title', title)) from related_links where article_id = a.id), "
+            "last_fetched_at, 'live' from articles a where id = 405813")
+        conn.execute("update articles set version = 2 where id = 405813")
+    conn.close()
+    html = page(datasette_for(reread), "/archive/articles/405813")
+    banner = re.search(r'<p class="kt-notice kt-edited">(.*?)</p>', html, re.S).group(1)
+    assert "đọc lại bằng bộ phân tích mới lúc 05/01/2026 08:00" in banner and "Chuyên mục." in banner
+    assert "báo sửa" not in banner
+    assert set(_sections(page(datasette_for(reread), "/-/diff/405813"))) == {"section"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import nh3
 from markupsafe import Markup, escape
@@ -105,6 +105,21 @@ async def _rows(db, sql: str, params: list) -> list[dict]:
     return [dict(r) for r in (await db.execute(sql, params)).rows]
 
 
+async def _byline_link(datasette, database: str, db, article: dict) -> str | None:
+    """The byline's link: the person's page, the articles of all its people, or of the byline as printed."""
+    if not article.get("author"):
+        return None
+    names = []
+    if await db.table_exists("article_authors"):
+        names = [r[0] for r in (await db.execute(
+            "select name from article_authors where article_id = ? order by position", [article["id"]])).rows]
+    if len(names) == 1:
+        return datasette.urls.path("/-/person/" + quote(names[0], safe=""))
+    if names:
+        return datasette.urls.table(database, "articles") + "?" + urlencode([("_person", n) for n in names])
+    return filter_url(datasette, database, author=article["author"])
+
+
 async def article_context(datasette, database: str, pk: str) -> dict | None:
     """Everything the article template needs, or None when the row is not an article."""
     db = datasette.get_database(database)
@@ -145,7 +160,7 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
         tag["href"] = filter_url(datasette, database, tag=tag["tag"])
     links = {
         "section": filter_url(datasette, database, section=article["section"]) if article.get("section") else None,
-        "author": filter_url(datasette, database, author=article["author"]) if article.get("author") else None,
+        "author": await _byline_link(datasette, database, db, article),
         "versions": datasette.urls.path(f"/-/versions/{article['id']}") if versions else None,
         "json": datasette.urls.row(database, "articles", str(article["id"])) + ".json",
     }

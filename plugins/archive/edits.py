@@ -150,12 +150,16 @@ async def edit_context(datasette, database: str, article: dict, request) -> dict
         "versions_url": page_url(datasette, request, f"/-/versions/{article['id']}")}}
     replaced = [v for v in versions if not v["current"]]
     if replaced:
-        latest = max(replaced, key=lambda v: (v["archived_at"] or "", v["number"]))
-        kind = "versions.edited" if any(is_edit(v) for v in replaced) else "versions.reread"
+        # the paper's latest edit (a re-reading by better parsers only when there is no edit)
+        pool = [v for v in replaced if is_edit(v)] or replaced
+        latest = max(pool, key=lambda v: (v["archived_at"] or "", v["number"]))
+        after = versions[latest["number"]]  # the version that replaced it (numbers start at 1)
+        kind = "versions.edited" if is_edit(latest) else "versions.reread"
         context["kt_edited"] = {
             "text": gettext(kind, lang, when=paper_date(latest["archived_at"]),
-                            fields=field_names(changed(versions[-2], current), lang)),
-            "diff_url": page_url(datasette, request, f"/-/diff/{article['id']}"),
+                            fields=field_names(changed(latest, after), lang)),
+            "diff_url": page_url(datasette, request, f"/-/diff/{article['id']}",
+                                 **({} if after["current"] else {"from": latest["number"], "to": after["number"]})),
             "diff_label": gettext("versions.see_diff", lang),
             "versions_url": context["kt_version"]["versions_url"],
             "versions_label": gettext("versions.all", lang, count=len(versions))}

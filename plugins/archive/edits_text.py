@@ -46,9 +46,10 @@ register({
                     "en": "Removed words are struck through, added words are highlighted in green."},
     "diff.unchanged": {"vi": "Không đổi: {fields}.", "en": "Unchanged: {fields}."},
     "diff.same": {"vi": "Hai phiên bản giống nhau.", "en": "The two versions are the same."},
-    "diff.cut": {"vi": "Trường này quá dài hoặc thay đổi quá nhiều: so sánh theo đoạn, hoặc chỉ {n} từ đầu.",
-                 "en": "This field is too long or changed too much: compared by paragraph, or its first {n} "
-                       "words only."},
+    "diff.cut": {"vi": "Trường này quá dài hoặc thay đổi quá nhiều để so từng chữ: có đoạn được hiện nguyên như đã "
+                       "xóa và đã thêm, và chỉ {n} từ đầu được so sánh.",
+                 "en": "This field is too long or changed too much to compare every word: some of it shows as "
+                       "wholly removed and added, and only its first {n} words are compared."},
     "diff.bad": {"vi": "Phiên bản phải là số từ 1 đến {n}.", "en": "Versions are numbers from 1 to {n}."},
     "diff.pick": {"vi": "So sánh phiên bản", "en": "Compare version"},
     "diff.with": {"vi": "với", "en": "with"},

@@ -53,8 +53,8 @@ class ThroughFacet(Facet):
         for source_and_config in self.get_configs():
             name = source_and_config["config"].get("simple") or source_and_config["config"].get("name")
             spec = THROUGH.get(name)
-            if not spec:
-                continue
+            if not spec or not await self.ds.get_database(self.database).table_exists(spec["table"]):
+                continue  # e.g. an archive made before article_authors existed, until its next crawl
             # Unfiltered page: every link row counts; otherwise only those of the page's articles.
             restrict = "" if " where " not in self.sql else f"where t.[{spec['key']}] in (select id from ({self.sql}))"
             sql = (f"select t.[{spec['column']}] as value, count(*) as count from [{spec['table']}] t {restrict} "
