@@ -175,8 +175,8 @@ class Archive(ArchiveState):
             elif existing and existing["content_hash"] == article["content_hash"]:
                 if cause != "reparse" and item.source != "wayback":  # only a visit to the site is a check
                     self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
-                                    "capture_timestamp = NULL, capture_url = NULL, url = ? WHERE id = ?",
-                                    [stamp, article["url"], existing["id"]])
+                                    "capture_timestamp = NULL, capture_url = NULL, url = ?, layout = ? WHERE id = ?",
+                                    [stamp, article["url"], article["layout"], existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
             else:
                 aid = existing["id"] if existing else self._new_id(article["site_id"])

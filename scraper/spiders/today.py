@@ -88,7 +88,8 @@ class TodaysSite:
                             "search")
         for position, entry in enumerate(entries, 1):
             if self.full or not self.is_known(entry.url):
-                request = self.article_request(entry.url)
+                # read again even when another listing asked for it: its date decides whether it is the event's
+                request = self.article_request(entry.url).replace(dont_filter=True)
                 request.meta.update(search_event=event_slug, feed_page=response.url, position=position)
                 yield request
         if not entries or page >= self.crawler.settings.getint("SEARCH_MAX_PAGES", 50):
