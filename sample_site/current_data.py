@@ -30,6 +30,7 @@ TAGS = {  # event feed key -> (tag slug, tag name, category id behind its "Xem t
     "elections": ("bau-cu-dai-bieu-quoc-hoi-khoa-xv", "Bầu cử đại biểu Quốc hội khóa XV", 1043),
     "covid": ("dai-dich-covid-19", "Đại dịch Covid-19", 1071),
 }
+EMPTY_TAGS = {"bau-cu-2026": "Bầu cử 2026"}   # tag pages with no article yet
 CARDS_ON_PAGE = 6       # cards on the tag page itself, and items per paging page
 SEARCH_WORDS = "bao ve moi truong"   # folded words that find the contest
 CONTEST_NAME = "Cuộc thi viết “Bảo vệ môi trường trên địa bàn TP Hà Nội”"

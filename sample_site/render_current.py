@@ -50,6 +50,24 @@ def home():
                  description="Báo Kinh tế & Đô thị")
 
 
+# A redesign nobody's parser knows yet (SampleSite.set_layout("unknown")): the cards renamed.
+UNKNOWN_CARDS = {"news__title": "story__link", "list__news--top": "stream__top", "list__news": "stream__list"}
+
+
+def unknown_cards(html):
+    for old, new in UNKNOWN_CARDS.items():
+        html = html.replace('class="%s"' % old, 'class="%s"' % new)
+    return html
+
+
+def empty_tag_page(slug):
+    name = D.EMPTY_TAGS[slug]
+    main = ('<main class="main"><div class="breadcrumb"><a href="/">Trang chủ</a><span>%s</span></div>'
+            '<h1 class="tag__title">#%s</h1><div class="list__news"><p class="empty">Chưa có bài viết.</p></div></main>'
+            % (esc(name), esc(name)))
+    return _page("%s - Kinh tế & Đô thị" % name, main, C.SITE + "/tag/" + slug, og_type="website")
+
+
 def tag_page(feed):
     slug, name, category = D.TAGS[feed]
     entries = D.tag_entries(feed)[:D.CARDS_ON_PAGE]

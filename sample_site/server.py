@@ -63,7 +63,7 @@ class _Site:
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain; charset=utf-8"}, R.ROBOTS
         if self.generation == "current":
-            return server_current.route(path, query, self.not_found)
+            return server_current.route(path, query, self.not_found, self.layout)
         if path in ("/", "/index.html"):
             return 200, {}, R.home(ctx)
         if path == TAG_PAGE:
@@ -234,7 +234,8 @@ class SampleSite(LoopbackServer):
             self._site.slow[path] = (seconds, times)
 
     def set_layout(self, layout):
-        """``"unknown"``: legacy article pages switch to a template the parsers do not know."""
+        """``"unknown"``: legacy article pages (or, on the current half, listing cards) switch to a
+        template the parsers do not know."""
         self._site.layout = layout
 
     def publish_article(self, feed, title, site_id, like="c01"):

@@ -25,14 +25,19 @@ def _int(query, name, default):
         return default
 
 
-def route(path, query, not_found):
-    """-> (status, headers, body) for a path of today's site."""
+def route(path, query, not_found, layout=None):
+    """-> (status, headers, body) for a path of today's site; ``layout="unknown"``: listings in a redesign."""
     if path in ("/", "/index.html"):
         return 200, {}, R.home()
     m = TAG_RE.match(path)
     if m:
         feed = next((f for f, (slug, _, _) in D.TAGS.items() if slug == m.group(1)), None)
-        return (200, {}, R.tag_page(feed)) if feed else not_found()
+        if m.group(1) in D.EMPTY_TAGS:
+            return 200, {}, R.empty_tag_page(m.group(1))
+        if feed is None:
+            return not_found()
+        html = R.tag_page(feed)
+        return 200, {}, R.unknown_cards(html) if layout == "unknown" else html
     m = PAGING_RE.match(path)
     if m:
         stories = D.paging(int(m.group(1)), int(m.group(2)))

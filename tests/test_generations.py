@@ -157,3 +157,47 @@ def test_the_same_headline_at_another_minute_and_another_headline_at_the_same_mi
     minutes = [r["published_at"][:16] for r in got]
     assert len(titles) - len(set(titles)) == 1    # the follow-up with an old headline, a year later
     assert len(minutes) - len(set(minutes)) == 1  # another story at the same minute
+
+
+# -- finding events, and failing loudly ---------------------------------------------------------
+def crawl_today(tmp_path, *extra, layout=None):
+    with SampleSite(generation="current") as site:
+        if layout:
+            site.set_layout(layout)
+        process = run_crawl(tmp_path / "archive.db", site.url, *extra)
+        return process, site.requests
+
+
+def test_with_the_search_turned_off_the_contest_is_found_nowhere_and_the_run_says_so(tmp_path):
+    process, requests = crawl_today(tmp_path, "-s", "FIND_EVENTS_BY_SEARCH=0")
+    assert process.returncode == 5, process.stderr[-2000:]
+    found = {r["slug"]: r["found_by"] for r in rows(tmp_path / "archive.db", "select slug, found_by from events")}
+    assert found == {"bau-cu-quoc-hoi-khoa-xv": "tag", "dai-dich-covid-19": "tag",
+                     "cuoc-thi-bao-ve-moi-truong": "not-found"}
+    assert rows(tmp_path / "archive.db", "select url from crawl_errors where url = 'event:cuoc-thi-bao-ve-moi-truong'")
+    assert not [r for r in requests if "search-article" in r["path"]]
+
+
+def test_with_tag_pages_turned_off_each_event_goes_to_the_search_then_the_catalog(tmp_path):
+    process, requests = crawl_today(tmp_path, "-s", "FIND_EVENTS_BY_TAG=0")
+    assert process.returncode == 5, process.stderr[-2000:]
+    found = {r["slug"]: r["found_by"] for r in rows(tmp_path / "archive.db", "select slug, found_by from events")}
+    assert found == {"bau-cu-quoc-hoi-khoa-xv": "not-found", "dai-dich-covid-19": "fallback",
+                     "cuoc-thi-bao-ve-moi-truong": "search"}
+    assert not [r for r in requests if r["path"].startswith("/tag/")]
+
+
+def test_tag_pages_in_markup_nobody_knows_are_layout_drift(tmp_path):
+    process, _ = crawl_today(tmp_path, layout="unknown")
+    assert process.returncode == 4, process.stderr[-2000:]
+    assert "layout drift" in process.stderr.strip().splitlines()[-1]
+    reasons = [r["reason"] for r in rows(tmp_path / "archive.db", "select reason from crawl_errors")]
+    assert any("layout drift" in r for r in reasons)
+
+
+def test_a_listing_with_no_article_link_fails_the_run_with_status_5(tmp_path):
+    process, _ = crawl_today(tmp_path, "--feed-url", "https://kinhtedothi.vn/tag/bau-cu-2026")
+    assert process.returncode == 5, process.stderr[-2000:]
+    assert rows(tmp_path / "archive.db", "select count(*) as n from articles")[0]["n"] == 0
+    reasons = [r["reason"] for r in rows(tmp_path / "archive.db", "select reason from crawl_errors")]
+    assert reasons == ["feed page lists no article links"]

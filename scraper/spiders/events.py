@@ -144,9 +144,10 @@ class EventsSpider(TodaysSite, scrapy.Spider):
 
     def parse_feed(self, response: Response, event_slug: str):
         page = ListingPage(response)
-        urls = page.article_urls() or self.fallback_links(page)
-        if not urls:
-            yield self.empty_listing(page, response)
+        urls = page.article_urls()
+        if not urls:  # no known listing markup: a failure the run reports, whatever the fallback finds
+            urls = self.fallback_links(page)
+            yield self.empty_listing(page, response, len(urls))
         new = [url for url in urls if not self.is_known(url)]
         for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
@@ -165,15 +166,19 @@ class EventsSpider(TodaysSite, scrapy.Spider):
 
     def fallback_links(self, page: ListingPage) -> list[str]:
         urls = page.fallback_urls()
-        if urls:
+        if urls:  # archived all the same, but the run reports the drift (exit 4)
             self.crawler.stats.inc_value("archive/feed_pages_fallback")
             self.logger.warning("%s: no known listing markup; took %d links that carry an article id",
                                 page.url, len(urls))
         return urls
 
-    def empty_listing(self, page: ListingPage, response: Response) -> CrawlErrorItem:
-        """A listing with no article link fails the run: layout drift (exit 4) when the page links
-        articles our selectors miss, incomplete (exit 5) otherwise."""
+    def empty_listing(self, page: ListingPage, response: Response, fallback: int = 0) -> CrawlErrorItem:
+        """A listing with no article link in known markup fails the run: layout drift (exit 4) when the
+        page links articles our selectors miss, incomplete (exit 5) otherwise."""
+        if fallback:
+            return CrawlErrorItem(response.url, response.status,
+                                  f"feed page matches no known listing markup: layout drift ({fallback} links that "
+                                  "carry an article id followed)")
         self.crawler.stats.inc_value("archive/feed_pages_empty")
         if page.looks_like_drift():
             self.crawler.stats.inc_value("archive/feed_pages_drift")

@@ -51,7 +51,7 @@ class TodaysSite:
     def parse_tag_probe(self, response: Response, event_slug: str, why: str):
         event = catalog.by_slug(event_slug)
         page = ListingPage(response) if response.status == 200 else None
-        if page is None or not (page.article_urls() or page.fallback_urls()):
+        if page is None or not (page.article_urls() or page.fallback_urls() or page.looks_like_drift()):
             self.logger.info("event %s: no tag page with articles at %s", event_slug, response.url)
             yield from self.after_tag(event, f"{why}; no tag page with articles")
             return
