@@ -18,7 +18,7 @@ from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
 from pipelines.text import fold
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
-from scraper.urls import article_id, canonical_url, is_site_url
+from scraper.urls import article_id
 
 ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                    "subsection", "body_text", "body_html", "word_count", "layout", "content_hash")
@@ -164,9 +164,9 @@ class Archive(ArchiveState):
         if item.source == "wayback" and cause != "reparse":
             cause = "wayback"
         with self.db.conn:
-            other_urls = self._other_urls(item)
+            other_urls = identity.other_urls(item)
             existing, learned = identity.find(self.db, item.article, other_urls)
-            article = self._joined(item, existing)
+            article = identity.joined(item, existing)
             if existing and cause == "reparse" and existing["url"] != item.article["url"]:
                 outcome, aid = "unchanged", existing["id"]  # another address of a joined story: not re-read over it
             elif existing and cause == "wayback" and self._older_capture(item, existing):
@@ -186,32 +186,9 @@ class Archive(ArchiveState):
                 self._replace_children(aid, article)
                 self._index(aid, article)
                 outcome = "updated" if existing else "new"
-            self._remember_urls(aid, item, existing, learned, other_urls, stamp)
+            identity.remember(self.db, aid, item.article["url"], existing is not None, learned, other_urls, stamp)
             self._link_events(aid, article, item.link_urls)
         return outcome
-
-    @staticmethod
-    def _other_urls(item: ArticleItem) -> list[str]:
-        """Addresses besides the article's own that led to this reading (feed link, redirect chain)."""
-        urls = [*item.link_urls, item.fetched_url if is_site_url(item.fetched_url or "") else None]
-        return list(dict.fromkeys(canonical_url(u) for u in urls if u))
-
-    @staticmethod
-    def _joined(item: ArticleItem, existing: dict | None) -> dict[str, Any]:
-        """The record as stored: the address a reader can open today, and the site id either reading knew."""
-        article = item.article
-        if existing is None:
-            return article
-        return {**article, "url": identity.citation_url(existing, article, item.source),
-                "site_id": article["site_id"] or existing["site_id"]}
-
-    def _remember_urls(self, aid: int, item: ArticleItem, existing: dict | None, learned: str,
-                       other_urls: list[str], stamp: str) -> None:
-        own = item.article["url"]
-        urls = {own: learned if existing and learned in (identity.SITE_ID, identity.TITLE_MINUTE) else identity.FETCHED}
-        for url in other_urls:
-            urls.setdefault(url, identity.REDIRECT)
-        identity.remember_urls(self.db, aid, urls, stamp)
 
     @staticmethod
     def _older_capture(item: ArticleItem, existing: dict) -> bool:
