@@ -260,11 +260,14 @@ class Archive(ArchiveState):
             [aid, *urls, article["site_id"]])
 
     def mark_removed(self, url: str) -> bool:
-        """An archived article now answers 404/410: note when, keep everything. True if it was archived."""
+        """An archived article now answers 404/410: note when, keep everything. True if it was archived.
+
+        An old address gone says nothing of a story read at its current one (docs/generations.md)."""
         with self.db.conn:
             cursor = self.db.execute(
                 "UPDATE articles SET removed_at = coalesce(removed_at, ?), last_checked_at = ? "
-                "WHERE url = ? OR (? IS NOT NULL AND site_id = ?)", [now(), now(), url, article_id(url), article_id(url)])
+                "WHERE url = ? OR (? IS NOT NULL AND site_id = ? AND NOT (layout = 'current' AND url != ?))",
+                [now(), now(), url, article_id(url), article_id(url), url])
         return cursor.rowcount > 0
 
     def _replace_children(self, aid: int, article: dict) -> None:

@@ -110,6 +110,19 @@ def test_legacy_links_that_redirect_are_remembered_as_addresses(today):
             assert learned.get(a["linked_as"]) == "redirect", a["linked_as"]
 
 
+def test_a_second_crawl_of_todays_site_fetches_no_article_again(today, tmp_path):
+    db = tmp_path / "archive.db"
+    shutil.copy(today[0], db)
+    with SampleSite(generation="current") as site:
+        process = run_crawl(db, site.url)
+        asked = [r["path"] for r in site.requests]
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert "0 new, 0 updated" in process.stderr
+    articles = {a["url"].removeprefix("https://kinhtedothi.vn") for a in EXPECTED.values()}
+    assert not articles & set(asked)
+    assert len(asked) <= 8  # robots.txt, one page of each feed, at most one search page
+
+
 # -- both generations, in either order -------------------------------------------------------
 def test_the_wayback_crawl_after_the_live_one_succeeds(live_then_wayback):
     assert live_then_wayback[1].returncode == 0, live_then_wayback[1].stderr[-3000:]
@@ -118,9 +131,9 @@ def test_the_wayback_crawl_after_the_live_one_succeeds(live_then_wayback):
 @pytest.mark.parametrize("order", ["live_then_wayback", "wayback_then_live"])
 def test_each_story_is_one_row_cited_at_its_address_today(order, request):
     db = request.getfixturevalue(order)[0]
-    got = rows(db, "select url, source, layout from articles")
+    got = rows(db, "select url, source, layout, removed_at from articles")
     assert sorted(r["url"] for r in got) == sorted(EXPECTED)
-    assert {(r["source"], r["layout"]) for r in got} == {("live", "current")}
+    assert {(r["source"], r["layout"], r["removed_at"]) for r in got} == {("live", "current", None)}
 
 
 @pytest.mark.parametrize("order", ["live_then_wayback", "wayback_then_live"])

@@ -155,12 +155,10 @@ class EventsSpider(TodaysSite, scrapy.Spider):
                 yield self.article_request(url)
         next_url = page.next_page_url()
         more = self.paging_request(page, event_slug) if next_url is None and urls else None
-        if more is not None:  # "Xem thêm": the rest of the listing comes from the JSON paging
-            yield more
-        elif next_url is None:
+        if next_url is None and more is None:
             yield FeedEndItem(event_slug)
         elif self.full or event_slug not in self.walked or new:
-            yield self.feed_request(next_url, event_slug)
+            yield more or self.feed_request(next_url, event_slug)  # "Xem thêm": the JSON paging goes on
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
