@@ -1,6 +1,7 @@
 """Both generations of the site, end to end: today's site crawled live (sample site, current half)
 and the Wayback copy of the legacy pages, merged into one row per story."""
 
+import re
 import shutil
 
 import pytest
@@ -214,3 +215,15 @@ def test_a_listing_with_no_article_link_fails_the_run_with_status_5(tmp_path):
     assert rows(tmp_path / "archive.db", "select count(*) as n from articles")[0]["n"] == 0
     reasons = [r["reason"] for r in rows(tmp_path / "archive.db", "select reason from crawl_errors")]
     assert reasons == ["feed page lists no article links"]
+
+
+def test_the_published_archive_cites_the_address_a_reader_can_open_today(live_then_wayback, tmp_path):
+    from tests.datasette_support import copy_archive, datasette_for, get
+
+    db = copy_archive(live_then_wayback[0], tmp_path / "published")
+    ds = datasette_for(db)
+    story = next(a for a in JOINED if a["joined_by"] == "redirect" and a["differs_from_legacy"])
+    article_id = rows(db, "select id from articles where url = ?", story["url"])[0]["id"]
+    html = get(ds, f"/archive/articles/{article_id}").text
+    cite = re.search(r'<p class="kt-cite-text">(.*?)</p>', html, re.S).group(1)
+    assert story["url"] in cite and story["legacy_url"] not in cite
