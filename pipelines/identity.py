@@ -22,6 +22,8 @@ from typing import Any
 import sqlite_utils
 
 from pipelines.text import clean
+from scraper.items import ArticleItem
+from scraper.urls import canonical_url, is_site_url
 
 FETCHED, REDIRECT, SITE_ID, TITLE_MINUTE = "fetched", "redirect", "site-id", "title-minute"
 
@@ -105,6 +107,30 @@ def citation_url(existing: dict | None, article: dict[str, Any], source: str) ->
     if existing_live and existing.get("layout") == "current" and article.get("layout") != "current":
         return existing["url"]
     return article["url"]
+
+
+def other_urls(item: ArticleItem) -> list[str]:
+    """Addresses besides the article's own that led to this reading (feed link, redirect chain)."""
+    urls = [*item.link_urls, item.fetched_url if is_site_url(item.fetched_url or "") else None]
+    return list(dict.fromkeys(canonical_url(u) for u in urls if u))
+
+
+def joined(item: ArticleItem, existing: dict | None) -> dict[str, Any]:
+    """The record as stored: the address a reader can open today, and the site id either reading knew."""
+    article = item.article
+    if existing is None:
+        return article
+    return {**article, "url": citation_url(existing, article, item.source),
+            "site_id": article["site_id"] or existing["site_id"]}
+
+
+def remember(db: sqlite_utils.Database, article_id: int, own: str, joined_existing: bool, learned: str,
+             others: list[str], stamp: str) -> None:
+    """Record every address of this reading: its own (how it was recognised), the others as redirects."""
+    urls = {own: learned if joined_existing and learned in (SITE_ID, TITLE_MINUTE) else FETCHED}
+    for url in others:
+        urls.setdefault(url, REDIRECT)
+    remember_urls(db, article_id, urls, stamp)
 
 
 def remember_urls(db: sqlite_utils.Database, article_id: int, urls: dict[str, str], stamp: str) -> None:

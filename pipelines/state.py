@@ -16,11 +16,16 @@ class ArchiveState:
 
     def known_links(self) -> tuple[set[str], set[int]]:
         """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
-        urls = {r[0] for r in self.db.execute("SELECT url FROM articles")}
-        urls |= {r[0] for r in self.db.execute("SELECT url FROM article_urls")}  # every address of a story
+        # An article read only from the Wayback Machine is not known to the live site: it may live on
+        # at a new address (docs/generations.md), so the live crawl reads it.
+        live = "coalesce(source, 'live') != 'wayback'"
+        urls = {r[0] for r in self.db.execute(f"SELECT url FROM articles WHERE {live}")}
+        urls |= {r[0] for r in self.db.execute(  # every address of a story read live
+            "SELECT u.url FROM article_urls u JOIN articles a ON a.id = u.article_id "
+            "WHERE coalesce(a.source, 'live') != 'wayback'")}
         urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
             "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
-        ids = {r[0] for r in self.db.execute("SELECT site_id FROM articles WHERE site_id IS NOT NULL")}
+        ids = {r[0] for r in self.db.execute(f"SELECT site_id FROM articles WHERE site_id IS NOT NULL AND {live}")}
         return urls, ids
 
     def due_for_recheck(self, schedule: str, at: datetime | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from pipelines.people import sync_authors
 from pipelines.schema import FTS_COLUMNS, ensure_schema, fts_values
 from pipelines.state import ArchiveState
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
-from scraper.urls import article_id, canonical_url, is_site_url
+from scraper.urls import article_id
 
 ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                    "subsection", "body_text", "body_html", "word_count", "layout", "content_hash")
@@ -172,9 +172,9 @@ class Archive(ArchiveState):
         if item.source in CAPTURE_SOURCES and cause != "reparse":
             cause = item.source
         with self.db.conn:
-            other_urls = self._other_urls(item)
+            other_urls = identity.other_urls(item)
             existing, learned = identity.find(self.db, item.article, other_urls)
-            article = self._joined(item, existing)
+            article = identity.joined(item, existing)
             if existing and cause == "reparse" and existing["url"] != item.article["url"]:
                 outcome, aid = "unchanged", existing["id"]  # another address of a joined story: not re-read over it
             elif existing and cause in CAPTURE_SOURCES and self._older_capture(item, existing):
@@ -183,8 +183,8 @@ class Archive(ArchiveState):
             elif existing and existing["content_hash"] == article["content_hash"]:
                 if cause != "reparse" and item.source not in CAPTURE_SOURCES:  # only a visit to the site is a check
                     self.db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL, source = 'live', "
-                                    "capture_timestamp = NULL, capture_url = NULL, url = ? WHERE id = ?",
-                                    [stamp, article["url"], existing["id"]])
+                                    "capture_timestamp = NULL, capture_url = NULL, url = ?, layout = ? WHERE id = ?",
+                                    [stamp, article["url"], article["layout"], existing["id"]])
                 outcome, aid = "unchanged", existing["id"]
                 sync_authors(self.db, aid, article)  # archives made before people were split out
             else:
@@ -196,32 +196,9 @@ class Archive(ArchiveState):
                 sync_authors(self.db, aid, article)
                 self._index(aid, article)
                 outcome = "updated" if existing else "new"
-            self._remember_urls(aid, item, existing, learned, other_urls, stamp)
+            identity.remember(self.db, aid, item.article["url"], existing is not None, learned, other_urls, stamp)
             self._link_events(aid, article, item.link_urls)
         return outcome
-
-    @staticmethod
-    def _other_urls(item: ArticleItem) -> list[str]:
-        """Addresses besides the article's own that led to this reading (feed link, redirect chain)."""
-        urls = [*item.link_urls, item.fetched_url if is_site_url(item.fetched_url or "") else None]
-        return list(dict.fromkeys(canonical_url(u) for u in urls if u))
-
-    @staticmethod
-    def _joined(item: ArticleItem, existing: dict | None) -> dict[str, Any]:
-        """The record as stored: the address a reader can open today, and the site id either reading knew."""
-        article = item.article
-        if existing is None:
-            return article
-        return {**article, "url": identity.citation_url(existing, article, item.source),
-                "site_id": article["site_id"] or existing["site_id"]}
-
-    def _remember_urls(self, aid: int, item: ArticleItem, existing: dict | None, learned: str,
-                       other_urls: list[str], stamp: str) -> None:
-        own = item.article["url"]
-        urls = {own: learned if existing and learned in (identity.SITE_ID, identity.TITLE_MINUTE) else identity.FETCHED}
-        for url in other_urls:
-            urls.setdefault(url, identity.REDIRECT)
-        identity.remember_urls(self.db, aid, urls, stamp)
 
     @staticmethod
     def _older_capture(item: ArticleItem, existing: dict) -> bool:
@@ -293,12 +270,14 @@ class Archive(ArchiveState):
             [aid, *urls, article["site_id"]])
 
     def mark_removed(self, url: str) -> bool:
-        """An archived article now answers 404/410: note when, keep everything. True if it was archived."""
+        """An archived article now answers 404/410: note when, keep everything. True if it was archived.
+
+        An old address gone says nothing of a story read at its current one (docs/generations.md)."""
         with self.db.conn:
             cursor = self.db.execute(
                 "UPDATE articles SET removed_at = coalesce(removed_at, ?), last_checked_at = ? "
-                "WHERE url = ? OR (? IS NOT NULL AND site_id = ?)",
-                [now(), now(), url, article_id(url), article_id(url)])
+                "WHERE url = ? OR (? IS NOT NULL AND site_id = ? AND NOT (layout = 'current' AND url != ?))",
+                [now(), now(), url, article_id(url), article_id(url), url])
         return cursor.rowcount > 0
 
     def _replace_children(self, aid: int, article: dict) -> None:

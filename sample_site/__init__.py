@@ -4,6 +4,9 @@
     with SampleSite() as site:
         ...  # crawl site.url; site.requests is the request log
 
+    with SampleSite(generation="current") as site:
+        ...  # today's site; expected_current_articles(), expected_current_events()
+
     with FakeWayback() as wb:
         ...  # crawl wb.url as if it were https://web.archive.org; expected_wayback_articles()
 
@@ -13,7 +16,9 @@ from .server import SampleSite, serve_forever, fault_urls
 from .truth import (expected_articles, expected_events, FAULT_URLS, expected_wayback_articles, wayback_captures,
                     WAYBACK_MISSING, TAG_PAGE, expected_tag_articles)
 from .wayback import FakeWayback
+from .truth_current import expected_current_articles, expected_current_events, outside_the_event
 
 __all__ = ["SampleSite", "serve_forever", "expected_articles", "expected_events", "FAULT_URLS", "fault_urls",
            "FakeWayback", "expected_wayback_articles", "wayback_captures", "WAYBACK_MISSING",
-           "TAG_PAGE", "expected_tag_articles"]
+           "TAG_PAGE", "expected_tag_articles", "expected_current_articles", "expected_current_events",
+           "outside_the_event"]

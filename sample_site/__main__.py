@@ -1,4 +1,4 @@
-"""python -m sample_site --port N [--host H] [--paging path|query] [--wayback [--throttle]]"""
+"""python -m sample_site --port N [--host H] [--paging path|query] [--generation legacy|current] [--wayback [--throttle]]"""
 import argparse
 import time
 
@@ -22,13 +22,15 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--paging", choices=["path", "query"], default="path")
+    ap.add_argument("--generation", choices=["legacy", "current"], default="legacy",
+                    help="current: the site as it is today (tag pages, JSON paging, search, 301s from legacy URLs)")
     ap.add_argument("--wayback", action="store_true", help="serve the fake Wayback Machine instead")
     ap.add_argument("--throttle", action="store_true", help="with --wayback: answer the scripted 429s")
     args = ap.parse_args(argv)
     if args.wayback:
         serve_wayback(args.port, args.host, args.throttle)
     else:
-        serve_forever(port=args.port, host=args.host, paging=args.paging)
+        serve_forever(port=args.port, host=args.host, paging=args.paging, generation=args.generation)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from . import render as R
 from .loopback import LoopbackServer
 from .render_parts import Ctx
 from .render_tag import TAG_PAGE, tag_page
+from . import server_current
 
 HTML = "text/html; charset=utf-8"
 FEED_RE = re.compile(r"^/su-kien/(\d+)/([a-z0-9-]+)(?:/trang-(\d+))?\.html$")
@@ -27,7 +28,10 @@ def fault_urls(event_ids=None, paging="path"):
 class _Site:
     """Routing and fault state, shared by the handler threads of one server."""
 
-    def __init__(self, event_ids, paging):
+    def __init__(self, event_ids, paging, generation="legacy"):
+        if generation not in ("legacy", "current"):
+            raise ValueError("generation must be 'legacy' or 'current'")
+        self.generation = generation
         self.ctx = Ctx(event_ids, paging)
         self.lock = threading.Lock()
         self.log = []
@@ -58,6 +62,8 @@ class _Site:
         ctx = self.ctx
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain; charset=utf-8"}, R.ROBOTS
+        if self.generation == "current":
+            return server_current.route(path, query, self.not_found, self.layout)
         if path in ("/", "/index.html"):
             return 200, {}, R.home(ctx)
         if path == TAG_PAGE:
@@ -189,13 +195,19 @@ class SampleSite(LoopbackServer):
 
     >>> with SampleSite() as site:
     ...     site.url            # 'http://127.0.0.1:54321'
+
+    ``generation="current"`` serves the site as it is today instead (current_data): home page
+    without the bar, tag pages with cards and JSON paging, current-layout articles, legacy
+    addresses answering 301, the search endpoint. The Wayback copy (FakeWayback) keeps the
+    legacy pages of the same stories.
     """
 
     state_attr = "site"
     thread_name = "sample-site"
 
-    def __init__(self, port=0, event_ids=None, paging="path", host="127.0.0.1"):
-        self._site = _Site(event_ids, paging)
+    def __init__(self, port=0, event_ids=None, paging="path", host="127.0.0.1", generation="legacy"):
+        self._site = _Site(event_ids, paging, generation)
+        self.generation = generation
         super().__init__(self._site, _Handler, host, port)
         self.event_ids = dict(self._site.ctx.event_ids)
         self.paging = paging
@@ -222,7 +234,8 @@ class SampleSite(LoopbackServer):
             self._site.slow[path] = (seconds, times)
 
     def set_layout(self, layout):
-        """``"unknown"``: legacy article pages switch to a template the parsers do not know."""
+        """``"unknown"``: legacy article pages (or, on the current half, listing cards) switch to a
+        template the parsers do not know."""
         self._site.layout = layout
 
     def publish_article(self, feed, title, site_id, like="c01"):
@@ -244,9 +257,9 @@ class SampleSite(LoopbackServer):
         return self.url + self._site.ctx.feed_path(feed, page)
 
 
-def serve_forever(port=8000, host="127.0.0.1", paging="path", event_ids=None):
+def serve_forever(port=8000, host="127.0.0.1", paging="path", event_ids=None, generation="legacy"):
     """Serve in the foreground (command line)."""
-    site = SampleSite(port=port, event_ids=event_ids, paging=paging, host=host)
+    site = SampleSite(port=port, event_ids=event_ids, paging=paging, host=host, generation=generation)
     httpd = site.make_server()
     site._httpd = httpd
     print(site.url, flush=True)

@@ -237,16 +237,21 @@ def reparse(db, quiet):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--paging", type=click.Choice(["path", "query"]), default="path", show_default=True,
               help="How the copy spells its feed page URLs")
-def sample_site(port, host, paging):
+@click.option("--generation", type=click.Choice(["legacy", "current"]), default="legacy", show_default=True,
+              help="legacy: the 2021 site with the event bar; current: the site as it is today (tag pages, "
+                   "JSON paging, search, legacy URLs answering 301)")
+def sample_site(port, host, paging, generation):
     """Serve the offline copy of the site (sample_site/) on loopback.
 
     Example:
 
+    \b
         kinhtedothi sample-site --port 8000
+        kinhtedothi sample-site --port 8000 --generation current
     """
     from sample_site import SampleSite
 
-    with SampleSite(port=port, host=host, paging=paging) as site:
+    with SampleSite(port=port, host=host, paging=paging, generation=generation) as site:
         click.echo(f"sample site: {site.url}  (Ctrl-C to stop)")
         try:
             while True:

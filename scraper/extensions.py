@@ -37,10 +37,10 @@ def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
         missing = sorted(k.split("/")[-1] for k in stats if k.startswith("archive/missing/"))
         return EXIT_DRIFT, (f"layout drift: extraction failed on {failed} of {parsed} article pages "
                             f"(missing {', '.join(missing)})")
-    drifted = stats.get("archive/feed_pages_drift", 0)
+    drifted = stats.get("archive/feed_pages_drift", 0) + stats.get("archive/feed_pages_fallback", 0)
     if drifted:
         return EXIT_DRIFT, (f"layout drift: {drifted} listing page(s) link articles in markup the parser does not know "
-                            "(see crawl_errors)")
+                            "(see crawl_errors; links that carry an article id were still followed)")
     not_found = stats.get("archive/events_not_found")
     if not_found:
         return EXIT_INCOMPLETE, f"event feed not found for: {not_found}"

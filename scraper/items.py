@@ -38,7 +38,7 @@ class EventItem:
     slug: str
     name: str
     feed_url: str | None
-    found_by: str     # "bar" (matched by name), "fallback" (catalog URL) or "not-found"
+    found_by: str     # "bar" (matched by name), "tag", "search", "fallback" (catalog URL) or "not-found"
 
 
 @dataclass
@@ -48,7 +48,8 @@ class CrawlErrorItem:
     url: str
     status: int | None
     reason: str
-    kind: str = "error"   # "error", or "missing": the Wayback Machine has no capture of it
+    kind: str = "error"   # "error"; "missing": the Wayback Machine has no capture of it;
+                          # "outside-dates": a search result published outside the event's dates
 
 
 @dataclass

@@ -116,3 +116,10 @@ def test_different_site_ids_are_never_joined_by_headline(archive):
     archive.save_article(item(LEGACY))
     archive.save_article(item("https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin-409999.html"))
     assert len(rows(archive)[0]) == 2
+
+
+def test_an_old_address_gone_does_not_mark_the_story_removed(archive):
+    archive.save_article(item(LEGACY, source="wayback", capture="20210601000000"))
+    archive.save_article(item(CURRENT, layout="current", links=[LEGACY], published="20:36 13-01-2021"))
+    assert archive.mark_removed(LEGACY) is False
+    assert archive.mark_removed(CURRENT) is True

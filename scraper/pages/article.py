@@ -16,6 +16,7 @@ from lxml import etree
 from pipelines.text import clean
 from scraper.pages.base import Page
 from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
+from scraper.pages.captions import lift_text_captions
 from scraper.pages import selectors as S
 from scraper.urls import absolute, site_url
 
@@ -80,7 +81,9 @@ class ArticlePage(Page):
         if self._body is None:
             found = self.nodes(self.body_css)
             if found:
-                self._body = parse_body(found[0], self.url, self.pictures_css, self.caption_text)
+                self._body = parse_body(found[0], self.url, self.pictures_css)
+                if self.caption_text is not None:
+                    lift_text_captions(self._body, self.caption_text)
                 if not self._body.related_links:
                     self._body.related_links = self.related_links_outside()
         return self._body

@@ -55,22 +55,23 @@ class Body:
         return sanitized if visible or "<img" in sanitized else None
 
 
-def parse_body(node: HtmlElement | str, base_url: str, pictures: str = PICTURES,
-               caption: re.Pattern | None = None) -> Body:
+def parse_body(node: HtmlElement | str, base_url: str, pictures: str = PICTURES) -> Body:
     """Split a body element (or HTML fragment) into paragraphs, images (with captions) and related links.
 
-    ``pictures`` is the CSS selector of an image block (picture and caption together); ``caption``
-    matches a paragraph that is a picture's caption written as text ("<headline> - Ảnh 1")."""
+    ``pictures`` is the CSS selector of an image block (picture and caption together)."""
     root = _own_copy(node)
     _drop_noise(root)
     body = Body()
     body.related_links = _lift_related(root, base_url)
     body.images = _lift_images(root, base_url, pictures)
-    if caption is not None:
-        _lift_text_captions(root, body.images, caption)
-    body.paragraphs = [p for p in (clean(t) for t in _paragraphs(root)) if p]
+    body.paragraphs = paragraphs_of(root)
     body.tree = root
     return body
+
+
+def paragraphs_of(root: HtmlElement) -> list[str]:
+    """The cleaned, non-empty paragraphs of a cleaned body tree, in order."""
+    return [p for p in (clean(t) for t in _paragraphs(root)) if p]
 
 
 def related_links_in(node: HtmlElement, base_url: str) -> list[dict]:
@@ -227,37 +228,6 @@ def _lift_images(root: HtmlElement, base_url: str, pictures: str) -> list[dict]:
         else:
             _remove(img)
     return images
-
-
-def _lift_text_captions(root: HtmlElement, images: list[dict], pattern: re.Pattern) -> None:
-    """Paragraphs that read as a caption go to the nearest picture before them that has none
-    (or the next one), never to the body."""
-    figures = [f for f in root.iter("figure") if f.get("data-lifted")]
-    srcs = [f[0].get("src") for f in figures]
-    for block in [e for e in root.iter() if isinstance(e.tag, str) and e.tag in BLOCKS and e is not root
-                  and e.tag != "figure" and not _has_block(e)]:
-        text = clean(block.text_content())
-        if not text or not pattern.search(text) or block.getparent() is None:
-            continue
-        before = [i for i, f in enumerate(figures) if _precedes(f, block)]
-        order = before[::-1] + [i for i in range(len(figures)) if i not in before]
-        for i in order:
-            image = next((im for im in images if im["src"] == srcs[i]), None)
-            if image is not None and not image["caption"]:
-                image["caption"] = text
-                etree.SubElement(figures[i], "figcaption").text = text
-                break
-        _remove(block)
-
-
-def _precedes(a: HtmlElement, b: HtmlElement) -> bool:
-    """True when element ``a`` comes before ``b`` in document order."""
-    for element in a.getroottree().getroot().iter():
-        if element is a:
-            return True
-        if element is b:
-            return False
-    return False
 
 
 def _replace(old: HtmlElement, new: HtmlElement) -> None:

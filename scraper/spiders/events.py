@@ -53,6 +53,24 @@ def fallback_items(spider: scrapy.Spider, event: catalog.Event, why: str, read_f
         yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
 
 
+def listing_failure(spider: scrapy.Spider, page: ListingPage, url: str, status: int, fallback: int) -> CrawlErrorItem:
+    """A listing with no article link in known markup fails the run: layout drift (exit 4) when the page
+    links articles our selectors miss (``fallback`` of them carry an id and are followed all the same),
+    incomplete (exit 5) when it links none."""
+    stats = spider.crawler.stats
+    if fallback:
+        stats.inc_value("archive/feed_pages_fallback")
+        spider.logger.warning("%s: no known listing markup; took %d links that carry an article id", url, fallback)
+        return CrawlErrorItem(url, status, f"feed page matches no known listing markup: layout drift ({fallback} "
+                                           "links that carry an article id followed)")
+    stats.inc_value("archive/feed_pages_empty")
+    if page.looks_like_drift():
+        stats.inc_value("archive/feed_pages_drift")
+        return CrawlErrorItem(url, status, "feed page lists no article links: layout drift (it links articles in "
+                                           "markup the parser does not know)")
+    return CrawlErrorItem(url, status, "feed page lists no article links")
+
+
 class EventsSpider(TodaysSite, scrapy.Spider):
     name = "events"
 
@@ -144,9 +162,10 @@ class EventsSpider(TodaysSite, scrapy.Spider):
 
     def parse_feed(self, response: Response, event_slug: str):
         page = ListingPage(response)
-        urls = page.article_urls() or self.fallback_links(page)
-        if not urls:
-            yield self.empty_listing(page, response)
+        urls = page.article_urls()
+        if not urls:  # no known listing markup: a failure the run reports, whatever the fallback finds
+            urls = page.fallback_urls()
+            yield listing_failure(self, page, response.url, response.status, len(urls))
         new = [url for url in urls if not self.is_known(url)]
         for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
@@ -154,33 +173,12 @@ class EventsSpider(TodaysSite, scrapy.Spider):
                 yield self.article_request(url)
         next_url = page.next_page_url()
         more = self.paging_request(page, event_slug) if next_url is None and urls else None
-        if more is not None:  # "Xem thêm": the rest of the listing comes from the JSON paging
-            yield more
-        elif next_url is None:
+        if next_url is None and more is None:
             yield FeedEndItem(event_slug)
         elif self.full or event_slug not in self.walked or new:
-            yield self.feed_request(next_url, event_slug)
+            yield more or self.feed_request(next_url, event_slug)  # "Xem thêm": the JSON paging goes on
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
-
-    def fallback_links(self, page: ListingPage) -> list[str]:
-        urls = page.fallback_urls()
-        if urls:
-            self.crawler.stats.inc_value("archive/feed_pages_fallback")
-            self.logger.warning("%s: no known listing markup; took %d links that carry an article id",
-                                page.url, len(urls))
-        return urls
-
-    def empty_listing(self, page: ListingPage, response: Response) -> CrawlErrorItem:
-        """A listing with no article link fails the run: layout drift (exit 4) when the page links
-        articles our selectors miss, incomplete (exit 5) otherwise."""
-        self.crawler.stats.inc_value("archive/feed_pages_empty")
-        if page.looks_like_drift():
-            self.crawler.stats.inc_value("archive/feed_pages_drift")
-            return CrawlErrorItem(response.url, response.status,
-                                  "feed page lists no article links: layout drift (it links articles in markup "
-                                  "the parser does not know)")
-        return CrawlErrorItem(response.url, response.status, "feed page lists no article links")
 
     def feed_failed(self, failure: Failure):
         self.crawler.stats.inc_value("archive/feed_pages_failed")

@@ -51,7 +51,7 @@ class TodaysSite:
     def parse_tag_probe(self, response: Response, event_slug: str, why: str):
         event = catalog.by_slug(event_slug)
         page = ListingPage(response) if response.status == 200 else None
-        if page is None or not (page.article_urls() or page.fallback_urls()):
+        if page is None or not (page.article_urls() or page.fallback_urls() or page.looks_like_drift()):
             self.logger.info("event %s: no tag page with articles at %s", event_slug, response.url)
             yield from self.after_tag(event, f"{why}; no tag page with articles")
             return
@@ -86,15 +86,19 @@ class TodaysSite:
             yield EventItem(event.slug, event.name, search_url(event.search_words or event.name, 1,
                                                                self.crawler.settings.getint("SEARCH_PAGE_SIZE", 20)),
                             "search")
+        new = [e for e in entries if not self.is_known(e.url)]
         for position, entry in enumerate(entries, 1):
-            if self.full or not self.is_known(entry.url):
-                request = self.article_request(entry.url)
+            if self.full or entry in new:
+                # read again even when another listing asked for it: its date decides whether it is the event's
+                request = self.article_request(entry.url).replace(dont_filter=True)
                 request.meta.update(search_event=event_slug, feed_page=response.url, position=position)
                 yield request
         if not entries or page >= self.crawler.settings.getint("SEARCH_MAX_PAGES", 50):
             yield FeedEndItem(event_slug)
-        else:
+        elif self.full or event_slug not in self.walked or new:
             yield self.search_request(event_slug, page + 1)
+        else:
+            self.logger.info("%s: nothing new in search page %d; not reading further (use --full to)", event_slug, page)
 
     def search_verdict(self, response: Response, extracted: dict):
         """A search result: its feed link when published in the event's dates, else why it is left out."""

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from scraper import events as catalog
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
-from scraper.spiders.events import fallback_items, feed_slug, name_of
+from scraper.spiders.events import fallback_items, feed_slug, listing_failure, name_of
 from scraper.urls import SITE, absolute, canonical_url, site_url
 from scraper.wayback import WAYBACK_PATH, Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
 
@@ -169,7 +169,11 @@ class WaybackSpider(scrapy.Spider):
 
     def parse_feed_page(self, response: Response, event_slug: str):
         page = ListingPage(self.as_site_page(response))
-        for position, url in enumerate(page.article_urls(), 1):
+        urls = page.article_urls()
+        if not urls:  # reported as on the live site: drift (exit 4) or incomplete (exit 5)
+            urls = page.fallback_urls()
+            yield listing_failure(self, page, response.meta["original_url"], response.status, len(urls))
+        for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.meta["original_url"], position)
             if url not in self.looked_up:
                 self.looked_up.add(url)
