@@ -66,6 +66,7 @@ class EventsSpider(scrapy.Spider):
         self.known_urls: set[str] = set()
         self.known_ids: set[int] = set()
         self.walked: dict[str, str] = {}
+        self.walks: dict[str, tuple[int, set[str]]] = {}  # first page -> (pages read, links seen) in this run
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -122,10 +123,26 @@ class EventsSpider(scrapy.Spider):
         yield from fallback_items(self, event, why, self.feed_request)
 
     # -- feeds -----------------------------------------------------------------------
-    def feed_request(self, url: str, event_slug: str, stored: bool = False) -> scrapy.Request:
+    def feed_request(self, url: str, event_slug: str, stored: bool = False, walk: str | None = None) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
                               cb_kwargs={"event_slug": event_slug},
-                              meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored})
+                              meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored,
+                                    "walk": walk or url})
+
+    def walk_stop(self, response: Response, urls: list[str]) -> str | None:
+        """Why this feed walk stops here whatever the page says next (MAX_FEED_PAGES, or a page whose
+        links all came before in the same walk: pagination that only changes a query parameter)."""
+        walk = response.meta.get("walk") or response.url
+        pages, seen = self.walks.setdefault(walk, (0, set()))
+        repeated = bool(urls) and seen.issuperset(urls)
+        seen.update(urls)
+        self.walks[walk] = (pages + 1, seen)
+        limit = self.crawler.settings.getint("MAX_FEED_PAGES", 300)
+        if pages + 1 >= limit:
+            return f"feed walk stopped after {pages + 1} pages (MAX_FEED_PAGES)"
+        if repeated:
+            return "feed walk stopped: this page lists only links seen before in the same walk"
+        return None
 
     def article_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
@@ -143,10 +160,15 @@ class EventsSpider(scrapy.Spider):
             if self.full or url in new:
                 yield self.article_request(url)
         next_url = page.next_page_url()
+        stop = self.walk_stop(response, urls) if next_url else None
         if next_url is None:
             yield FeedEndItem(event_slug)
+        elif stop:
+            self.crawler.stats.inc_value("archive/feed_walks_stopped")
+            self.logger.warning("%s: %s; next would be %s", event_slug, stop, next_url)
+            yield CrawlErrorItem(response.url, response.status, stop)
         elif self.full or event_slug not in self.walked or new:
-            yield self.feed_request(next_url, event_slug)
+            yield self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
@@ -173,7 +195,7 @@ class EventsSpider(scrapy.Spider):
 
     def error_item(self, failure: Failure) -> CrawlErrorItem:
         request = failure.request
-        url = from_mirror(request.url, self.base_url)
+        url = from_mirror(request.meta.get("link_url") or request.url, self.base_url)  # the article, not a redirect
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = "dead link (404)" if status in (404, 410) else f"HTTP {status}"
