@@ -11,8 +11,8 @@ Three feeds (crawled with --feed-url):
 
 Articles: a redirect to another host (whose page claims a real article's canonical URL), bad UTF-8
 bytes, control characters, a 0-byte answer until ``fix_empty()``, a truncated answer, a date in the
-year 9999 UTC, an HTML bomb (a small gzip that inflates past any newspaper page). Every answer is
-gzip-compressed.
+year 9999 UTC, an HTML bomb (a small gzip that inflates past any newspaper page), a connection dropped
+before any answer. Every answer is gzip-compressed.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ ARTICLES = {  # path -> (title, published, body); see the cases above
 REDIRECT = "/chuyen-huong-1001.html"
 TRUNCATED = "/cat-ngang-1008.html"
 BOMB = "/bom-1007.html"
+RESET = "/ngat-ket-noi-1009.html"
 FEED_1 = "/su-kien/1/hostile.html"
 FEED_2 = "/su-kien/2/endless.html"
 FEED_3 = "/su-kien/3/growing.html"
@@ -139,7 +140,7 @@ class HostileHandler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
         if path == FEED_1:
-            links = [REDIRECT, *ARTICLES, TRUNCATED, BOMB]
+            links = [REDIRECT, *ARTICLES, TRUNCATED, BOMB, RESET]
             return self.send(200, listing_html(links, self.state.elsewhere_url + "/su-kien/1/trang-2.html").encode())
         if path == FEED_2:
             page = int(query.get("page", ["1"])[0])
@@ -148,6 +149,10 @@ class HostileHandler(BaseHTTPRequestHandler):
             page = int(query.get("p", ["1"])[0])
             return self.send(200, listing_html([f"/bai-moi-{50000 + page}.html"], f"{FEED_3}?p={page + 1}",
                                                page).encode())
+        if path == RESET:  # the connection dropped before any answer
+            self.done()
+            self.close_connection = True
+            return
         if path == REDIRECT:
             return self.send(302, b"", compress=False,
                              headers=[("Location", self.state.elsewhere_url + "/gia-1001.html")])

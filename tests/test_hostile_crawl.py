@@ -192,3 +192,12 @@ def test_an_article_a_pipeline_loses_fails_the_run_and_is_fetched_again(tmp_path
         fixed = subprocess.run(base, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert fixed.returncode == 0, fixed.stderr[-2000:]
     assert connect(db).execute("select title from articles where id = 1002").fetchone()[0] == "Bài thật về Hà Nội"
+
+
+def test_a_dropped_connection_is_retried_with_backoff_and_recorded(hostile):
+    log = hostile["first"].stderr
+    waits = [line.split("retrying in ")[1].split("s")[0] for line in log.splitlines()
+             if "ngat-ket-noi-1009" in line and "retrying in" in line]
+    assert waits == ["0.1", "0.1", "0.2"]  # RETRY_BACKOFF_BASE (0.05 here) x 2^n, as for a 5xx
+    dropped = errors(hostile["first_db"], "ngat-ket-noi-1009")
+    assert dropped and dropped[0]["permanent"] == 0
