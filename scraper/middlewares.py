@@ -78,7 +78,8 @@ class OffSiteMiddleware:
         netloc = urlsplit(request.url).netloc.lower()
         if is_site_url(request.url) or netloc in self.allowed:
             return None
-        wayback = getattr(self.crawler.spider, "wayback_url", None)
+        spider = self.crawler.spider
+        wayback = getattr(spider, "wayback", None) or getattr(spider, "wayback_url", None)
         if wayback and netloc == urlsplit(wayback).netloc.lower():
             return None
         self.crawler.stats.inc_value("archive/offsite_refused")
