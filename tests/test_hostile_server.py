@@ -231,3 +231,38 @@ def test_the_read_only_decision_follows_the_file_and_its_directory(tmp_path):
     db.write_bytes(b"")
     assert not read_only(str(db)) or os.geteuid() != 0
     assert datasette_command(str(db), "127.0.0.1", 8001)[4] == str(db)  # writable: not immutable
+
+
+# -- the gate for expensive requests ------------------------------------------------------------------
+def test_searches_sql_and_the_chart_pass_the_gate_and_plain_pages_do_not():
+    from plugins.gate import is_expensive
+
+    assert is_expensive("/archive/search", b"q=covid") and is_expensive("/archive.json", b"sql=select+1")
+    assert is_expensive("/archive/articles", b"_search_title=x") and is_expensive("/-/chart", b"")
+    assert not is_expensive("/archive/articles", b"event=dai-dich-covid-19") and not is_expensive("/", b"")
+
+
+def test_the_gate_lets_a_few_through_and_turns_the_rest_away():
+    import asyncio
+
+    from plugins.gate import Gate
+
+    async def scenario():
+        gate, release, outcome = Gate(size=1, wait=0.2), asyncio.Event(), []
+
+        async def slow():
+            outcome.append("first ran")
+            await release.wait()
+
+        async def refused():
+            outcome.append("second refused")
+
+        first = asyncio.create_task(gate.run(slow, refused))
+        await asyncio.sleep(0)
+        await gate.run(lambda: asyncio.sleep(0), refused)  # the one turn is taken: waits, then refused
+        release.set()
+        await first
+        await gate.run(lambda: asyncio.sleep(0, outcome.append("third ran")), refused)
+        return outcome
+
+    assert asyncio.run(scenario()) == ["first ran", "second refused", "third ran"]
