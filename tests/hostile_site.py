@@ -12,7 +12,7 @@ Three feeds (crawled with --feed-url):
 Articles: a redirect to another host (whose page claims a real article's canonical URL), bad UTF-8
 bytes, control characters, a 0-byte answer until ``fix_empty()``, a truncated answer, a date in the
 year 9999 UTC, an HTML bomb (a small gzip that inflates past any newspaper page), a connection dropped
-before any answer. Every answer is gzip-compressed.
+before any answer, a page of 9 MiB. Every other answer is gzip-compressed.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ REDIRECT = "/chuyen-huong-1001.html"
 TRUNCATED = "/cat-ngang-1008.html"
 BOMB = "/bom-1007.html"
 RESET = "/ngat-ket-noi-1009.html"
+HUGE = "/rat-lon-1010.html"  # 9 MiB, not compressed: past DOWNLOAD_MAXSIZE
 FEED_1 = "/su-kien/1/hostile.html"
 FEED_2 = "/su-kien/2/endless.html"
 FEED_3 = "/su-kien/3/growing.html"
@@ -140,7 +141,7 @@ class HostileHandler(BaseHTTPRequestHandler):
         if path == "/robots.txt":
             return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
         if path == FEED_1:
-            links = [REDIRECT, *ARTICLES, TRUNCATED, BOMB, RESET]
+            links = [REDIRECT, *ARTICLES, TRUNCATED, BOMB, RESET, HUGE]
             return self.send(200, listing_html(links, self.state.elsewhere_url + "/su-kien/1/trang-2.html").encode())
         if path == FEED_2:
             page = int(query.get("page", ["1"])[0])
@@ -153,6 +154,9 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.done()
             self.close_connection = True
             return
+        if path == HUGE:
+            body = article_html(path, "Bài khổng lồ", "19-01-2021 13:00", "chữ " * (9 * 1024 * 1024 // 6)).encode()
+            return self.send(200, body, compress=False)
         if path == REDIRECT:
             return self.send(302, b"", compress=False,
                              headers=[("Location", self.state.elsewhere_url + "/gia-1001.html")])

@@ -127,6 +127,13 @@ def test_an_html_bomb_is_refused_without_a_memory_spike(hostile):
     assert hostile["peak"] < 400 * 1024  # KB: the crawler never held the 40 MB page
 
 
+def test_a_page_past_the_size_limit_is_an_error_not_a_download(hostile):
+    huge = errors(hostile["first_db"], "rat-lon-1010")
+    assert huge and "max size" in huge[0]["reason"]
+    assert connect(hostile["first_db"]).execute(
+        "select count(*) from raw_pages where url like '%rat-lon-1010%'").fetchone()[0] == 0
+
+
 def test_endless_pagination_stops(hostile):
     paths = [r["path"] for r in hostile["first_requests"]]
     assert paths.count("/su-kien/2/endless.html?page=2") == 1
