@@ -60,7 +60,7 @@ def _setting(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--captures", type=click.Choice(["all", "latest"]), default="all", show_default=True,
               help="Wayback: every different capture of an article (its versions) or only the latest")
 @click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
-              "0 also turns AutoThrottle off: for a loopback mirror only)")
+              "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
 def crawl(db, source, base_url, events, feed_urls, feed_event, full, wayback_url, date_from, date_to, captures,

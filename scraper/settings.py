@@ -68,7 +68,7 @@ DRIFT_THRESHOLD = 0.2
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.OffSiteMiddleware": 50,   # before robots.txt (100): another host is never asked
-    "scraper.middlewares.DecodedRawPageMiddleware": 585,  # compressed responses, once HttpCompression (590) decoded them
+    "scraper.middlewares.DecodedRawPageMiddleware": 585,  # compressed answers, once HttpCompression (590) decoded
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.BackoffRetryMiddleware": 550,
     "scraper.middlewares.RawPageMiddleware": 940,
