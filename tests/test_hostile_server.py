@@ -111,6 +111,8 @@ def hostile_db(crawled, tmp_path_factory):
     add_article(db, 990301, title="Bài rất dài về covid", body_text="\n\n".join([words(300)] * 100))
     add_article(db, 990302, title="Bài ngày 0001", body_text="covid", published_at="0001-01-01T00:00:00+07:00")
     add_article(db, 990303, title="Bài ngày 9999", body_text="covid", published_at="9999-12-31T23:59:00+07:00")
+    # as a crawl before control characters were removed could have stored it
+    add_article(db, 990304, title="Tin\x01 điều\x08 khiển\x1b zơlăng", body_text="Nội\x00 dung zơlăng\x0b.")
     return db
 
 
@@ -143,6 +145,16 @@ def test_sql_calling_a_function_with_a_huge_query_is_an_error_not_a_hang(hostile
     sql = f"select vi_snippet(body_text, '{words(3000)}') from articles"
     response = get(hostile_ds, "/archive.json", params={"sql": sql})
     assert response.status_code == 400
+
+
+def test_a_feed_of_text_with_control_characters_is_still_xml(hostile_ds):
+    from xml.etree import ElementTree
+
+    response = get(hostile_ds, "/archive/feed.atom", params={"q": "zolang"})
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Tin điều khiển zơlăng" in titles
 
 
 def test_articles_dated_0001_and_9999_are_counted_not_plotted(hostile_ds):
