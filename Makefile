@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test crawl serve sample-site bench search-bench clean
+.PHONY: demo test crawl serve sample-site bench search-bench load-bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(STAMP)         ## parse benchmark against trafilatura (see README)
 search-bench: $(STAMP)  ## search over HTTP on a synthetic 200,000-article archive (see README)
 	$(PY) bench/make_synthetic_archive.py
 	$(PY) bench/search_bench.py
+
+load-bench: $(STAMP)    ## hostile and ordinary requests against a real serve (see docs/security.md)
+	$(PY) bench/load_bench.py --quick
 
 clean:
 	rm -rf $(VENV) *.egg-info archive.db archive.db-* bench/pages bench/out
