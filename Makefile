@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test crawl serve sample-site bench search-bench load-bench clean
+.PHONY: demo test crawl serve sample-site bench search-bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
