@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import sqlite3
 import statistics
@@ -166,7 +167,7 @@ def run(quick: bool, hostile_threads: int, seconds: float, articles: int) -> dic
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         for _ in range(300):
             if fetch(base + "/-/versions.json", timeout=1)[1] == 200:
@@ -218,7 +219,7 @@ def run(quick: bool, hostile_threads: int, seconds: float, articles: int) -> dic
             thread.join(timeout=120)
         memory = peak_memory_mb(server.pid)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
         server.wait(timeout=10)
     result = {"mode": "quick" if quick else "full", "articles": articles + 3, "hostile_threads": hostile_threads,
               "seconds": seconds, "ordinary_alone": percentiles(alone), "ordinary_under_attack": percentiles(during),

@@ -4,6 +4,7 @@ huge articles and impossible dates served fast and small (docs/security.md)."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -216,7 +217,7 @@ def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
         python, env = unprivileged_python()
         command = [*python, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)]
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"})
+                                   env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"}, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -232,7 +233,7 @@ def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
             assert found, "the search answered nothing"
             assert urllib.request.urlopen(base + "/-/chart").status == 200
         finally:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)  # serve and the Datasette it started
             process.wait(timeout=10)
             process.stderr.close()
         assert sorted(p.name for p in db.parent.iterdir()) == before  # no -wal, -shm, metadata file
