@@ -56,5 +56,8 @@ search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic 200,000-article
 install-check:          ## build the wheel, install it in a fresh venv, run demo and serve from elsewhere
 	.ci/install-check
 
+load-bench: $(VENV)/.test    ## hostile and ordinary requests against a real serve (see docs/security.md)
+	$(PY) bench/load_bench.py --quick
+
 clean:
 	rm -rf $(VENV) *.egg-info build dist archive.db archive.db-* bench/pages bench/out

@@ -148,6 +148,7 @@ def build(path: Path, n: int, seed: int, optimize: bool) -> None:
     db = sqlite_utils.Database(path)
     ensure_schema(db)
     conn: sqlite3.Connection = db.conn
+    conn.commit()  # ensure_schema may leave its index rebuild open; the pragma needs no transaction
     conn.execute("PRAGMA synchronous = OFF")
     stamp = "2025-12-31T23:00:00+00:00"
     conn.execute("INSERT INTO crawl_runs (id, started_at, finished_at, status, exit_code, events, pages_fetched, "

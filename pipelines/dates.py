@@ -35,7 +35,10 @@ def parse_published(raw: str | None) -> str | None:
                 continue
         else:
             raise GarbledDate(f"not a date: {raw!r}")
-        moment = moment.replace(tzinfo=HANOI) if moment.tzinfo is None else moment.astimezone(HANOI)
+        try:
+            moment = moment.replace(tzinfo=HANOI) if moment.tzinfo is None else moment.astimezone(HANOI)
+        except OverflowError as error:  # 9999-12-31T23:00Z is past the last day in Hanoi time
+            raise GarbledDate(f"date out of range in {raw!r}: {error}") from error
         return moment.isoformat()
     dmy = _DMY.search(raw)
     if not dmy:
@@ -48,5 +51,5 @@ def parse_published(raw: str | None) -> str | None:
             return datetime(year, month, day).date().isoformat()
         hour, minute, second = int(hm.group(1)), int(hm.group(2)), int(hm.group(3) or 0)
         return datetime(year, month, day, hour, minute, second, tzinfo=HANOI).isoformat()
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise GarbledDate(f"impossible date in {raw!r}: {error}") from error

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipelines.bylines import authors_of
 from pipelines.dates import GarbledDate, parse_published
-from pipelines.text import clean, clean_paragraphs
+from pipelines.text import clean, clean_paragraphs, strip_controls
 from scraper.items import ArticleItem
 from scraper.urls import absolute, article_id, canonical_url, is_site_url
 
@@ -93,7 +93,7 @@ def normalize_article(extracted: dict[str, Any], fingerprint: bool = True) -> tu
         "section": clean(extracted.get("section")),
         "subsection": clean(extracted.get("subsection")),
         "body_text": body_text,
-        "body_html": extracted.get("body_html") or None,
+        "body_html": strip_controls(extracted.get("body_html") or "") or None,
         "word_count": len(body_text.split()) if body_text else 0,
         "tags": _unique(extracted.get("tags")),
         "images": _images(extracted.get("images")),

@@ -77,7 +77,8 @@ TABLES: dict[str, dict] = {
     "raw_pages": dict(
         columns={"id": int, "url": str, "fetched_from": str, "fetched_at": str, "status": int,
                  "content_type": str, "size": int, "sha1": str, "body": bytes, "run_id": int, "kind": str,
-                 "source": str, "capture_timestamp": str},
+                 "source": str, "capture_timestamp": str,
+                 "decode_errors": int},
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),

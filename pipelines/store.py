@@ -87,14 +87,14 @@ class Archive(ArchiveState):
     # -- raw pages ---------------------------------------------------------------
     def save_raw_page(self, url: str, fetched_from: str, status: int, content_type: str | None,
                       body: bytes, kind: str | None = None, source: str = "live",
-                      capture_timestamp: str | None = None) -> int:
+                      capture_timestamp: str | None = None, decode_errors: int | None = None) -> int:
         """Keep the response exactly as received (compressed), before anything parses it."""
         table = self.db["raw_pages"]
         table.insert({"url": url, "fetched_from": fetched_from, "fetched_at": now(), "status": status,
                       "content_type": content_type, "size": len(body),
                       "sha1": hashlib.sha1(body).hexdigest(), "body": compress(body),
                       "run_id": self.run_id, "kind": kind, "source": source,
-                      "capture_timestamp": capture_timestamp})
+                      "capture_timestamp": capture_timestamp, "decode_errors": decode_errors})
         return table.last_pk
 
     def stored_capture(self, capture_url: str) -> dict | None:

@@ -14,12 +14,22 @@ _SPACES = re.compile(r"\s+")
 # Zero-width characters that pages carry and that no reader sees.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
+# Control characters (C0 but tab and line breaks, DEL, C1): no reader sees them, and XML (the Atom
+# feeds) forbids most of them. Removed from every stored text.
+CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], None)
+CONTROLS.update({0x0B: " ", 0x0C: " ", 0x85: " "})
+
+
+def strip_controls(value: str) -> str:
+    """``value`` without control characters (those that are spaces become a space)."""
+    return value.translate(CONTROLS)
 
 
 def clean(value: str | None) -> str | None:
-    """NFC, whitespace (nbsp included) collapsed to one space, trimmed; '' becomes None."""
+    """NFC, no control characters, whitespace (nbsp included) collapsed to one space, trimmed; '' is None."""
     if value is None:
         return None
+    value = strip_controls(value)
     if not value.isascii():
         value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
     return " ".join(value.split()) or None  # str.split() splits on every Unicode space, nbsp included

@@ -53,6 +53,7 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from pipelines.text import fold
+from plugins.gate import Gate, is_expensive, send_busy
 from plugins.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, query_problem, snippet,
                                snippet_exact, strip_marks, vi_date)
 
@@ -118,6 +119,8 @@ async def refuse_search(datasette, scope, send, problem: str) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette):
+    gate = Gate()  # a few searches at a time (plugins/gate.py)
+
     def wrap(app):
         async def folded_raw_search(scope, receive, send):
             if scope.get("type") == "http" and scope.get("query_string"):
@@ -126,6 +129,8 @@ def asgi_wrapper(datasette):
                     return await refuse_search(datasette, scope, send, problem)
             if scope.get("type") == "http" and b"_searchmode=raw" in scope.get("query_string", b""):
                 scope = dict(scope, query_string=_raw_search(scope["query_string"]))
+            if scope.get("type") == "http" and is_expensive(scope.get("path", ""), scope.get("query_string", b"")):
+                return await gate.run(lambda: app(scope, receive, send), lambda: send_busy(send))
             await app(scope, receive, send)
 
         return folded_raw_search

@@ -70,7 +70,7 @@ def _setting(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--cc-data-url", default="https://data.commoncrawl.org", show_default=True,
               help="Common Crawl: where the WARC files are read by byte range")
 @click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
-              "0 also turns AutoThrottle off: for a loopback mirror only)")
+              "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
 def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full, wayback_url, date_from, date_to,
@@ -105,6 +105,8 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
     checked_db(db)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
     from scrapy.crawler import CrawlerProcess
+
+    from scraper.settings import MIN_DOWNLOAD_DELAY
     from scrapy.utils.project import get_project_settings
 
     db_path = Path(db).resolve()
@@ -118,6 +120,8 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
             project_settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     for name, value in _setting(settings).items():
         project_settings.set(name, value, priority="cmdline")
+    if project_settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:  # 0 lets Scrapy send a burst to one host
+        project_settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority="cmdline")
     if quiet:
         project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     if warc_paths and source != "warc":
@@ -210,7 +214,9 @@ def reparse(db, quiet):
     """Re-extract every stored article page with the current parsers (no network).
 
     After a parser fix, this repairs the archive without crawling again;
-    running it twice changes nothing the second time.
+    running it twice changes nothing the second time. A stored page that
+    cannot be read (empty, binary, compressed beyond repair) is named, and
+    the exit status is then 1.
 
     Example:
 
@@ -221,15 +227,21 @@ def reparse(db, quiet):
     from scraper.reparse import reparse as run_reparse
 
     checked_db(db)
+    unreadable: list[tuple[str, str]] = []
     with CrawlLock(Path(db).resolve()):
         archive = Archive(db)
         try:
             with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
                                    file=sys.stderr, hidden=quiet) as bar:
-                outcome = run_reparse(archive, bar.update)
+                outcome = run_reparse(archive, bar.update, unreadable)
         finally:
             archive.close()
-    click.echo(", ".join(f"{outcome[k]} {k}" for k in ("new", "updated", "unchanged", "failed")), err=True)
+    for url, why in unreadable:
+        click.echo(f"could not read {url}: {why}", err=True)
+    click.echo(", ".join(f"{outcome[k]} {k}" for k in ("new", "updated", "unchanged", "failed", "unreadable")),
+               err=True)
+    if unreadable:
+        raise click.ClickException(f"{len(unreadable)} stored page(s) could not be read (named above)")
 
 
 @cli.command("sample-site")

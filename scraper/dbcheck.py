@@ -16,8 +16,9 @@ from pathlib import Path
 from pipelines.schema import SCHEMA_VERSION, TABLES
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-# Tables an archive may hold besides TABLES: SQLite's own and the search indexes' shadow tables.
-OWN_PREFIXES = ("sqlite_", "articles_fts")
+# Tables every archive of this project has had from the start; a database without them is another
+# project's. (Tables added later, here or by newer code, are allowed beside them.)
+CORE_TABLES = {"articles", "raw_pages", "crawl_runs"}
 
 
 class NotAnArchive(Exception):
@@ -67,10 +68,10 @@ def check_db(db: str | Path, writing: bool = True) -> None:
         version, tables = _contents(path, immutable=not _writable(path) or not _writable(folder))
     except sqlite3.DatabaseError as error:
         raise NotAnArchive(f"{db}: not a readable SQLite database ({error})") from None
-    foreign = sorted(t for t in tables if t not in TABLES and not t.startswith(OWN_PREFIXES))
-    if foreign:
+    if tables and not CORE_TABLES <= set(tables):
+        foreign = sorted(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))
         shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-        raise NotAnArchive(f"{db}: not an archive of this project (it has other tables: {shown})")
+        raise NotAnArchive(f"{db}: not an archive of this project (it has other tables: {shown or 'none of ours'})")
     if version > SCHEMA_VERSION:
         raise NotAnArchive(f"{db}: made by a newer version of this project (schema {version}, "
                            f"this one knows {SCHEMA_VERSION})")

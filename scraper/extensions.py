@@ -27,6 +27,10 @@ def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
     bugs = stats.get("spider_exceptions/count", 0)
     if bugs:
         return EXIT_FAILED, f"{bugs} page(s) raised an error in the spider (a bug: see the log); nothing was lost"
+    lost = stats.get("archive/articles_lost", 0)
+    if lost:
+        return EXIT_FAILED, (f"{lost} article page(s) ended in neither an article nor a crawl error (a bug: see "
+                             f"the log); they are recorded in crawl_errors and fetched again next run")
     fetched_ok = stats.get("downloader/response_status_count/200", 0)
     if not fetched_ok:
         errors = stats.get("downloader/exception_count", 0)
@@ -60,6 +64,7 @@ class ArchiveExtension:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -70,6 +75,17 @@ class ArchiveExtension:
         events = [e.slug for e in getattr(spider, "events", [])]
         mode = "full" if getattr(spider, "full", False) else "incremental"
         archive.start_run(self.crawler.settings.get("BASE_URL"), events, mode)
+
+    def item_error(self, item, response, spider, failure) -> None:
+        """A pipeline failed on an item (a bug): an article page must not vanish without a word."""
+        url = getattr(item, "fetched_url", None) or getattr(response, "url", None)
+        if url is None or not hasattr(item, "extracted"):
+            return
+        self.crawler.stats.inc_value("archive/articles_lost")
+        logger.error("%s: %s: %s (a bug; recorded in crawl_errors, fetched again next run)",
+                     url, failure.type.__name__, failure.getErrorMessage())
+        archive_for(self.crawler).record_error(url, None, f"internal error: {failure.type.__name__}: "
+                                                          f"{failure.getErrorMessage()}"[:500])
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

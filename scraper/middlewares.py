@@ -1,4 +1,5 @@
-"""Downloader middlewares: fetch site URLs from a mirror, keep every raw response, back off."""
+"""Downloader middlewares: only the site's own pages, fetch site URLs from a mirror, keep every raw
+response (decompressed), back off on errors and empty answers."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from datetime import datetime, timezone
 from time import monotonic
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.response import response_status_message
 
 from pipelines.component import UsesArchive
 from pipelines.store import decompress
+from scraper.decoding import decode_page
 from scraper.urls import from_mirror, is_site_url, to_mirror
 
 logger = logging.getLogger(__name__)
@@ -50,22 +54,84 @@ class MirrorMiddleware:
         return response.replace(url=from_mirror(response.url, self.base_url))
 
 
+class OffSiteError(IgnoreRequest):
+    """A request for a host that is not the site, its mirror or the Wayback Machine."""
+
+
+class OffSiteMiddleware:
+    """Only the site's own pages: a request (a next link, a redirect's target) for any other host
+    is refused before robots.txt or the network see it; the spider's errback records it in crawl_errors.
+
+    Allowed: the site's hosts, the mirror given with --base-url, the Wayback Machine (WAYBACK_URL or
+    the spider's ``wayback_url``)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.allowed = {urlsplit(u).netloc.lower() for u in (crawler.settings.get("BASE_URL"),
+                                                               crawler.settings.get("WAYBACK_URL")) if u}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request):
+        netloc = urlsplit(request.url).netloc.lower()
+        if is_site_url(request.url) or netloc in self.allowed:
+            return None
+        spider = self.crawler.spider
+        wayback = getattr(spider, "wayback", None) or getattr(spider, "wayback_url", None)
+        if wayback and netloc == urlsplit(wayback).netloc.lower():
+            return None
+        self.crawler.stats.inc_value("archive/offsite_refused")
+        via = request.meta.get("redirect_urls")
+        where = f" (redirected from {from_mirror(via[0], self.crawler.settings.get('BASE_URL'))})" if via else ""
+        raise OffSiteError(f"off-site URL not followed: {request.url}{where}")
+
+
+class EmptyResponse(Exception):
+    """A 200 answer with no body: a temporary failure (fetched again next run), never an article."""
+
+
 class RawPageMiddleware(UsesArchive):
-    """Stores every response, compressed, before anything parses it (``raw_pages``)."""
+    """Stores every response, compressed, before anything parses it (``raw_pages``).
+
+    A response with a Content-Encoding is stored after Scrapy's HttpCompressionMiddleware has
+    decoded it (by ``DecodedRawPageMiddleware``, below it in the chain), so raw_pages always holds
+    the page as the site meant it, whatever the transfer or content encoding."""
+
+    decoded_stage = False
 
     def process_response(self, request: Request, response: Response):
         if request.meta.get("from_archive"):  # read back from raw_pages: stored already
             return response
+        if self.decoded_stage:
+            return self._save(request, response) if request.meta.pop("raw_deferred", False) else response
+        if response.headers.get("Content-Encoding") and not 300 <= response.status < 400:
+            request.meta["raw_deferred"] = True  # stored by DecodedRawPageMiddleware once decoded
+            return response
+        return self._save(request, response)
+
+    def _save(self, request: Request, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         kind = "robots" if response.url.endswith("/robots.txt") else request.meta.get("page_kind")
+        bad = decode_page(response.body, content_type)[1] if response.body and kind != "robots" else None
+        if bad:
+            self.stats.inc_value("archive/pages_with_bad_bytes")
+            logger.warning("%s: %d byte sequence(s) that are not UTF-8, replaced", response.url, bad)
         raw_id = self.archive.save_raw_page(
             request.meta.get("original_url", response.url),  # a capture is filed under the page it captured
             request.meta.get("fetched_from", response.url), response.status, content_type, response.body, kind,
             source=request.meta.get("source") or ("wayback" if request.meta.get("capture_timestamp") else "live"),
-            capture_timestamp=request.meta.get("capture_timestamp"))
+            capture_timestamp=request.meta.get("capture_timestamp"), decode_errors=bad)
         request.meta["raw_page_id"] = raw_id
         self.stats.inc_value("archive/pages_fetched")
         return response
+
+
+class DecodedRawPageMiddleware(RawPageMiddleware):
+    """The second half of RawPageMiddleware: stores compressed responses once decoded."""
+
+    decoded_stage = True
 
 
 class CaptureCacheMiddleware(UsesArchive):
@@ -123,7 +189,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.set_value(f"archive/slot/{key}", {"delay": slot.delay, "jitter": slot.jitter,
                                                                  "concurrency": slot.concurrency})
 
+    async def process_exception(self, request: Request, exception: Exception, spider=None):
+        """A connection error or timeout is retried as a 5xx is: after the same backoff."""
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        wait = self.delay_for(request, None)
+        logger.info("%s for %s: retrying in %.1fs", type(exception).__name__, request.url, wait)
+        await asyncio.sleep(wait)
+        return retry
+
     async def process_response(self, request: Request, response: Response, spider=None):
+        if response.status == 200 and not response.body and request.meta.get("page_kind") != "robots" \
+                and not response.url.endswith("/robots.txt"):
+            return await self._empty(request, response)
         if request.meta.get("wayback"):
             self.record_slot(request.meta.get("download_slot"))
             self.archive_429s = self.archive_429s + 1 if response.status == 429 else 0
@@ -138,6 +219,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.hold_wayback(wait)  # the whole archive asked us to slow down: send nothing to it meanwhile
         else:
             await asyncio.sleep(wait)
+        return retry
+
+
+    async def _empty(self, request: Request, response: Response):
+        """A 0-byte 200: retried with backoff; in the end a temporary error, never a parsed page."""
+        retry = None if request.meta.get("dont_retry") else self._retry(request, "empty answer (0 bytes)")
+        if retry is None:
+            raise EmptyResponse(f"HTTP 200 with an empty body from {response.url}")
+        await asyncio.sleep(self.delay_for(request, response))
         return retry
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Callable, Iterator
 
 from scrapy.http import HtmlResponse
+from scrapy.utils.gz import gunzip
 
 from pipelines.normalize import normalize_article
 from pipelines.store import Archive, decompress
@@ -15,30 +16,68 @@ from scraper.pages import article_page_for
 
 LATEST_ARTICLE_PAGES = """
 SELECT id, url, content_type, body, source, capture_timestamp, fetched_from FROM raw_pages
-WHERE id IN (SELECT max(id) FROM raw_pages WHERE kind = 'article' AND status = 200 GROUP BY url)
+WHERE id IN (SELECT max(id) FROM raw_pages WHERE kind = 'article' AND status = 200 AND size > 0 GROUP BY url)
 ORDER BY id
 """
 
 
-def stored_article_pages(archive: Archive) -> Iterator[tuple[dict, HtmlResponse]]:
-    """The latest good response of every article URL, rebuilt as Scrapy would have seen it."""
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_BODY = 8 * 1024 * 1024  # as DOWNLOAD_MAXSIZE: a stored body is never inflated past it
+
+
+class Unreadable(ValueError):
+    """A stored page that is not text (still compressed, empty, binary): named, never parsed."""
+
+
+def stored_body(blob: bytes) -> bytes:
+    """A raw page's body; archives made before raw pages were stored decoded may hold gzip bytes."""
+    body = decompress(blob)
+    if body.startswith(GZIP_MAGIC):
+        try:
+            body = gunzip(body, max_size=MAX_BODY)
+        except Exception as error:  # truncated, corrupt or too large: Scrapy's errors vary
+            raise Unreadable(f"compressed body that cannot be inflated ({type(error).__name__})") from None
+    if not body.strip():
+        raise Unreadable("empty body")
+    if body[:4096].count(b"\x00") > 16:  # a stray NUL is a hostile page's; many are a binary file
+        raise Unreadable("binary content, not a page")
+    return body
+
+
+def stored_article_pages(archive: Archive, unreadable: list[tuple[str, str]] | None = None
+                         ) -> Iterator[tuple[dict, HtmlResponse]]:
+    """The latest good response of every article URL, rebuilt as Scrapy would have seen it;
+    pages that cannot be read are listed in ``unreadable`` (url, why) instead."""
     for row in archive.db.query(LATEST_ARTICLE_PAGES):
         headers = {"Content-Type": row["content_type"]} if row["content_type"] else {}
-        yield row, HtmlResponse(url=row["url"], body=decompress(row["body"]), headers=headers)
+        try:
+            body = stored_body(row["body"])
+        except Unreadable as error:
+            if unreadable is not None:
+                unreadable.append((row["url"], str(error)))
+            continue
+        yield row, HtmlResponse(url=row["url"], body=body, headers=headers)
 
 
 def count_pages(archive: Archive) -> int:
     return archive.db.execute(f"SELECT count(*) FROM ({LATEST_ARTICLE_PAGES})").fetchone()[0]
 
 
-def reparse(archive: Archive, progress: Callable[[int], None] = lambda n: None) -> Counter:
-    """Re-extract every stored article page; 'new', 'updated', 'unchanged' or 'failed' per page.
+def reparse(archive: Archive, progress: Callable[[int], None] = lambda n: None,
+            unreadable: list[tuple[str, str]] | None = None) -> Counter:
+    """Re-extract every stored article page; 'new', 'updated', 'unchanged' or 'failed' per page
+    ('unreadable' for pages that are not text; their URLs and why go to ``unreadable``).
 
     Idempotent: a second run changes nothing. A changed article keeps its previous
     version in article_versions with cause 'reparse'."""
     outcome: Counter = Counter()
-    for row, response in stored_article_pages(archive):
-        extracted = article_page_for(response).extract()
+    unreadable = [] if unreadable is None else unreadable
+    for row, response in stored_article_pages(archive, unreadable):
+        try:
+            extracted = article_page_for(response).extract()
+        except Exception as error:  # one page the parsers choke on must not stop the others
+            unreadable.append((row["url"], f"{type(error).__name__}: {error}"))
+            continue
         raw_id, wayback = row["id"], row["source"] not in (None, "live")  # any web archive copy
         item = ArticleItem(fetched_url=response.url, link_urls=[response.url], extracted=extracted,
                            raw_page_id=raw_id, source=row["source"] or "live",
@@ -50,4 +89,6 @@ def reparse(archive: Archive, progress: Callable[[int], None] = lambda n: None) 
         else:
             outcome[archive.save_article(item, raw_id, cause="reparse")] += 1
         progress(1)
+    outcome["unreadable"] = len(unreadable)
+    progress(len(unreadable))
     return outcome

@@ -29,7 +29,22 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 
-# Retries with backoff on 429 and 5xx (and timeouts, connection errors).
+# What a site can make us do (docs/security.md). A newspaper page is 100-400 KB; anything over
+# DOWNLOAD_MAXSIZE (also once decompressed: Scrapy's HttpCompressionMiddleware checks it while
+# inflating) is refused and recorded in crawl_errors, never held in memory.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# One feed walk reads at most this many pages, and stops early at a page whose links were all
+# seen before in the same walk (a pagination that only changes a query parameter).
+MAX_FEED_PAGES = 300
+
+# One request at a time per host, whatever --delay says: with a delay of exactly 0, Scrapy's
+# downloader hands a host's queued requests out in a burst before any counts as in flight (seen:
+# 3-4 at once); any positive delay makes it take one at a time. `kinhtedothi crawl` never goes
+# below this.
+MIN_DOWNLOAD_DELAY = 0.001
+
+# Retries with backoff on 429 and 5xx (and timeouts, connection errors, empty answers).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -62,6 +77,8 @@ PAGING_API_MAX_PAGES = 2000    # bound on "Xem thêm" JSON pages read for one li
 DRIFT_THRESHOLD = 0.2
 
 DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.OffSiteMiddleware": 50,   # before robots.txt (100): another host is never asked
+    "scraper.middlewares.DecodedRawPageMiddleware": 585,  # compressed answers, once HttpCompression (590) decoded
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.BackoffRetryMiddleware": 550,
     "scraper.middlewares.RawPageMiddleware": 940,

@@ -40,7 +40,8 @@ def other_schema(path):
 
 def other_user_version(path):
     with sqlite3.connect(path) as conn:
-        conn.execute("create table articles (id integer primary key, url text)")
+        for table in ("articles", "raw_pages", "crawl_runs"):
+            conn.execute(f"create table {table} (id integer primary key, url text)")
         conn.execute(f"pragma user_version = {SCHEMA_VERSION + 40}")
     return path
 
@@ -114,3 +115,16 @@ def test_a_new_or_empty_file_and_a_real_archive_pass(tmp_path):
     check_db(archive)
     check_db(archive, writing=False)
     assert os.access(archive, os.R_OK)
+
+
+def test_an_archive_with_a_table_added_beside_its_own_is_still_an_archive(tmp_path):
+    import sqlite_utils
+    from pipelines.schema import ensure_schema
+
+    archive = tmp_path / "archive.db"
+    database = sqlite_utils.Database(archive)
+    ensure_schema(database)
+    database.conn.commit()
+    database.execute("create table my_notes (article_id integer, note text)")
+    database.conn.commit()
+    check_db(archive)

@@ -4,6 +4,7 @@ huge articles and impossible dates served fast and small (docs/security.md)."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,8 @@ def hostile_db(crawled, tmp_path_factory):
     add_article(db, 990301, title="Bài rất dài về covid", body_text="\n\n".join([words(300)] * 100))
     add_article(db, 990302, title="Bài ngày 0001", body_text="covid", published_at="0001-01-01T00:00:00+07:00")
     add_article(db, 990303, title="Bài ngày 9999", body_text="covid", published_at="9999-12-31T23:59:00+07:00")
+    # as a crawl before control characters were removed could have stored it
+    add_article(db, 990304, title="Tin\x01 điều\x08 khiển\x1b zơlăng", body_text="Nội\x00 dung zơlăng\x0b.")
     return db
 
 
@@ -143,6 +146,16 @@ def test_sql_calling_a_function_with_a_huge_query_is_an_error_not_a_hang(hostile
     sql = f"select vi_snippet(body_text, '{words(3000)}') from articles"
     response = get(hostile_ds, "/archive.json", params={"sql": sql})
     assert response.status_code == 400
+
+
+def test_a_feed_of_text_with_control_characters_is_still_xml(hostile_ds):
+    from xml.etree import ElementTree
+
+    response = get(hostile_ds, "/archive/feed.atom", params={"q": "zolang"})
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Tin điều khiển zơlăng" in titles
 
 
 def test_articles_dated_0001_and_9999_are_counted_not_plotted(hostile_ds):
@@ -204,7 +217,7 @@ def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
         python, env = unprivileged_python()
         command = [*python, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)]
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"})
+                                   env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"}, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -220,7 +233,7 @@ def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
             assert found, "the search answered nothing"
             assert urllib.request.urlopen(base + "/-/chart").status == 200
         finally:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)  # serve and the Datasette it started
             process.wait(timeout=10)
             process.stderr.close()
         assert sorted(p.name for p in db.parent.iterdir()) == before  # no -wal, -shm, metadata file
@@ -231,3 +244,38 @@ def test_the_read_only_decision_follows_the_file_and_its_directory(tmp_path):
     db.write_bytes(b"")
     assert not read_only(str(db)) or os.geteuid() != 0
     assert datasette_command(str(db), "127.0.0.1", 8001)[4] == str(db)  # writable: not immutable
+
+
+# -- the gate for expensive requests ------------------------------------------------------------------
+def test_searches_sql_and_the_chart_pass_the_gate_and_plain_pages_do_not():
+    from plugins.gate import is_expensive
+
+    assert is_expensive("/archive/search", b"q=covid") and is_expensive("/archive.json", b"sql=select+1")
+    assert is_expensive("/archive/articles", b"_search_title=x") and is_expensive("/-/chart", b"")
+    assert not is_expensive("/archive/articles", b"event=dai-dich-covid-19") and not is_expensive("/", b"")
+
+
+def test_the_gate_lets_a_few_through_and_turns_the_rest_away():
+    import asyncio
+
+    from plugins.gate import Gate
+
+    async def scenario():
+        gate, release, outcome = Gate(size=1, wait=0.2), asyncio.Event(), []
+
+        async def slow():
+            outcome.append("first ran")
+            await release.wait()
+
+        async def refused():
+            outcome.append("second refused")
+
+        first = asyncio.create_task(gate.run(slow, refused))
+        await asyncio.sleep(0)
+        await gate.run(lambda: asyncio.sleep(0), refused)  # the one turn is taken: waits, then refused
+        release.set()
+        await first
+        await gate.run(lambda: asyncio.sleep(0, outcome.append("third ran")), refused)
+        return outcome
+
+    assert asyncio.run(scenario()) == ["first ran", "second refused", "third ran"]

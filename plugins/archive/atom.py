@@ -34,9 +34,13 @@ def _rfc3339(value) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 forbids (control characters an older crawl may have stored): a feed must parse.
+_NOT_XML = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF], None)
+
+
 def _text(parent, tag, text, **attributes):
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    element.text = "" if text is None else str(text)
+    element.text = "" if text is None else str(text).translate(_NOT_XML)
     return element
 
 

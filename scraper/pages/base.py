@@ -9,6 +9,7 @@ from typing import Protocol
 from parsel import Selector
 
 from pipelines.text import clean
+from scraper.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
 
 class Response(Protocol):
@@ -25,24 +26,8 @@ class Response(Protocol):
 
 
 def decoded(response: Response) -> str:
-    """The page's text, also when its declared encoding is wrong.
-
-    Valid UTF-8 with non-ASCII text is read as UTF-8 whatever the server said (an
-    ISO-8859-1 label on a UTF-8 page is common). Bytes declared UTF-8 that are not
-    go to BeautifulSoup's UnicodeDammit, which finds the legacy Vietnamese code page."""
-    declared = response.encoding.lower().replace("-", "").replace("_", "")
-    if declared == "utf8":
-        text = response.text
-        if "\ufffd" not in text or b"\xef\xbf\xbd" in response.body:
-            return text  # decoded cleanly (or the page itself holds replacement characters)
-        from bs4 import UnicodeDammit  # only for the rare mislabelled page
-
-        return UnicodeDammit(response.body, ["windows-1258", "windows-1252"], is_html=True).unicode_markup or text
-    try:
-        text = response.body.decode("utf-8")
-    except UnicodeDecodeError:
-        return response.text  # not UTF-8, as declared
-    return response.text if text.isascii() else text
+    """The page's text, decoded page by page (scraper.decoding: UTF-8 first, bad bytes replaced)."""
+    return page_text(response)
 
 
 class Page:

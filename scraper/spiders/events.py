@@ -85,6 +85,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         self.known_urls: set[str] = set()
         self.known_ids: set[int] = set()
         self.walked: dict[str, str] = {}
+        self.walks: dict[str, tuple[int, set[str]]] = {}  # first page -> (pages read, links seen) in this run
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -147,14 +148,30 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         yield from fallback_items(self, event, why, self.feed_request)
 
     # -- feeds -----------------------------------------------------------------------
-    def feed_request(self, url: str, event_slug: str, stored: bool = False) -> scrapy.Request:
+    def feed_request(self, url: str, event_slug: str, stored: bool = False, walk: str | None = None) -> scrapy.Request:
         if SEARCH_MARK in url:  # an event found by the site search: search again
             request = self.search_request(event_slug, 1)
             request.meta["stored_feed_url"] = stored
             return request
         return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
                               cb_kwargs={"event_slug": event_slug},
-                              meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored})
+                              meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored,
+                                    "walk": walk or url})
+
+    def walk_stop(self, response: Response, urls: list[str]) -> str | None:
+        """Why this feed walk stops here whatever the page says next (MAX_FEED_PAGES, or a page whose
+        links all came before in the same walk: pagination that only changes a query parameter)."""
+        walk = response.meta.get("walk") or response.url
+        pages, seen = self.walks.setdefault(walk, (0, set()))
+        repeated = bool(urls) and seen.issuperset(urls)
+        seen.update(urls)
+        self.walks[walk] = (pages + 1, seen)
+        limit = self.crawler.settings.getint("MAX_FEED_PAGES", 300)
+        if pages + 1 >= limit:
+            return f"feed walk stopped after {pages + 1} pages (MAX_FEED_PAGES)"
+        if repeated:
+            return "feed walk stopped: this page lists only links seen before in the same walk"
+        return None
 
     def article_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
@@ -173,10 +190,15 @@ class EventsSpider(TodaysSite, scrapy.Spider):
                 yield self.article_request(url)
         next_url = page.next_page_url()
         more = self.paging_request(page, event_slug) if next_url is None and urls else None
+        stop = self.walk_stop(response, urls) if next_url else None
         if next_url is None and more is None:
             yield FeedEndItem(event_slug)
+        elif stop:
+            self.crawler.stats.inc_value("archive/feed_walks_stopped")
+            self.logger.warning("%s: %s; next would be %s", event_slug, stop, next_url)
+            yield CrawlErrorItem(response.url, response.status, stop)
         elif self.full or event_slug not in self.walked or new:
-            yield more or self.feed_request(next_url, event_slug)  # "Xem thêm": the JSON paging goes on
+            yield more or self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))  # "Xem thêm": JSON paging
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
@@ -208,7 +230,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
 
     def error_item(self, failure: Failure) -> CrawlErrorItem:
         request = failure.request
-        url = from_mirror(request.url, self.base_url)
+        url = from_mirror(request.meta.get("link_url") or request.url, self.base_url)  # the article, not a redirect
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = "dead link (404)" if status in (404, 410) else f"HTTP {status}"

@@ -42,6 +42,7 @@ class WaybackSpider(scrapy.Spider):
         self.feed_event = event
         self.looked_up: set[str] = set()
         self.feed_pages: set[str] = set()
+        self.pagination_lookups: dict[str, int] = {}  # event -> next links looked up (at most MAX_FEED_PAGES)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -179,7 +180,11 @@ class WaybackSpider(scrapy.Spider):
                 self.looked_up.add(url)
                 yield self.cdx(url, self.article_captures, url=url, link_urls=[url])
         next_url = page.next_page_url()
-        if next_url and next_url not in self.feed_pages:  # not named by the prefix listing: look it up
+        lookups = self.pagination_lookups.get(event_slug, 0)
+        if next_url and next_url not in self.feed_pages and lookups >= self.settings.getint("MAX_FEED_PAGES", 300):
+            yield CrawlErrorItem(next_url, None, f"feed walk stopped after {lookups} pages (MAX_FEED_PAGES)")
+        elif next_url and next_url not in self.feed_pages:  # not named by the prefix listing: look it up
+            self.pagination_lookups[event_slug] = lookups + 1
             self.feed_pages.add(next_url)
             request = self.cdx(next_url, self.feed_captures, only_ok=True, event_slug=event_slug, stem=next_url)
             request.meta["pagination"] = True
