@@ -126,7 +126,13 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
         arguments = dict(paths=[str(Path(p).resolve()) for p in warc_paths], events=events)
         announce = f"reading {len(warc_paths)} WARC path(s) into {db_path} (no network)"
     elif source == "commoncrawl":
+        from scraper.commoncrawl import crawl_list
         from scraper.spiders.commoncrawl import CommonCrawlSpider as spider_class
+
+        try:
+            crawl_list(crawls)
+        except ValueError as error:
+            raise click.ClickException(f"--crawls: {error}")
 
         arguments = dict(index_url=cc_index_url, data_url=cc_data_url, crawls=crawls, events=events,
                          captures=captures, feed_urls=list(feed_urls), event=feed_event)

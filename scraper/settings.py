@@ -48,6 +48,13 @@ WAYBACK_CAPTURE_DELAY = 1.0    # seconds between capture downloads
 WAYBACK_429_WAIT = 60.0        # first wait after a 429, doubled for each 429 in a row
 WAYBACK_RETRY_TIMES = 8        # retries of one Wayback request (429s included)
 
+# Common Crawl (kinhtedothi crawl --source commoncrawl; crawl list in scraper/commoncrawl.py). Its index
+# server is shared by many users and its data host answers 503 "slow down" when overloaded: one request
+# at a time to either, and on a 429 or 503 nothing more for COMMONCRAWL_THROTTLE_WAIT, doubled for each in a row.
+COMMONCRAWL_DELAY = 1.0              # seconds between two requests (index or data)
+COMMONCRAWL_THROTTLE_WAIT = 30.0     # first wait after a 429 or 503
+COMMONCRAWL_RETRY_TIMES = 8          # retries of one Common Crawl request
+
 # Share of article pages that may fail extraction before the run reports layout drift.
 DRIFT_THRESHOLD = 0.2
 
