@@ -142,3 +142,42 @@ def test_the_default_crawl_list_covers_the_events_years_and_bad_names_are_refuse
                               str(tmp_path / "a.db"), "--crawls", "2021-17"], cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
     assert process.returncode == 1 and "--crawls" in process.stderr and not (tmp_path / "a.db").exists()
+
+
+def test_a_common_crawl_archive_exported_to_warc_keeps_capture_times_and_reimports_with_its_versions(rebuilt,
+                                                                                                  tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    db = rebuilt[0]
+    out = tmp_path / "cc.warc.gz"
+    kinhtedothi = [sys.executable, "-m", "scraper.cli"]
+    done = subprocess.run([*kinhtedothi, "export-warc", "--db", str(db), str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    stamps = {r["url"]: r["capture_timestamp"] for r in rows(db, "select url, capture_timestamp from articles")}
+    dates, provenance, types = {}, [], set()
+    with open(out, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            if uri in stamps:
+                types.add(record.rec_type)
+            if record.rec_type == "response" and uri in stamps:
+                dates.setdefault(uri, []).append(record.rec_headers.get_header("WARC-Date"))
+            if record.rec_type == "metadata" and uri in stamps:
+                provenance.append(dict(line.split(": ", 1) for line in record.content_stream().read().decode()
+                                       .splitlines()))
+    assert types == {"response", "metadata"}  # Common Crawl sent the site requests, not we: none is made up
+    for url, stamp in stamps.items():
+        iso = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:]}Z"
+        assert iso in dates[url], url
+    assert provenance and all(p["source"] == "commoncrawl" and "#offset=" in p["fetched-from"] for p in provenance)
+    copy = tmp_path / "copy.db"
+    again = subprocess.run([*kinhtedothi, "crawl", "--source", "warc", "--db", str(copy), str(out)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=180)
+    assert again.returncode == 0, again.stderr[-2000:]
+    fields = ("url", *COMPARED, "body_html", "content_hash", "version", "capture_timestamp")
+    query = f"select {', '.join(fields)} from articles order by url"
+    assert rows(copy, query) == rows(db, query)
+    versions = "select a.url, v.title, v.capture_timestamp from article_versions v join articles a on a.id = " \
+               "v.article_id order by 1, 3"
+    assert rows(copy, versions) == rows(db, versions)
