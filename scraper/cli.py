@@ -81,7 +81,9 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
     Incremental by default: once a feed has been read to its end, a run reads
     it only until a page lists nothing new, fetches links an interrupted run
     left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
-    crawl never fetches a capture twice, so a second run resumes the first.
+    crawl never fetches a capture twice, so a second run resumes the first
+    (a Common Crawl crawl likewise never fetches a record twice). --source warc
+    reads WARC files (FILE_OR_DIR…), without the network.
 
     Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
     failed extraction), 5 incomplete (an event or a feed page missing),

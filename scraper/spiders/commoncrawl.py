@@ -21,7 +21,9 @@ from scraper.commoncrawl import (DATA_URL, INDEX_URL, CcCapture, byte_range, cra
                                  parse_index, parse_num_pages, record_url)
 from scraper.spiders.wayback import WaybackSpider
 from scraper.urls import canonical_url, site_url
+from scraper.warc_import import MAX_PAYLOAD
 
+MAX_INDEX_ANSWER = 64 * 1024 * 1024  # one page of the index (15,000 lines) is a few MB
 SLOT = "commoncrawl"  # one download slot for the index and the data host: one request at a time in all
 
 
@@ -73,7 +75,8 @@ class CommonCrawlSpider(WaybackSpider):
                           num_pages=asking_pages)
         return scrapy.Request(url, callback=self.on_index, errback=self.failed, dont_filter=True,
                               meta={**self._wayback_meta(SLOT), "page_kind": "cdx", "subject": state["subject"],
-                                    "cc_state": state, "handle_httpstatus_list": [404]})
+                                    "cc_state": state, "handle_httpstatus_list": [404],
+                                    "download_maxsize": MAX_INDEX_ANSWER})
 
     def on_index(self, response: Response):
         state = response.meta["cc_state"]
@@ -111,7 +114,7 @@ class CommonCrawlSpider(WaybackSpider):
                               headers={"Range": byte_range(capture), "Accept-Encoding": "identity"},
                               dont_filter=True, cb_kwargs={"then": callback.__name__, **cb_kwargs},
                               meta={**self._wayback_meta(SLOT), "page_kind": kind, "cc_record": True,
-                                    "source": "commoncrawl",
+                                    "source": "commoncrawl", "download_maxsize": 2 * MAX_PAYLOAD,
                                     "original_url": site_url(capture.original) if kind != "article"
                                     else canonical_url(capture.original),
                                     "capture_timestamp": capture.timestamp, "dont_redirect": True,
