@@ -10,15 +10,20 @@
     with FakeWayback() as wb:
         ...  # crawl wb.url as if it were https://web.archive.org; expected_wayback_articles()
 
-Standard library only; imports nothing from the project's crawler.
+    with FakeCommonCrawl() as cc:
+        ...  # crawl with --cc-index-url cc.url --cc-data-url cc.url (the same captures)
+
+Standard library only (and warcio, for the fake Common Crawl's WARC files); imports nothing
+from the project's crawler.
 """
 from .server import SampleSite, serve_forever, fault_urls
 from .truth import (expected_articles, expected_events, FAULT_URLS, expected_wayback_articles, wayback_captures,
                     WAYBACK_MISSING, TAG_PAGE, expected_tag_articles)
 from .wayback import FakeWayback
 from .truth_current import expected_current_articles, expected_current_events, outside_the_event
+from .commoncrawl import FakeCommonCrawl
 
 __all__ = ["SampleSite", "serve_forever", "expected_articles", "expected_events", "FAULT_URLS", "fault_urls",
            "FakeWayback", "expected_wayback_articles", "wayback_captures", "WAYBACK_MISSING",
            "TAG_PAGE", "expected_tag_articles", "expected_current_articles", "expected_current_events",
-           "outside_the_event"]
+           "outside_the_event", "FakeCommonCrawl"]

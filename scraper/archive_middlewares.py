@@ -13,7 +13,7 @@ from scrapy.http import HtmlResponse, Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.component import UsesArchive
-from scraper.warc_import import MAX_PAYLOAD, read_record
+from scraper.warc_import import payload_of, read_record
 
 
 class WarcRecordMiddleware(UsesArchive):
@@ -25,7 +25,7 @@ class WarcRecordMiddleware(UsesArchive):
         if entry is None:
             return None
         status, headers, body = read_record(entry.path, entry.offset)
-        request.meta.update(fetched_from=entry.capture_url, capture_timestamp=entry.timestamp, source="warc")
+        request.meta.update(fetched_from=entry.capture_url, capture_timestamp=entry.timestamp or None, source="warc")
         stored = self.archive.find_raw_page(request.url, hashlib.sha1(body).hexdigest(), status or 200)
         if stored is not None:
             request.meta.update(from_archive=True, raw_page_id=stored)
@@ -44,11 +44,9 @@ class CommonCrawlRecordMiddleware:
         try:
             record = next(iter(ArchiveIterator(BytesIO(response.body))))
             http = record.http_headers
-            payload = record.content_stream().read(MAX_PAYLOAD + 1)
+            payload = payload_of(record, request.url)
         except Exception as error:  # a truncated or foreign answer: fail this request, not the crawl
-            raise ValueError(f"not a WARC record at {request.url}: {type(error).__name__}: {error}")
-        if len(payload) > MAX_PAYLOAD:
-            raise ValueError(f"record at {request.url} is larger than {MAX_PAYLOAD} bytes")
+            raise ValueError(f"not a whole WARC record at {request.url}: {type(error).__name__}: {error}")
         status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else 200
         headers = {name: value for name, value in (http.headers if http else [])
                    if name.lower() in ("content-type", "location")}

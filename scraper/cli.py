@@ -90,7 +90,9 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
     Incremental by default: once a feed has been read to its end, a run reads
     it only until a page lists nothing new, fetches links an interrupted run
     left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
-    crawl never fetches a capture twice, so a second run resumes the first.
+    crawl never fetches a capture twice, so a second run resumes the first
+    (a Common Crawl crawl likewise never fetches a record twice). --source warc
+    reads WARC files (FILE_OR_DIR…), without the network.
 
     Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
     failed extraction), 5 incomplete (an event or a feed page missing),
@@ -140,7 +142,13 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
         arguments = dict(paths=[str(Path(p).resolve()) for p in warc_paths], events=events)
         announce = f"reading {len(warc_paths)} WARC path(s) into {db_path} (no network)"
     elif source == "commoncrawl":
+        from scraper.commoncrawl import crawl_list
         from scraper.spiders.commoncrawl import CommonCrawlSpider as spider_class
+
+        try:
+            crawl_list(crawls)
+        except ValueError as error:
+            raise click.ClickException(f"--crawls: {error}")
 
         arguments = dict(index_url=cc_index_url, data_url=cc_data_url, crawls=crawls, events=events,
                          captures=captures, feed_urls=list(feed_urls), event=feed_event)

@@ -161,6 +161,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
         self.archive_wait = settings.getfloat("WAYBACK_429_WAIT", 60.0)
         self.archive_429s = 0  # consecutive 429s from the Wayback Machine
+        self.cc_wait = settings.getfloat("COMMONCRAWL_THROTTLE_WAIT", 30.0)
+        self.cc_throttled = 0  # consecutive 429s and 503s from Common Crawl
 
     def delay_for(self, request: Request, response: Response | None) -> float:
         """Seconds to wait before retrying; for a 429 from the Wayback Machine at least
@@ -171,6 +173,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
             wait = max(wait, _retry_after_seconds(response.headers["Retry-After"].decode("latin-1")))
         if response is not None and response.status == 429 and request.meta.get("wayback"):
             return max(wait, self.archive_wait * 2 ** (self.archive_429s - 1))
+        if response is not None and _cc_throttle(request, response):
+            return max(wait, self.cc_wait * 2 ** (self.cc_throttled - 1))
         return min(wait, self.cap)
 
     def hold_wayback(self, wait: float) -> None:
@@ -201,6 +205,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await asyncio.sleep(wait)
         return retry
 
+    def hold_commoncrawl(self, wait: float) -> None:
+        """Hold the Common Crawl slot (index and data) for ``wait`` seconds; the holds are kept in the stats."""
+        logger.warning("Common Crawl asked us to slow down: sending it nothing for %.1f s", wait)
+        holds = self.crawler.stats.get_value("archive/commoncrawl_holds") or []
+        self.crawler.stats.set_value("archive/commoncrawl_holds", [*holds, round(wait, 3)])
+        for key, slot in self.crawler.engine.downloader.slots.items():
+            if key.startswith("commoncrawl"):
+                _hold(slot, wait)
+
     async def process_response(self, request: Request, response: Response, spider=None):
         if response.status == 200 and not response.body and request.meta.get("page_kind") != "robots" \
                 and not response.url.endswith("/robots.txt"):
@@ -208,6 +221,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if request.meta.get("wayback"):
             self.record_slot(request.meta.get("download_slot"))
             self.archive_429s = self.archive_429s + 1 if response.status == 429 else 0
+        if request.meta.get("commoncrawl"):
+            self.cc_throttled = self.cc_throttled + 1 if _cc_throttle(request, response) else 0
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -217,6 +232,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         logger.info("HTTP %s for %s: retrying in %.1fs", response.status, response.url, wait)
         if response.status == 429 and request.meta.get("wayback"):
             self.hold_wayback(wait)  # the whole archive asked us to slow down: send nothing to it meanwhile
+        elif _cc_throttle(request, response):
+            self.hold_commoncrawl(wait)
         else:
             await asyncio.sleep(wait)
         return retry
@@ -229,6 +246,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
             raise EmptyResponse(f"HTTP 200 with an empty body from {response.url}")
         await asyncio.sleep(self.delay_for(request, response))
         return retry
+
+
+def _cc_throttle(request: Request, response: Response) -> bool:
+    """Common Crawl's "slow down": a 429 or a 503 from its index or data host."""
+    return bool(request.meta.get("commoncrawl")) and response.status in (429, 503)
 
 
 def _hold(slot, wait: float) -> None:

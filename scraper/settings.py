@@ -73,6 +73,13 @@ SEARCH_PAGE_SIZE = 20          # results asked for per search page
 SEARCH_MAX_PAGES = 50          # bound on search pages read for one event
 PAGING_API_MAX_PAGES = 2000    # bound on "Xem thêm" JSON pages read for one listing
 
+# Common Crawl (kinhtedothi crawl --source commoncrawl; crawl list in scraper/commoncrawl.py). Its index
+# server is shared by many users and its data host answers 503 "slow down" when overloaded: one request
+# at a time to either, and on a 429 or 503 nothing more for COMMONCRAWL_THROTTLE_WAIT, doubled for each in a row.
+COMMONCRAWL_DELAY = 1.0              # seconds between two requests (index or data)
+COMMONCRAWL_THROTTLE_WAIT = 30.0     # first wait after a 429 or 503
+COMMONCRAWL_RETRY_TIMES = 8          # retries of one Common Crawl request
+
 # Share of article pages that may fail extraction before the run reports layout drift.
 DRIFT_THRESHOLD = 0.2
 

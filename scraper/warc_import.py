@@ -14,6 +14,7 @@ record's WARC-Date (YYYYMMDDhhmmss, UTC), ``capture_url`` = ``warc:<absolute pat
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,31 +74,60 @@ def check(files: list[Path]) -> None:
 
 def timestamp_of(warc_date: str | None) -> str:
     """A WARC-Date (``2021-05-10T01:30:00Z``, maybe with fractions) as ``20210510013000``."""
-    if not warc_date:
+    try:
+        when = datetime.fromisoformat((warc_date or "").strip().replace("Z", "+00:00"))
+    except ValueError:  # missing or malformed: the capture has no known time
         return ""
-    when = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
     if when.tzinfo is not None:
         when = when.astimezone(timezone.utc)
     return when.strftime("%Y%m%d%H%M%S")
 
 
-def _records(path: Path) -> Iterator[tuple[int, object]]:
-    with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream, arc2warc=True)
-        for record in iterator:
-            yield iterator.get_record_offset(), record
+def _whole_member(stream, offset: int, length: int) -> bool:
+    """True when the gzip member at ``offset`` (the file's last) is complete, with nothing after it."""
+    stream.seek(offset)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    left = length
+    while left > 0 and not inflater.eof:
+        chunk = stream.read(min(left, 65536))
+        if not chunk:
+            break
+        left -= len(chunk)
+        inflater.decompress(chunk, 1024 * 1024)  # the output is not needed: bounded, then dropped
+        while inflater.unconsumed_tail and not inflater.eof:
+            inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+    return inflater.eof and not inflater.unused_data and left == 0 and not stream.read(1)
 
 
-def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int]]:
-    """Every site response and revisit in the files (revisits resolved), and counts of what was skipped."""
+def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, object]]:
+    """The records of one file with their offsets; a file cut short or corrupt is read up to the damage."""
+    try:
+        with open(path, "rb") as stream:
+            iterator = ArchiveIterator(stream, arc2warc=True)
+            record = None
+            for record in iterator:
+                yield iterator.get_record_offset(), record
+            stream.seek(0)
+            gzipped = stream.read(2) == b"\x1f\x8b"
+            cut_gzip = gzipped and iterator.member_info is not None and not _whole_member(stream, *iterator.member_info)
+        if cut_gzip or (record is not None and getattr(record.raw_stream, "limit", 0) > 0):
+            problems.append(f"{path}: unreadable after some records (the file ends inside a record)")
+    except Exception as error:  # a truncated gzip member, a broken header: keep what came before
+        problems.append(f"{path}: unreadable after some records ({type(error).__name__}: {str(error)[:200]})")
+
+
+def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:
+    """Every site response and revisit in the files (revisits resolved), counts of what was skipped,
+    and the files that could not be read to their end."""
     by_digest: dict[str, tuple[str, int, int | None, str | None]] = {}
     by_uri_date: dict[tuple[str, str], tuple[str, int, int | None, str | None]] = {}
     entries: list[Entry] = []
     revisits: list[tuple[str, str, str | None, str | None, str | None, int | None, str | None]] = []
     skipped = {"other_hosts": 0, "other_records": 0, "unresolved_revisits": 0}
+    problems: list[str] = []
     for path in files:
         absolute = str(path.resolve())
-        for offset, record in _records(path):
+        for offset, record in _records(path, problems):
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             if record.rec_type not in ("response", "revisit") or not uri.startswith(("http://", "https://")):
                 skipped["other_records"] += 1
@@ -127,7 +157,17 @@ def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int]]:
         path, offset, original_status, original_ctype = original
         entries.append(Entry(site_url(uri), timestamp_of(date), status or original_status, ctype or original_ctype,
                              path, offset, revisit=True))
-    return entries, skipped
+    return entries, skipped, problems
+
+
+def payload_of(record, where: str) -> bytes:
+    """A record's payload (dechunked, decoded), refused when larger than MAX_PAYLOAD or cut short."""
+    payload = record.content_stream().read(MAX_PAYLOAD + 1)
+    if len(payload) > MAX_PAYLOAD:
+        raise ValueError(f"record at {where} is larger than {MAX_PAYLOAD} bytes")
+    if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended before the record's Content-Length
+        raise ValueError(f"record at {where} is cut short")
+    return payload
 
 
 def read_record(path: str, offset: int) -> tuple[int | None, dict[str, str], bytes]:
@@ -139,7 +179,5 @@ def read_record(path: str, offset: int) -> tuple[int | None, dict[str, str], byt
         status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else None
         headers = {name: value for name, value in (http.headers if http else [])
                    if name.lower() in ("content-type", "location")}
-        payload = record.content_stream().read(MAX_PAYLOAD + 1)
-    if len(payload) > MAX_PAYLOAD:
-        raise ValueError(f"record at {path}#{offset} is larger than {MAX_PAYLOAD} bytes")
+        payload = payload_of(record, f"{path}#{offset}")
     return status, headers, payload

@@ -284,3 +284,35 @@ def test_a_warc_that_is_not_a_warc_fails_clearly_and_changes_nothing(tmp_path):
     process = import_warc(db, bad)
     assert process.returncode != 0
     assert "bad.warc.gz" in process.stderr.splitlines()[-1]
+
+
+def test_a_warc_file_cut_short_imports_what_comes_before_the_damage_and_says_so(exported, tmp_path):
+    data = exported[1].read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) // 2] + b"\x1f\x8b\x08\x00garbage")
+    db = tmp_path / "archive.db"
+    process = import_warc(db, cut)
+    assert process.returncode == 0, process.stderr[-2000:]
+    whole = article_rows(exported[0])
+    got = article_rows(db)
+    assert got and len(got) < len(whole)
+    for url, row in got.items():
+        assert row["content_hash"] == whole[url]["content_hash"]
+    errors = [r[0] for r in connect(db).execute("select reason from crawl_errors where reason like '%cut.warc.gz%'")]
+    # the file is named; a record cut in the middle is refused, not archived with half its text
+    assert any("cut.warc.gz: unreadable after some records" in e for e in errors)
+    assert all("unreadable" in e or "cut short" in e for e in errors)
+
+
+def test_a_cut_is_noticed_wherever_the_file_ends(exported, tmp_path):
+    from scraper.warc_import import scan
+
+    data = exported[1].read_bytes()
+    whole, _, problems = scan([exported[1]])
+    assert not problems
+    for tenth in range(1, 10):
+        cut = tmp_path / f"cut{tenth}.warc.gz"
+        cut.write_bytes(data[: len(data) * tenth // 10])
+        entries, _, problems = scan([cut])
+        assert len(problems) == 1 and "ends inside a record" in problems[0], tenth
+        assert len(entries) < len(whole)

@@ -51,9 +51,12 @@ class WarcSpider(scrapy.Spider):
         self.events = catalog.select(events)
 
     async def start(self) -> AsyncIterator[Any]:
-        entries, skipped = scan(warc_files(self.paths))
+        entries, skipped, problems = scan(warc_files(self.paths))
         for name, count in skipped.items():
             self.crawler.stats.set_value(f"archive/warc_skipped_{name}", count)
+        for problem in problems:
+            self.logger.error(problem)
+            yield CrawlErrorItem("warc:" + problem.split(": ", 1)[0], None, problem)
         html = sorted((e for e in entries if is_html(e)), key=lambda e: (e.timestamp, e.path, e.offset))
         feeds = self.feeds(html)
         found: dict[str, list[Entry]] = {}
@@ -115,7 +118,7 @@ class WarcSpider(scrapy.Spider):
             entry: Entry = response.meta["warc_entry"]
             yield ArticleItem(fetched_url=url, link_urls=[url], extracted=article_page_for(response).extract(),
                               raw_page_id=response.meta.get("raw_page_id"), source="warc",
-                              capture_timestamp=entry.timestamp, capture_url=entry.capture_url)
+                              capture_timestamp=entry.timestamp or None, capture_url=entry.capture_url)
         if rest:
             yield self.request(rest, self.parse_article, "article", url=url)
 

@@ -28,6 +28,8 @@ HOME_CAPTURES_TRIED = 5  # older home page captures read when the latest lacks a
 
 class WaybackSpider(scrapy.Spider):
     name = "wayback"
+    source_name = "wayback"                 # articles.source of what it archives
+    archive_name = "the Wayback Machine"    # in messages
     custom_settings = {"AUTOTHROTTLE_ENABLED": False}  # the archive's own limits are the bound (settings.py)
 
     def __init__(self, wayback_url: str | None = None, events: str | None = None, date_from: str | None = None,
@@ -96,6 +98,11 @@ class WaybackSpider(scrapy.Spider):
         same_page = hop and canonical_url(site_url(hop.group(2))) == canonical_url(response.meta["original_url"])
         return hop if same_page else None
 
+    @staticmethod
+    def listing(response: Response) -> tuple[list[Capture], str | None]:
+        """The captures in a CDX answer, and the resume key when it was cut."""
+        return parse_cdx(response.text)
+
     def _wayback_meta(self, slot: str) -> dict:
         return {"download_slot": slot, "wayback": True,
                 "max_retry_times": self.crawler.settings.getint("WAYBACK_RETRY_TIMES")}
@@ -115,7 +122,7 @@ class WaybackSpider(scrapy.Spider):
             yield self.cdx(f"{SITE}/", self.home_captures, only_ok=True)
 
     def home_captures(self, response: Response):
-        captures, _ = parse_cdx(response.text)
+        captures, _ = self.listing(response)
         latest_first = sorted(captures, key=lambda c: c.timestamp, reverse=True)[:HOME_CAPTURES_TRIED]
         if not latest_first:
             yield from self.fallbacks(self.events, "no capture of the home page in the date window")
@@ -151,7 +158,7 @@ class WaybackSpider(scrapy.Spider):
 
     def feed_captures(self, response: Response, event_slug: str, stem: str):
         """Fetch each different capture of each page of the feed (page 1, /p2, ?page=2 …)."""
-        captures, resume = parse_cdx(response.text)
+        captures, resume = self.listing(response)
         pages: dict[str, list[Capture]] = {}
         for capture in captures:
             url = site_url(capture.original)
@@ -192,7 +199,7 @@ class WaybackSpider(scrapy.Spider):
 
     # -- articles --------------------------------------------------------------------
     def article_captures(self, response: Response, url: str, link_urls: list[str]):
-        captures, _ = parse_cdx(response.text)
+        captures, _ = self.listing(response)
         good = changes([c for c in captures if c.ok])
         if good:
             chosen = good if self.all_captures else good[-1:]
@@ -206,7 +213,7 @@ class WaybackSpider(scrapy.Spider):
             latest = max(captures, key=lambda c: c.timestamp)
             yield CrawlErrorItem(url, latest.status, f"captured only with status {', '.join(statuses)}")
         else:
-            yield CrawlErrorItem(url, None, "missing: the Wayback Machine has no capture of it"
+            yield CrawlErrorItem(url, None, f"missing: {self.archive_name} has no capture of it"
                                  + self._window(), kind="missing")
 
     def _window(self) -> str:
@@ -233,7 +240,7 @@ class WaybackSpider(scrapy.Spider):
             page = self.as_site_page(response)
             yield ArticleItem(fetched_url=canonical_url(page.url), link_urls=sorted(set(link_urls)),
                               extracted=article_page_for(page).extract(),
-                              raw_page_id=response.meta.get("raw_page_id"), source="wayback",
+                              raw_page_id=response.meta.get("raw_page_id"), source=self.source_name,
                               capture_timestamp=response.meta["capture_timestamp"], capture_url=response.url)
         if rest:  # the next different capture, only after this one: versions in capture order
             yield self.capture(rest[0], self.parse_article, "article", url=url, link_urls=link_urls, rest=rest[1:])
@@ -244,6 +251,6 @@ class WaybackSpider(scrapy.Spider):
         if request.meta.get("page_kind") == "feed":
             self.crawler.stats.inc_value("archive/feed_pages_failed")
         status = getattr(getattr(failure.value, "response", None), "status", None)
-        reason = f"Wayback Machine answered HTTP {status}" if status else \
+        reason = f"{self.archive_name} answered HTTP {status}" if status else \
             f"{failure.type.__name__}: {failure.getErrorMessage()}"
         yield CrawlErrorItem(subject, status, reason)

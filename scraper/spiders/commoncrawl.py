@@ -1,0 +1,121 @@
+"""The Common Crawl spider: rebuilds the event feeds and their articles from Common Crawl's monthly crawls.
+
+The same walk as the Wayback spider (home page captures → feeds → every captured feed
+page → every article's captures, each different content in time order), with
+Common Crawl's index (one collection per monthly crawl, asked one after the other) and
+its WARC records fetched by byte range (CommonCrawlRecordMiddleware turns a record into
+the captured page). A record already in raw_pages is never fetched again.
+
+    kinhtedothi crawl --source commoncrawl --crawls CC-MAIN-2021-17,CC-MAIN-2021-21
+    scrapy crawl commoncrawl -a crawls=CC-MAIN-2021-17 -s ARCHIVE_DB=archive.db
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from scraper.commoncrawl import (DATA_URL, INDEX_URL, CcCapture, byte_range, crawl_list, index_query,
+                                 parse_index, parse_num_pages, record_url)
+from scraper.spiders.wayback import WaybackSpider
+from scraper.urls import canonical_url, site_url
+from scraper.warc_import import MAX_PAYLOAD
+
+MAX_INDEX_ANSWER = 64 * 1024 * 1024  # one page of the index (15,000 lines) is a few MB
+SLOT = "commoncrawl"  # one download slot for the index and the data host: one request at a time in all
+
+
+class CommonCrawlSpider(WaybackSpider):
+    name = "commoncrawl"
+    source_name = "commoncrawl"
+    archive_name = "Common Crawl"
+
+    def __init__(self, index_url: str | None = None, data_url: str | None = None, crawls: str | None = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        self.index_url = (index_url or INDEX_URL).rstrip("/")
+        self.data_url = (data_url or DATA_URL).rstrip("/")
+        self.crawls = crawl_list(crawls)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        settings = crawler.settings
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        delay = max(0.001, settings.getfloat("COMMONCRAWL_DELAY"))  # > 0, or a hold would pass unnoticed
+        slots[SLOT] = {"concurrency": 1, "delay": delay, "randomize_delay": False}
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    async def start(self):
+        """What this run scheduled is kept in the stats (crawl_runs.stats): the slot and the crawls."""
+        slot = self.crawler.settings.getdict("DOWNLOAD_SLOTS")[SLOT]
+        self.crawler.stats.set_value("archive/commoncrawl_slot", {k: slot[k] for k in ("concurrency", "delay")})
+        self.crawler.stats.set_value("archive/commoncrawl_crawls", ",".join(self.crawls))
+        async for item in super().start():
+            yield item
+
+    def _wayback_meta(self, slot: str) -> dict:
+        return {"download_slot": SLOT, "commoncrawl": True,
+                "max_retry_times": self.crawler.settings.getint("COMMONCRAWL_RETRY_TIMES")}
+
+    # -- the index: every crawl in turn, a prefix query page by page ---------------------------
+    def cdx(self, subject: str, callback, *, prefix: bool = False, only_ok: bool = False, resume: str | None = None,
+            **cb_kwargs) -> scrapy.Request:
+        """The captures of ``subject`` in every crawl of the list, gathered, then handed to ``callback``."""
+        state = {"subject": subject.split("://", 1)[-1], "prefix": prefix, "only_ok": only_ok, "crawl": 0,
+                 "page": None, "pages": None, "found": [], "then": callback.__name__, "kwargs": cb_kwargs}
+        return self._index_request(state)
+
+    def _index_request(self, state: dict) -> scrapy.Request:
+        crawl = self.crawls[state["crawl"]]
+        asking_pages = state["prefix"] and state["pages"] is None
+        url = index_query(self.index_url, crawl, state["subject"], prefix=state["prefix"], page=state["page"],
+                          num_pages=asking_pages)
+        return scrapy.Request(url, callback=self.on_index, errback=self.failed, dont_filter=True,
+                              meta={**self._wayback_meta(SLOT), "page_kind": "cdx", "subject": state["subject"],
+                                    "cc_state": state, "handle_httpstatus_list": [404],
+                                    "download_maxsize": MAX_INDEX_ANSWER})
+
+    def on_index(self, response: Response):
+        state = response.meta["cc_state"]
+        crawl = self.crawls[state["crawl"]]
+        if state["prefix"] and state["pages"] is None:
+            state["pages"] = parse_num_pages(response.text) if response.status == 200 else 0
+            state["page"] = 0
+        elif response.status == 200:  # 404: this crawl holds no capture of it
+            state["found"] += [c for c in parse_index(response.text, crawl) if c.ok or not state["only_ok"]]
+            if state["page"] is not None:
+                state["page"] += 1
+        else:
+            state["page"] = state["pages"]
+        if state["page"] is not None and state["page"] < (state["pages"] or 0):
+            yield self._index_request(state)
+            return
+        if state["crawl"] + 1 < len(self.crawls):
+            state.update(crawl=state["crawl"] + 1, page=None, pages=None)
+            yield self._index_request(state)
+            return
+        response.meta["cc_captures"] = state["found"]
+        yield from getattr(self, state["then"])(response, **state["kwargs"])
+
+    @staticmethod
+    def listing(response: Response) -> tuple[list[CcCapture], None]:
+        return response.meta["cc_captures"], None
+
+    def _window(self) -> str:
+        return f" in the {len(self.crawls)} crawls {self.crawls[0]} … {self.crawls[-1]}"
+
+    # -- records ---------------------------------------------------------------------------------
+    def capture(self, capture: CcCapture, callback, kind: str, **cb_kwargs) -> scrapy.Request:
+        """One WARC record by byte range (never twice: CaptureCacheMiddleware finds it in raw_pages)."""
+        return scrapy.Request(record_url(self.data_url, capture), callback=self.on_capture, errback=self.failed,
+                              headers={"Range": byte_range(capture), "Accept-Encoding": "identity"},
+                              dont_filter=True, cb_kwargs={"then": callback.__name__, **cb_kwargs},
+                              meta={**self._wayback_meta(SLOT), "page_kind": kind, "cc_record": True,
+                                    "source": "commoncrawl", "download_maxsize": 2 * MAX_PAYLOAD,
+                                    "original_url": site_url(capture.original) if kind != "article"
+                                    else canonical_url(capture.original),
+                                    "capture_timestamp": capture.timestamp, "dont_redirect": True,
+                                    "handle_httpstatus_list": [301, 302, 303, 307, 308]})
