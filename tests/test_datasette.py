@@ -75,10 +75,11 @@ def test_every_canned_query_is_titled_described_and_read_only():
 
 def test_home_page_reads_like_an_archive(ds):
     html = get(ds, "/").text
-    assert 'name="_search"' in html and 'action="/archive/articles"' in html
-    assert "Đại dịch Covid-19" in html and "/archive/articles?_event=dai-dich-covid-19" in html
+    assert 'name="q"' in html and 'action="/-/search"' in html
+    assert "Đại dịch Covid-19" in html and "/-/search?event=dai-dich-covid-19" in html
     assert 'href="/-/chart"' in html
-    assert "Search, ranked by relevance" in html
+    assert "Bài của một sự kiện trong khoảng ngày" in html  # a ready-made question, in Vietnamese
+    assert "rows in" not in html and "<code>articles</code>" in html  # the tables, in a reporter's words
 
 
 # -- browsing -----------------------------------------------------------------------------------

@@ -176,7 +176,8 @@ async def query_guard(datasette, scope) -> tuple[dict, dict] | None:
     name = urllib.parse.unquote(match.group("table"))
     pairs = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     lang = "en" if ("lang", "en") in pairs or ("_lang", "en") in pairs else "vi"
-    if name in SEARCH_QUERIES and not match.group("format"):
+    if name in SEARCH_QUERIES and not match.group("format") and not any(k.startswith("_") and k != "_lang"
+                                                                        for k, _ in pairs):
         args = {"q": dict(pairs).get(SEARCH_QUERIES[name], ""), "exact": "1" if name == "exact_search" else "",
                 "lang": lang if lang != "vi" else ""}
         location = datasette.urls.path("/-/search") + "?" + urllib.parse.urlencode({k: v for k, v in args.items() if v})
