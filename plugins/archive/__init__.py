@@ -244,14 +244,9 @@ def extra_template_vars(template, database, table, view_name, request, datasette
                     archives.append(await _archive_summary(datasette, name, db))
                     archives[-1].update(await home.home_extra(datasette, name, db, language(request), HIDDEN_QUERIES))
             context["archives"] = archives
-        elif template == "table.html" and table == "articles" and request.args.get("_search"):
-            q = request.args["_search"]
-            context["kt_search"] = {
-                "q": q,
-                "ranked_url": datasette.urls.query(database, "search") + "?" + _qs(q=q),
-                "feed_url": datasette.urls.query(database, "feed", format="atom") + "?" + _qs(q=q),
-                "chart_url": datasette.urls.path("/-/chart") + "?" + _qs(q=q),
-            }
+        elif template == "table.html" and table == "articles":
+            context["kt_list"] = list_search.list_context(datasette, request, lang)
+            context["human_description_en"] = None  # said in the reader's words by templates/table.html
         elif template == "query.html" and table in SEARCH_QUERIES and request.args.get(
                 "q" if table == "search" else "exact"):
             q = request.args.get("q") or request.args.get("exact")

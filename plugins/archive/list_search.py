@@ -104,6 +104,41 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
+register({
+    "list.search_here": {"vi": "Xem trên trang tìm kiếm (xếp hạng, đoạn trích, bộ lọc)",
+                         "en": "Open on the search page (ranked, with passages and filters)"},
+    "list.filters": {"vi": "Danh sách đang lọc", "en": "This list is filtered"},
+    "list.search": {"vi": "tìm", "en": "search"},
+    "list.exact": {"vi": "đúng chính tả", "en": "exact spelling"},
+    "list.event": {"vi": "sự kiện", "en": "event"},
+    "list.tag": {"vi": "từ khóa", "en": "tag"},
+    "list.follow": {"vi": "Theo dõi (Atom)", "en": "Follow (Atom)"},
+    "list.chart": {"vi": "Biểu đồ theo tháng", "en": "Chart per month"},
+    "list.rows": {"vi": "{n} dòng", "en": "{n} rows"},
+})
+NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event", "_tag": "list.tag",
+         "_from": "search.from", "_to": "search.to"}
+
+
+def list_context(datasette, request, lang: str) -> dict:
+    """The articles list's own words: what it is filtered by (quotes as typed, never doubled), and links to
+    the search page, its feed and its chart with the same search and filters."""
+    pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+    described = []
+    for key, value in pairs:
+        if not value or key in ("_lang", "_sort", "_sort_desc", "_next", "_size", "_facet", "_searchmode"):
+            continue
+        if key in NAMES:
+            described.append((_(NAMES[key], lang), value))
+        elif not key.startswith("_"):
+            column, _sep, op = key.partition("__")
+            described.append((column + (f" ({op})" if op else ""), value))
+    search = search_link(datasette, pairs)
+    return {"described": described, "search_url": search,
+            "feed_url": search.replace("/-/search", "/-/search.atom", 1),
+            "chart_url": search.replace("/-/search", "/-/chart", 1)}
+
+
 def other_language_url(request, lang: str) -> str:
     """This page in the other language (every other argument kept)."""
     pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
