@@ -26,7 +26,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart, home, list_search, query_texts, search_page  # noqa: F401 (query_texts registers strings)
+from plugins.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
+from plugins.archive import atom, chart, home, list_search, search_page
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 from plugins.archive.i18n import gettext, language
