@@ -32,3 +32,14 @@ register({
     "article.version_one": {"vi": "1 phiên bản trước", "en": "1 earlier version"},
     "article.fields": {"vi": "Mọi trường của dòng này, như đã lưu", "en": "Every field of this row, as stored"},
 })
+
+# Facet names on Datasette's lists (templates/_facet_results.html)
+register({
+    "facet.event": {"vi": "Sự kiện", "en": "Event"},
+    "facet.published_at_year": {"vi": "Năm đăng", "en": "Year published"},
+    "facet.published_at_month": {"vi": "Tháng đăng", "en": "Month published"},
+    "facet.section": {"vi": "Chuyên mục", "en": "Section"},
+    "facet.author": {"vi": "Dòng ký tên", "en": "Byline"},
+    "facet.tag": {"vi": "Từ khóa (tag)", "en": "Tag"},
+    "facet.person": {"vi": "Tác giả", "en": "Person"},
+})
