@@ -23,7 +23,8 @@ from plugins.archive.search_state import SearchState
 from plugins.vi_search import exact_match, fts_match, fts_match_in, phrase_match
 
 FIELDS = {"title": "title", "tag": "tags", "author": "people", "caption": "captions"}
-_FIELD = re.compile(r'(?<!\S)(title|tag|author|caption):\s*("[^"]*"?|[^\s"]+)', re.IGNORECASE)
+# a field prefix applies to everything after it, up to the next prefix: "tag:vắc xin" is the tag "vắc xin"
+_FIELD = re.compile(r'(?<!\S)(title|tag|author|caption):', re.IGNORECASE)
 WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0"   # title, sapo, body_text, captions, tags, people
 FACET_SIZE = {"event": 10, "tag": 15, "person": 15, "section": 12}
 
@@ -42,8 +43,9 @@ class Query:
 
 
 def split_query(q: str) -> Query:
-    fields = [(FIELDS[m.group(1).lower()], m.group(2)) for m in _FIELD.finditer(q)]
-    return Query(general=_FIELD.sub(" ", q).strip(), fields=fields)
+    parts = _FIELD.split(q)
+    fields = [(FIELDS[name.lower()], text.strip()) for name, text in zip(parts[1::2], parts[2::2]) if text.strip()]
+    return Query(general=parts[0].strip(), fields=fields)
 
 
 def folded_expression(query: Query, include_general: bool = True) -> str | None:
