@@ -26,6 +26,7 @@ FIELDS = {"title": "title", "tag": "tags", "author": "people", "caption": "capti
 # a field prefix applies to everything after it, up to the next prefix: "tag:vắc xin" is the tag "vắc xin"
 _FIELD = re.compile(r'(?<!\S)(title|tag|author|caption):', re.IGNORECASE)
 WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0"   # title, sapo, body_text, captions, tags, people
+ARTICLE_COLUMNS = ("a.published_at", "a.section", "instr(", "vi_exact")  # filters that read the articles row
 FACET_SIZE = {"event": 10, "tag": 15, "person": 15, "section": 12}
 
 
@@ -106,6 +107,12 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
         expression = folded_expression(query, include_general=False)
     else:
         expression = folded_expression(query) if state.q else None
+    if expression and not any(c in w for w in where for c in ARTICLE_COLUMNS):
+        # nothing to read from the articles rows: the ids come from the index alone (no row is touched)
+        where = [w.replace("a.id in", "f.rowid in") for w in where]
+        params["fts"] = expression
+        return ("insert into temp.kt_hits (id) select f.rowid from articles_fts f where articles_fts match :fts"
+                + "".join(" and " + w for w in where)), params
     if expression:
         where.insert(0, "a.id in (select rowid from articles_fts where articles_fts match :fts)")
         params["fts"] = expression
