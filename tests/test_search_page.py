@@ -340,3 +340,16 @@ def test_an_older_archive_gets_the_new_search_columns(db, tmp_path):
         assert conn.execute("select count(*) from articles_fts").fetchone()[0] == count
         tagged = conn.execute("select count(*) from articles_fts where articles_fts match 'tags: \"vac xin\"'")
         assert tagged.fetchone()[0] == 10
+
+
+def test_exact_spelling_without_the_diacritics_keeping_index_finds_the_same(ds, db, tmp_path):
+    bare = copy_archive(db, tmp_path)
+    with sqlite3.connect(bare) as conn:
+        for trigger in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER articles_fts_exact_{trigger}")
+        conn.execute("DROP TABLE articles_fts_exact")
+    older = datasette_for(bare)
+    for word in ("bản", "bàn", "Thanh Xuân"):
+        assert sorted(every_id(older, q=word, exact="1")) == sorted(every_id(ds, q=word, exact="1")), word
+    assert sorted(every_id(older, q="bản", exact="1", event="dai-dich-covid-19")) == \
+        sorted(every_id(ds, q="bản", exact="1", event="dai-dich-covid-19"))
