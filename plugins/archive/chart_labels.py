@@ -43,8 +43,8 @@ CHART_FILTERED_SQL = """
 select ae.event_slug as slug, coalesce(e.name, ae.event_slug) as name,
        substr(a.published_at, 1, 7) as month, count(*) as n
 from temp.kt_hits h
-join article_events ae on ae.article_id = h.id
-join articles a on a.id = h.id
+cross join article_events ae on ae.article_id = h.id
+cross join articles a on a.id = h.id
 left join events e on e.slug = ae.event_slug
 where a.published_at glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
 group by ae.event_slug, month
