@@ -116,7 +116,7 @@ def _article(row: dict, state: SearchState, datasette, database: str) -> dict:
         "section": row.get("section"),
         "events": [e for e in (row.get("events") or "").split(" | ") if e],
         "tags": [t for t in (row.get("tags") or "").split(" | ") if t],
-        "title_marked": mark(title, words, len(title) + 1) if words else title,
+        "title_marked": mark(title, words, 10 * len(title) + 10) if words else title,  # the whole headline
         "snippet_marked": mark(text, words) if words else mark(text, "", 220),
         "href": datasette.urls.row(database, "articles", str(row["id"])),
     }
