@@ -14,7 +14,7 @@ import sqlite_utils
 from pipelines.schema import FTS_COLUMNS, ensure_schema
 from pipelines.text import fold
 from plugins.archive.chart_labels import MONTH_LABEL_GAP, YEAR_LABEL_GAP, tick_labels
-from tests.datasette_support import copy_archive, datasette_for, get
+from tests.datasette_support import add_article, copy_archive, datasette_for, get
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -353,3 +353,14 @@ def test_exact_spelling_without_the_diacritics_keeping_index_finds_the_same(ds, 
         assert sorted(every_id(older, q=word, exact="1")) == sorted(every_id(ds, q=word, exact="1")), word
     assert sorted(every_id(older, q="bản", exact="1", event="dai-dich-covid-19")) == \
         sorted(every_id(ds, q="bản", exact="1", event="dai-dich-covid-19"))
+
+
+def test_an_article_written_while_served_is_found_by_the_next_search(db, tmp_path):
+    copy = copy_archive(db, tmp_path)
+    served = datasette_for(copy)
+    for _ in range(4):  # every connection of the pool has searched (and left no transaction open)
+        assert search(served, q="quyettam")["count"] == 0
+        get(served, "/-/chart", params={"q": "quyettam"})
+    add_article(copy, 990777, title="Quyết tâm mới", body_text="Bài viết thêm khi kho đang phục vụ: quyettam.")
+    assert [r["id"] for r in search(served, q="quyettam")["rows"]] == [990777]
+    assert "990777" in get(served, "/archive/articles/990777").text

@@ -93,15 +93,11 @@ async def chart_rows(datasette, db, state) -> list[dict]:
     limit_ms = datasette.setting("sql_time_limit_ms")
 
     def work(conn):
-        with sqlite_timelimit(conn, limit_ms):
-            conn.execute("create temp table if not exists kt_hits (id integer primary key)")
-            conn.execute("delete from temp.kt_hits")
+        with search_engine.hits_table(conn), sqlite_timelimit(conn, limit_ms):
             sql, params = search_engine.match_sql(state, tables)
             conn.execute(sql, params)
             cursor = conn.execute(CHART_FILTERED_SQL)
             names = [d[0] for d in cursor.description]
-            rows = [dict(zip(names, r)) for r in cursor.fetchall()]
-            conn.execute("delete from temp.kt_hits")
-        return rows
+            return [dict(zip(names, r)) for r in cursor.fetchall()]
 
     return await db.execute_fn(work)

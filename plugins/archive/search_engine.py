@@ -17,6 +17,7 @@ import math
 import re
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from datasette.utils import sqlite_timelimit
@@ -243,11 +244,28 @@ from articles a where a.id in ({marks})
 def run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
         facets: bool = True) -> dict:
     """Count, facets and one page of articles (``limit`` 0: all of them, for exports)."""
+    with hits_table(conn):
+        return _run(conn, state, tables, limit, offset, time_limit_ms, facets)
+
+
+@contextmanager
+def hits_table(conn):
+    """``temp.kt_hits``, emptied before and after; the implicit transaction its writes open is always ended,
+    or the connection would keep reading the snapshot of that moment and miss what a crawl writes later."""
+    try:
+        conn.execute("create temp table if not exists kt_hits (id integer primary key)")
+        conn.execute("delete from temp.kt_hits")
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+
+
+def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
+         facets: bool) -> dict:
     timings = {}
     with sqlite_timelimit(conn, time_limit_ms):
         started = time.perf_counter()
-        conn.execute("create temp table if not exists kt_hits (id integer primary key)")
-        conn.execute("delete from temp.kt_hits")
         sql, params = match_sql(state, tables)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
@@ -284,6 +302,5 @@ def run(conn, state: SearchState, tables: set[str], limit: int, offset: int, tim
             for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part)), part):
                 articles[row["id"]] = row
         timings["rows"] = time.perf_counter() - started
-        conn.execute("delete from temp.kt_hits")
     return {"count": count, "facets": facet_rows, "facets_estimated": estimated, "articles": [articles[i] for i in ids if i in articles],
             "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
