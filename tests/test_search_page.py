@@ -364,3 +364,9 @@ def test_an_article_written_while_served_is_found_by_the_next_search(db, tmp_pat
     add_article(copy, 990777, title="Quyết tâm mới", body_text="Bài viết thêm khi kho đang phục vụ: quyettam.")
     assert [r["id"] for r in search(served, q="quyettam")["rows"]] == [990777]
     assert "990777" in get(served, "/archive/articles/990777").text
+
+
+def test_the_articles_columns_are_described_in_the_readers_language(ds):
+    assert "<dt>title</dt><dd>Tiêu đề</dd>" in get(ds, "/archive/articles").text
+    assert "<dt>title</dt><dd>Headline</dd>" in get(ds, "/archive/articles", params={"lang": "en"}).text
+    assert "Tên sự kiện như báo ghi" in get(ds, "/archive/events").text

@@ -27,7 +27,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from plugins.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
-from plugins.archive import atom, chart, home, list_search, search_page
+from plugins.archive import atom, chart, column_texts, home, list_search, search_page
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 from plugins.archive.i18n import gettext, language
@@ -248,6 +248,10 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         elif template == "table.html" and table == "articles":
             context["kt_list"] = list_search.list_context(datasette, request, lang)
             context["human_description_en"] = None  # said in the reader's words by templates/table.html
+        if template == "table.html" and table in column_texts.VI and database:
+            localized = column_texts.localized_metadata(datasette.table_metadata(database, table), table, lang)
+            if localized:
+                context["metadata"] = localized
         elif template == "query.html" and table in SEARCH_QUERIES and request.args.get(
                 "q" if table == "search" else "exact"):
             q = request.args.get("q") or request.args.get("exact")
