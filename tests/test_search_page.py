@@ -370,3 +370,18 @@ def test_the_articles_columns_are_described_in_the_readers_language(ds):
     assert "<dt>title</dt><dd>Tiêu đề</dd>" in get(ds, "/archive/articles").text
     assert "<dt>title</dt><dd>Headline</dd>" in get(ds, "/archive/articles", params={"lang": "en"}).text
     assert "Tên sự kiện như báo ghi" in get(ds, "/archive/events").text
+
+
+def test_an_archive_served_before_its_index_is_upgraded_still_searches(db, tmp_path):
+    old = copy_archive(db, tmp_path)
+    with sqlite3.connect(old) as conn:
+        conn.execute("drop table articles_fts")
+        conn.execute("create virtual table articles_fts using fts5(title, sapo, body_text, "
+                     "tokenize = 'unicode61 remove_diacritics 2')")
+        conn.execute("insert into articles_fts (rowid, title, sapo, body_text) "
+                     "select id, lower(title), lower(sapo), lower(body_text) from articles")
+    served = datasette_for(old)
+    for q in ("Đống Đa", "tag:vắc xin", 'author:"hong thai" covid', "title:covid"):
+        assert get(served, "/-/search", params={"q": q}).status_code == 200, q
+        assert get(served, "/-/chart", params={"q": q}).status_code == 200, q
+    assert search(served, q="title:covid")["count"] > 0

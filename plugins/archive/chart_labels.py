@@ -90,6 +90,8 @@ def point_url(datasette, state, slug: str, month: str | None) -> str:
 async def chart_rows(datasette, db, state) -> list[dict]:
     """Articles per event and month among those the state selects."""
     tables = set(await db.table_names())
+    if "articles_fts" in tables:
+        tables |= {f"articles_fts.{c}" for c in await db.table_columns("articles_fts")}
     limit_ms = datasette.setting("sql_time_limit_ms")
 
     def work(conn):

@@ -49,10 +49,20 @@ class Query:
         return " ".join([self.general, *(text for _, text in self.fields)]).strip()
 
 
-def split_query(q: str) -> Query:
+def split_query(q: str, tables: set[str] | None = None) -> Query:
+    """Free text and ``field:`` parts; a field the index does not have yet (an archive not yet upgraded:
+    ``tables`` lists ``articles_fts.<column>``) is searched as free text."""
     parts = _FIELD.split(q)
-    fields = [(FIELDS[name.lower()], text.strip()) for name, text in zip(parts[1::2], parts[2::2]) if text.strip()]
-    return Query(general=parts[0].strip(), fields=fields)
+    general, fields = [parts[0].strip()], []
+    for name, text in zip(parts[1::2], parts[2::2]):
+        column = FIELDS[name.lower()]
+        if not text.strip():
+            continue
+        if tables is None or f"articles_fts.{column}" in tables:
+            fields.append((column, text.strip()))
+        else:
+            general.append(text.strip())
+    return Query(general=" ".join(g for g in general if g), fields=fields)
 
 
 def folded_expression(query: Query, include_general: bool = True) -> str | None:
@@ -105,7 +115,7 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
     """The statement that fills ``temp.kt_hits`` with the ids of every matching article."""
     params: dict = {}
     where = _filters(state, tables, params)
-    query = split_query(state.q)
+    query = split_query(state.q, tables)
     if state.q and state.exact and query.general:
         if "articles_fts_exact" in tables:
             where.insert(0, "a.id in (select rowid from articles_fts_exact where articles_fts_exact match :xfts)")
@@ -145,7 +155,7 @@ def date_page_sql(state: SearchState, count: int) -> str:
 
 def relevance_tiers(state: SearchState, tables: set[str]) -> list[tuple[str, str]] | None:
     """(index, FTS5 expression) for each ranking tier, best first; None when the page sorts by date."""
-    query = split_query(state.q)
+    query = split_query(state.q, tables)
     if state.sort != "relevance" or not state.q:
         return None
     if state.exact:
