@@ -182,20 +182,19 @@ async def sort_guard(datasette, scope) -> tuple[dict, dict] | None:
 
 
 def _renamed(scope: dict) -> dict:
-    """``from``, ``to``, ``lang`` on a table or query page become ``_from``, ``_to``, ``_lang``."""
+    """``lang`` on a table or query page becomes ``_lang``; ``from`` and ``to`` on the articles list become
+    ``_from`` and ``_to`` (elsewhere they stay: a query's own parameters, or another table's columns)."""
     raw = scope.get("query_string", b"")
     path = scope.get("path", "")
-    if not raw or path.startswith("/-/") or not any(f"{k}=".encode() in raw for k in RENAMED):
+    match = TABLE_PATH.match(path)
+    if not raw or not match or not any(f"{k}=".encode() in raw for k in RENAMED):
         return scope
+    renamed = dict(RENAMED) if urllib.parse.unquote(match.group("table")) == ARTICLES else {"lang": "_lang"}
     pairs = urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
-    if not TABLE_PATH.match(path) or not any(k in RENAMED for k, _ in pairs):
+    if not any(k in renamed for k, _ in pairs):
         return scope
-    if any(k in ("from", "to") for k, _ in pairs) and not path.split(".")[0].endswith("/" + ARTICLES):
-        pairs = [(k, v) for k, v in pairs if k not in ("from", "to")] + [(k, v) for k, v in pairs if k in ("from", "to")]
-        return dict(scope, query_string=urllib.parse.urlencode(
-            [(RENAMED[k] if k == "lang" else k, v) for k, v in pairs]).encode("latin-1"))
-    return dict(scope, query_string=urllib.parse.urlencode(
-        [(RENAMED.get(k, k), v) for k, v in pairs]).encode("latin-1"))
+    query = urllib.parse.urlencode([(renamed.get(k, k), v) for k, v in pairs])
+    return dict(scope, query_string=query.encode("latin-1"))
 
 
 DATED_QUERIES = {"event_between_dates"}
