@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/make_synthetic_archive.py                    # 200,000 articles -> bench/out/archive-200k.db
     .venv/bin/python bench/make_synthetic_archive.py --articles 20000 --out /tmp/small.db
+    .venv/bin/python bench/make_synthetic_archive.py --quick                # 300 articles -> bench/out/archive-quick.db
 
 Text: a word-bigram Markov chain trained on the sample site's 49 articles
 (real Kinhtedothi prose: Đảng bộ, HĐND, bầu cử, giãn cách, khóa/khoá XV…),
@@ -30,7 +31,7 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.schema import ensure_schema  # noqa: E402
+from pipelines.schema import FTS_COLUMNS, ensure_schema  # noqa: E402
 from pipelines.text import fold  # noqa: E402
 from pipelines.schema import EXACT_INDEX_SQL  # noqa: E402  (created here when the schema lacks it)
 from sample_site import expected_articles  # noqa: E402
@@ -195,18 +196,21 @@ def build(path: Path, n: int, seed: int, optimize: bool) -> None:
                          published.strftime("%d-%m-%Y %H:%M"), section, rng.choice(SECTIONS[section]),
                          body_text, body_html, words, "legacy", '{"title": "markup"}', stamp, stamp, f"h{aid}",
                          stamp, 1))
-            fts.append((aid, fold(title), " ".join(folded_pool[j] for j in picks[:sapo_n]), " ".join(folded_body)))
             links.append((aid, EVENTS[event][0]))
             if rng.random() < 0.1:
                 links.append((aid, EVENTS[(event + 1) % 3][0]))
-            for tag in set(rng.choices(tags, weights=tag_weights, k=rng.randint(2, 5))):
+            article_tags = set(rng.choices(tags, weights=tag_weights, k=rng.randint(2, 5)))
+            for tag in article_tags:
                 tag_rows.append((aid, tag))
+            fts.append((aid, fold(title), " ".join(folded_pool[j] for j in picks[:sapo_n]), " ".join(folded_body),
+                        fold(caption), fold(" . ".join(sorted(article_tags))), fold(author)))
             images.append((aid, 1, src, caption))
         conn.executemany(
             "INSERT INTO articles (id, url, site_id, title, sapo, author, published_at, published_raw, section, "
             "subsection, body_text, body_html, word_count, layout, field_sources, first_seen_at, last_fetched_at, "
             "content_hash, last_checked_at, version) VALUES (" + ", ".join("?" * 20) + ")", rows)
-        conn.executemany("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (?, ?, ?, ?)", fts)
+        conn.executemany(f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+                         f"VALUES (?{', ?' * len(FTS_COLUMNS)})", fts)
         conn.executemany("INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)", links)
         conn.executemany("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)", tag_rows)
         conn.executemany("INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)", images)
@@ -229,13 +233,17 @@ def build(path: Path, n: int, seed: int, optimize: bool) -> None:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=200_000)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "archive-200k.db")
+    parser.add_argument("--articles", type=int, default=None, help="how many articles (default 200,000)")
+    parser.add_argument("--out", type=Path, default=None, help="default bench/out/archive-200k.db")
+    parser.add_argument("--quick", action="store_true",
+                        help="300 articles into bench/out/archive-quick.db: checks the benchmark still runs")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--no-optimize", action="store_true",
                         help="Leave the search index as written (several segments) instead of merging it")
     args = parser.parse_args(argv)
-    build(args.out, args.articles, args.seed, optimize=not args.no_optimize)
+    articles = args.articles or (300 if args.quick else 200_000)
+    out = args.out or ROOT / "bench" / "out" / ("archive-quick.db" if args.quick else "archive-200k.db")
+    build(out, articles, args.seed, optimize=not args.no_optimize)
 
 
 if __name__ == "__main__":

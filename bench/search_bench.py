@@ -11,7 +11,14 @@ plugins) and times, client side, for each query with and without diacritics:
 * exact spelling: ``/articles.json?_exact=`` (newest 50 and the count);
 * the same search as a plain ``LIKE '%term%'`` over title, lead and body: the
   newest 50 matches, and the count of all matches (a full scan);
-* facet pages: the articles list as HTML with its six facets, without and with a search.
+* facet pages: the articles list as HTML with its six facets, without and with a search;
+* the search page ``/-/search?q=`` as HTML (the total count, six facets, 20 results ranked by relevance
+  with highlighted passages), with and without diacritics, its exact-spelling switch, and the page
+  narrowed to an event and a date range; with the server's own split of the time (``timings_ms`` of
+  ``/-/search.json``: matching, facets, ranking the page, reading its rows).
+
+``--quick`` runs everything once on bench/out/archive-quick.db (``make_synthetic_archive.py --quick``):
+the test suite does this so that a broken benchmark breaks the build.
 
 Each URL is fetched once to warm up, then ``--repeat`` times; p50 and p95 are
 over those. Results also go to bench/out/search_bench.json.
@@ -87,7 +94,13 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=20, help="timed fetches per search URL")
     parser.add_argument("--facet-repeat", type=int, default=5, help="timed fetches per facet page")
     parser.add_argument("--report", type=Path, help="only print the tables of an earlier run's JSON")
+    parser.add_argument("--quick", action="store_true", help="bench/out/archive-quick.db, one timed fetch each")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "search_bench.json")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.repeat = args.facet_repeat = 1
+        if args.db == ROOT / "bench" / "out" / "archive-200k.db":
+            args.db = ROOT / "bench" / "out" / "archive-quick.db"
     if args.report:
         print(report(json.loads(args.report.read_text(encoding="utf-8"))))
         return
@@ -118,6 +131,12 @@ def main(argv=None) -> None:
                   f"first {result['first_ms']:7.1f} ms  rows {result['rows']}  (HTTP {result['status']})",
                   file=sys.stderr)
 
+        def page_run(kind, label, params, repeat):
+            query = urllib.parse.urlencode(params)
+            run(kind, label, f"{base}/-/search?{query}", repeat)
+            data = json.loads(fetch(f"{base}/-/search.json?{query}")[2])
+            results[-1].update(rows=data.get("count", "error"), server_ms=data.get("timings_ms"))
+
         for pair in QUERIES:
             for q in pair:
                 enc = urllib.parse.quote(q)
@@ -130,13 +149,20 @@ def main(argv=None) -> None:
             run("exact spelling", q, f"{base}/{name}/articles.json?_exact={enc}&_nofacet=1&_size=50", args.repeat)
             run("LIKE count (scan)", q, f"{base}/{name}.json?sql={urllib.parse.quote(LIKE_COUNT)}"
                                         f"&p={urllib.parse.quote('%' + q + '%')}", max(1, args.facet_repeat))
+        for pair in QUERIES:
+            for q in pair:
+                page_run("search page", q, {"q": q}, args.repeat)
+            page_run("search page, exact", pair[0], {"q": pair[0], "exact": "1"}, args.repeat)
+            page_run("search page, event + dates", pair[1], {"q": pair[1], "event": "dai-dich-covid-19",
+                                                              "from": "1/1/2021", "to": "2021-12-31"}, args.repeat)
+        page_run("search page", "(no search)", {}, args.facet_repeat)
         run("facet page", "(no search)", f"{base}/{name}/articles", args.facet_repeat)
         for q in ("dang bo", "vac xin", "bau cu"):
             run("facet page", q, f"{base}/{name}/articles?_search={urllib.parse.quote(q)}", args.facet_repeat)
     finally:
         server.terminate()
         server.wait(timeout=20)
-    out = ROOT / "bench" / "out" / "search_bench.json"
+    out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report(results))
@@ -162,6 +188,22 @@ def report(results: list[dict]) -> str:
                          f"{like['rows'] if like else ('0' if by[('LIKE newest 50', q)]['rows'] == 0 else '–')} |")
     lines += ["", "| facet page (HTML, six facets) | p50 / p95 |", "| --- | ---: |"]
     lines += [f"| {r['query']} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} |" for r in results if r["kind"] == "facet page"]
+    lines += ["", "| search page `/-/search` (HTML: count, six facets, 20 ranked with passages) | matches | p50 / p95 | "
+                  "server: match / facets / rank page / rows (ms) | exact spelling | + event and 2021 |",
+              "| --- | ---: | ---: | --- | ---: | ---: |"]
+    for pair in QUERIES:
+        for q in pair:
+            r = by.get(("search page", q))
+            if not r:
+                continue
+            split = r.get("server_ms") or {}
+            lines.append(f"| {q} | {r['rows']:,} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | "
+                         f"{' / '.join(str(round(split.get(k, 0))) for k in ('match', 'facets', 'page', 'rows'))} | "
+                         f"{cell('search page, exact', q)} | {cell('search page, event + dates', q)} |")
+    r = by.get(("search page", "(no search)"))
+    if r:
+        lines.append(f"| (no search: newest first) | {r['rows']:,} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | "
+                     f"{' / '.join(str(round((r.get('server_ms') or {}).get(k, 0))) for k in ('match', 'facets', 'page', 'rows'))} | – | – |")
     searches = [r for r in results if r["kind"] == "ranked search"]
     worst = max(searches, key=lambda r: r["p95_ms"])
     lines += ["", f"Ranked search: highest p95 {worst['p95_ms']:.0f} ms ({worst['query']}), "

@@ -113,6 +113,8 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     ("raw_pages", ["fetched_from"], False),
     ("crawl_errors", ["run_id"], False),
     ("article_urls", ["article_id"], False),
+    # the search page's facets read date, section and byline of thousands of matches: a dense covering index
+    ("articles", ["id", "published_at", "section", "author"], False),
 ]
 
 # People in bylines (pipelines/bylines.py): one row per person named in an article's byline, in order;

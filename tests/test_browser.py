@@ -6,10 +6,12 @@ archive server is answered locally (a grey placeholder for pictures, nothing for
 
     SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_browser.py
 
-also saves the screenshots shown in the README (home page, a search, an article).
+also saves the screenshots shown in the README and docs/huong-dan.md (home page, a search, a narrowed
+search, the chart, an article).
 """
 
 import os
+import re
 import shutil
 import urllib.request
 from pathlib import Path
@@ -77,23 +79,77 @@ def screenshot(page, name: str, tmp_path: Path, full_page: bool = False) -> None
         shutil.copy(tmp_path / f"{name}.png", Path(target) / f"{name}.png")
 
 
-def test_typing_dang_bo_in_the_search_box_finds_the_article(server, page, tmp_path):
+def test_typing_dong_da_in_the_home_box_shows_phrase_matches_first_with_highlights_and_facets(server, page, tmp_path):
     server, _ = server
     page.goto(server + "/")
     screenshot(page, "home", tmp_path)
-    page.fill("input[name=_search]", "dang bo")
-    page.press("input[name=_search]", "Enter")
-    page.wait_for_url("**/archive/articles?_search=dang+bo*")
+    page.fill("input[name=q]", "dong da")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/-/search?q=dong+da*")
+    results = page.locator(".kt-result")
+    assert results.count() == 20
+    first_titles = [results.nth(i).locator("h3").inner_text() for i in range(3)]
+    assert "Đống Đa" in first_titles[0]
+    assert results.first.locator("h3 mark", has_text="Đống Đa").count() == 1
+    assert page.locator(".kt-snippet mark").count() >= 10
+    for facet in ("event", "year", "month", "section", "person", "tag"):
+        assert page.locator(f"#kt-facet-{facet} li").count() >= 1, facet
+    assert page.locator(".kt-count").first.inner_text() == "43 bài"
+    screenshot(page, "search", tmp_path)
+
+
+def test_narrowing_to_an_event_and_a_date_range_keeps_the_search(server, page, tmp_path):
+    server, _ = server
+    page.goto(server + "/-/search?q=dong+da")
+    page.locator("#kt-facet-event a", has_text="Bầu cử").click()
+    page.wait_for_url("**event=bau-cu-quoc-hoi-khoa-xv*")
+    page.fill("#kt-from", "1/5/2021")
+    page.fill("#kt-to", "23/5/2021")
+    page.press("#kt-to", "Enter")
+    page.wait_for_url("**to=23%2F5%2F2021*")
+    url = page.url
+    assert "q=dong+da" in url and "event=bau-cu-quoc-hoi-khoa-xv" in url and "from=1%2F5%2F2021" in url
+    dates = [t.get_attribute("datetime") for t in page.locator(".kt-result time").all()]
+    assert dates and all("2021-05-01" <= d[:10] <= "2021-05-23" for d in dates)
+    assert page.locator(".kt-chip").count() == 3
+    screenshot(page, "search-narrowed", tmp_path)
+    page.fill("#kt-to", "31/2/2021")
+    page.press("#kt-to", "Enter")
+    page.wait_for_load_state()
+    assert "Ngày không hợp lệ" in page.locator(".kt-error").inner_text()
+
+
+def test_the_chart_labels_are_readable_and_do_not_overlap(server, page, tmp_path):
+    server, _ = server
+    page.goto(server + "/-/search?q=covid")
+    page.locator("a.kt-chart-link").click()
+    page.wait_for_url("**/-/chart?q=covid*")
+    labels = page.locator("svg.kt-chart text.kt-tick")
+    assert labels.count() >= 3
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    texts = [labels.nth(i).text_content() for i in range(labels.count())]
+    assert all(re.fullmatch(r"\d{2}/\d{4}|\d{4}", t) for t in texts), texts
+    for a, b in zip(boxes, boxes[1:]):
+        assert a["x"] + a["width"] <= b["x"], (a, b)  # left to right, never touching
+    rows = page.locator(".kt-chart-table tbody tr").count()
+    points = page.locator("svg.kt-chart polyline").first.get_attribute("points").split()
+    assert rows == len(points)  # the table has every month the chart plots
+    href = page.locator("svg.kt-chart a").first.get_attribute("href")
+    assert href.startswith("/-/search?q=covid") and "event=" in href and "month=" in href
+    screenshot(page, "chart", tmp_path)
+
+
+def test_the_list_search_box_still_searches_for_sql_people(server, page):
+    server, _ = server
+    page.goto(server + "/archive/articles?_search=" + urllib.request.quote("dang bo"))
     assert page.locator("a", has_text=SEED_TITLE).count() >= 1
-    assert page.input_value("#_search") == "dang bo"
-    # the table's own search box, typed with diacritics this time
     page.fill("#_search", "Đảng bộ")
     page.press("#_search", "Enter")
     page.wait_for_load_state()
     assert page.locator("a", has_text=SEED_TITLE).count() >= 1
-    page.goto(server + "/archive/search?q=" + urllib.request.quote("dang bo"))
+    page.locator("a.kt-to-search").click()
+    page.wait_for_url("**/-/search?q=*")
     assert page.locator("mark", has_text="Đảng bộ").count() >= 1
-    screenshot(page, "search", tmp_path)
 
 
 def test_an_article_reads_with_its_paragraphs_caption_and_citation(server, page, tmp_path):

@@ -76,10 +76,11 @@ def test_every_canned_query_is_titled_described_and_read_only():
 
 def test_home_page_reads_like_an_archive(ds):
     html = get(ds, "/").text
-    assert 'name="_search"' in html and 'action="/archive/articles"' in html
-    assert "Đại dịch Covid-19" in html and "/archive/articles?_event=dai-dich-covid-19" in html
+    assert 'name="q"' in html and 'action="/-/search"' in html
+    assert "Đại dịch Covid-19" in html and "/-/search?event=dai-dich-covid-19" in html
     assert 'href="/-/chart"' in html
-    assert "Search, ranked by relevance" in html
+    assert "Bài của một sự kiện trong khoảng ngày" in html  # a ready-made question, in Vietnamese
+    assert "rows in" not in html and "<code>articles</code>" in html  # the tables, in a reporter's words
 
 
 # -- browsing -----------------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def test_a_saved_search_is_an_atom_feed(ds):
     assert empty.status_code == 200
     assert ElementTree.fromstring(empty.content).findall("a:entry", ns) == []
     table = get(ds, "/archive/articles", params={"_search": "bầu cử"}).text
-    assert "/archive/feed.atom?q=" in table and "/archive/search?q=" in table
+    assert "/-/search.atom?q=" in table and "/-/search?q=" in table  # the list's search, followed and ranked
 
 
 # -- reading an article ------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def test_the_article_page_reads_like_the_paper_and_cites_it(ds):
     assert article.count("<p>") >= 8
     assert "<figcaption>Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI" in article
     assert 'href="/archive/articles?_event=dai-dich-covid-19"' in article
-    assert "Cite this article" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article
+    assert "Trích dẫn bài này" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article  # Vietnamese by default
     assert "https://web.archive.org/web/" in article
     assert ('href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"'
             in article)
@@ -333,7 +334,7 @@ def test_chart_of_articles_per_month_per_event(ds):
     html = response.text
     assert response.status_code == 200 and "<svg" in html and "</svg>" in html
     assert "Đại dịch Covid-19" in html
-    assert "/archive/articles?_event=dai-dich-covid-19&amp;published_at__startswith=" in html
+    assert "/-/search?event=dai-dich-covid-19&amp;month=" in html
     assert html.count("<circle") >= 10
     searched = get(ds, "/-/chart", params={"q": "vac xin"}).text
     assert searched.count("<circle") < html.count("<circle")

@@ -87,7 +87,7 @@ def test_an_edited_article_keeps_its_previous_version_with_the_changed_fields(fr
     assert [(c["article_id"], c["changed_fields"], c["previous_title"]) for c in changed] == [
         (article["site_id"], "title, body_text", versions[0]["title"])]
     page = asyncio.run(datasette_for(db).client.get(f"/archive/articles/{article['site_id']}")).text
-    assert f"/-/versions/{article['site_id']}" in page and "1 earlier version" in page
+    assert f"/-/versions/{article['site_id']}" in page and "1 phiên bản trước" in page
 
 
 def test_an_unchanged_recheck_only_updates_last_checked_at(fresh):

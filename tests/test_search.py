@@ -155,7 +155,9 @@ def test_ranked_search_ranks_and_highlights(ds):
     assert rows[0]["article_id"] == 405813  # "Đảng bộ" side by side in the lead beats đang … bỏ apart
     assert "<mark>Đảng bộ</mark>" in rows[0]["snippet"]
     assert set(rows[0]) == {"article_id", "title", "published", "author", "snippet", "url"}
-    html = get(ds, "/archive/search", params={"q": "Đảng bộ"}).text
+    moved = get(ds, "/archive/search", params={"q": "Đảng bộ"})  # the page for readers is the search page
+    assert moved.status_code == 302 and moved.headers["location"].startswith("/-/search?q=")
+    html = get(ds, moved.headers["location"]).text
     assert "<mark>Đảng bộ</mark>" in html  # rendered as a highlight, the rest escaped
 
 
@@ -177,7 +179,7 @@ def test_exact_spelling_search(ds):
                                              params={"exact": "bán", "_shape": "array"}).json()}
     assert only_ban == {990101}
     assert table_ids(ds, _exact="bán") == [990101]
-    assert "<mark>bán</mark>" in get(ds, "/archive/exact_search", params={"exact": "bán"}).text
+    assert "<mark>bán</mark>" in get(ds, "/-/search", params={"q": "bán", "exact": "1"}).text
     # tone placement does not matter, diacritics do
     old, new = table_ids(ds, _exact="khóa XV"), table_ids(ds, _exact="khoá XV")
     assert old == new and 990103 in old and len(old) > 1

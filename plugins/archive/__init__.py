@@ -26,8 +26,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, chart, edits, export, people  # noqa: F401
-from plugins.archive import home, list_search, query_texts, search_page  # noqa: F401 (query_texts registers strings)
+from plugins.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
+from plugins.archive import atom, chart, column_texts, edits, export, home, list_search, people, search_page
 from plugins.archive.article import article_context, utc_date
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 from plugins.archive.i18n import gettext, language
@@ -248,14 +248,13 @@ def extra_template_vars(template, database, table, view_name, request, datasette
                     archives.append(await _archive_summary(datasette, name, db))
                     archives[-1].update(await home.home_extra(datasette, name, db, language(request), HIDDEN_QUERIES))
             context["archives"] = archives
-        elif template == "table.html" and table == "articles" and request.args.get("_search"):
-            q = request.args["_search"]
-            context["kt_search"] = {
-                "q": q,
-                "ranked_url": datasette.urls.query(database, "search") + "?" + _qs(q=q),
-                "feed_url": datasette.urls.query(database, "feed", format="atom") + "?" + _qs(q=q),
-                "chart_url": datasette.urls.path("/-/chart") + "?" + _qs(q=q),
-            }
+        elif template == "table.html" and table == "articles":
+            context["kt_list"] = list_search.list_context(datasette, request, lang)
+            context["human_description_en"] = None  # said in the reader's words by templates/table.html
+        if template == "table.html" and table in column_texts.VI and database:
+            localized = column_texts.localized_metadata(datasette.table_metadata(database, table), table, lang)
+            if localized:
+                context["metadata"] = localized
         elif template == "query.html" and table in SEARCH_QUERIES and request.args.get(
                 "q" if table == "search" else "exact"):
             q = request.args.get("q") or request.args.get("exact")

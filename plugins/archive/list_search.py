@@ -104,6 +104,41 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
+register({
+    "list.search_here": {"vi": "Xem trên trang tìm kiếm (xếp hạng, đoạn trích, bộ lọc)",
+                         "en": "Open on the search page (ranked, with passages and filters)"},
+    "list.filters": {"vi": "Danh sách đang lọc", "en": "This list is filtered"},
+    "list.search": {"vi": "tìm", "en": "search"},
+    "list.exact": {"vi": "đúng chính tả", "en": "exact spelling"},
+    "list.event": {"vi": "sự kiện", "en": "event"},
+    "list.tag": {"vi": "từ khóa", "en": "tag"},
+    "list.follow": {"vi": "Theo dõi (Atom)", "en": "Follow (Atom)"},
+    "list.chart": {"vi": "Biểu đồ theo tháng", "en": "Chart per month"},
+    "list.rows": {"vi": "{n} dòng", "en": "{n} rows"},
+})
+NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event", "_tag": "list.tag",
+         "_from": "search.from", "_to": "search.to"}
+
+
+def list_context(datasette, request, lang: str) -> dict:
+    """The articles list's own words: what it is filtered by (quotes as typed, never doubled), and links to
+    the search page, its feed and its chart with the same search and filters."""
+    pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+    described = []
+    for key, value in pairs:
+        if not value or key in ("_lang", "_sort", "_sort_desc", "_next", "_size", "_facet", "_searchmode"):
+            continue
+        if key in NAMES:
+            described.append((_(NAMES[key], lang), value))
+        elif not key.startswith("_"):
+            column, _sep, op = key.partition("__")
+            described.append((column + (f" ({op})" if op else ""), value))
+    search = search_link(datasette, pairs)
+    return {"described": described, "search_url": search,
+            "feed_url": search.replace("/-/search", "/-/search.atom", 1),
+            "chart_url": search.replace("/-/search", "/-/chart", 1)}
+
+
 def other_language_url(request, lang: str) -> str:
     """This page in the other language (every other argument kept)."""
     pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
@@ -147,20 +182,19 @@ async def sort_guard(datasette, scope) -> tuple[dict, dict] | None:
 
 
 def _renamed(scope: dict) -> dict:
-    """``from``, ``to``, ``lang`` on a table or query page become ``_from``, ``_to``, ``_lang``."""
+    """``lang`` on a table or query page becomes ``_lang``; ``from`` and ``to`` on the articles list become
+    ``_from`` and ``_to`` (elsewhere they stay: a query's own parameters, or another table's columns)."""
     raw = scope.get("query_string", b"")
     path = scope.get("path", "")
-    if not raw or path.startswith("/-/") or not any(f"{k}=".encode() in raw for k in RENAMED):
+    match = TABLE_PATH.match(path)
+    if not raw or not match or not any(f"{k}=".encode() in raw for k in RENAMED):
         return scope
+    renamed = dict(RENAMED) if urllib.parse.unquote(match.group("table")) == ARTICLES else {"lang": "_lang"}
     pairs = urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
-    if not TABLE_PATH.match(path) or not any(k in RENAMED for k, _ in pairs):
+    if not any(k in renamed for k, _ in pairs):
         return scope
-    if any(k in ("from", "to") for k, _ in pairs) and not path.split(".")[0].endswith("/" + ARTICLES):
-        pairs = [(k, v) for k, v in pairs if k not in ("from", "to")] + [(k, v) for k, v in pairs if k in ("from", "to")]
-        return dict(scope, query_string=urllib.parse.urlencode(
-            [(RENAMED[k] if k == "lang" else k, v) for k, v in pairs]).encode("latin-1"))
-    return dict(scope, query_string=urllib.parse.urlencode(
-        [(RENAMED.get(k, k), v) for k, v in pairs]).encode("latin-1"))
+    query = urllib.parse.urlencode([(renamed.get(k, k), v) for k, v in pairs])
+    return dict(scope, query_string=query.encode("latin-1"))
 
 
 DATED_QUERIES = {"event_between_dates"}
@@ -176,7 +210,8 @@ async def query_guard(datasette, scope) -> tuple[dict, dict] | None:
     name = urllib.parse.unquote(match.group("table"))
     pairs = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     lang = "en" if ("lang", "en") in pairs or ("_lang", "en") in pairs else "vi"
-    if name in SEARCH_QUERIES and not match.group("format"):
+    if name in SEARCH_QUERIES and not match.group("format") and not any(k.startswith("_") and k != "_lang"
+                                                                        for k, _ in pairs):
         args = {"q": dict(pairs).get(SEARCH_QUERIES[name], ""), "exact": "1" if name == "exact_search" else "",
                 "lang": lang if lang != "vi" else ""}
         location = datasette.urls.path("/-/search") + "?" + urllib.parse.urlencode({k: v for k, v in args.items() if v})

@@ -114,7 +114,7 @@ class SearchState:
 
 def read_state(args, lang: str) -> SearchState:
     """The state from a request's arguments (a MultiParams); BadState for what cannot be searched."""
-    pairs = [(k, v) for k, v in args._data.items() for v in v] if hasattr(args, "_data") else list(args)
+    pairs = [(k, v) for k in args.keys() for v in args.getlist(k)] if hasattr(args, "getlist") else list(args)
     pairs = [(k, v) for k, v in pairs if k in ORDER and (k in MULTI or v != "")]
     state = SearchState(pairs=_canonical(pairs), lang=lang)
     get = {k: v for k, v in reversed(pairs) if k in SINGLE}
