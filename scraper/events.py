@@ -35,7 +35,7 @@ EVENTS: tuple[Event, ...] = (
             "Bầu cử đại biểu Quốc hội khóa XV và đại biểu Hội đồng nhân dân các cấp",
             "Bầu cử đại biểu Quốc hội khóa XV và Hội đồng nhân dân các cấp",
         ),
-        fallback_url=None,  # id not known (SITE.md)
+        fallback_url=None,  # id not known (docs/site.md)
     ),
     Event(
         slug="dai-dich-covid-19",
@@ -47,7 +47,7 @@ EVENTS: tuple[Event, ...] = (
         slug="cuoc-thi-bao-ve-moi-truong",
         name='Cuộc thi viết "Bảo vệ môi trường trên địa bàn TP Hà Nội"',
         aliases=('Cuộc thi viết "Bảo vệ môi trường trên địa bàn Thành phố Hà Nội"',),
-        fallback_url=None,  # id not known (SITE.md)
+        fallback_url=None,  # id not known (docs/site.md)
     ),
 )
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from scraper.pages.base import Page
 from scraper.urls import absolute, article_id, canonical_url, is_site_url, site_url
 
-# Confirmed legacy listing markup (SITE.md); current-layout listings use article cards (inferred).
+# Confirmed legacy listing markup (docs/site.md); current-layout listings use article cards (inferred).
 ARTICLE_LINKS = (
     ".pkg h2 > a",
     ".pkg h3 > a",
