@@ -3,7 +3,7 @@
 Feeds are found on the site by their *names* in the "Dòng sự kiện" bar
 (matched with ``fold_name``: case, diacritics, ``khóa``/``khoá`` and quote
 style do not matter). ``fallback_url`` is used only when the bar does not
-list the event. To add an event, append an ``Event`` here (see README).
+list the event. To add an event, append an ``Event`` here (see docs/operators.md).
 """
 
 from __future__ import annotations

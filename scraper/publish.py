@@ -37,7 +37,7 @@ def metadata_for(db: str) -> Path:
     return path
 
 
-# Datasette settings of the published archive (README "Publishing"). Read-only needs no setting:
+# Datasette settings of the published archive (docs/operators.md "Publishing"). Read-only needs no setting:
 # Datasette opens a mutable file read-only (mode=ro) and runs only single SELECT statements, and
 # no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles.
 DATASETTE_SETTINGS = {

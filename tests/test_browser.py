@@ -6,7 +6,7 @@ archive server is answered locally (a grey placeholder for pictures, nothing for
 
     SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_browser.py
 
-also saves the screenshots shown in the README (home page, a search, an article).
+also saves the screenshots shown in docs/using-the-archive.md (home page, a search, an article).
 """
 
 import os
