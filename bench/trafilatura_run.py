@@ -1,12 +1,14 @@
 """The baseline: trafilatura over saved pages, one JSON object per page on stdout.
 
-    .venv/bin/python bench/trafilatura_run.py bench/pages > bench/out/trafilatura.jsonl
+    .venv/bin/python bench/trafilatura_run.py [--fast] bench/pages > bench/out/trafilatura.jsonl
 
 Runs what a person would to get an article's text and metadata from a saved
 page: ``trafilatura.bare_extraction`` with metadata, without comments, with its
 defaults otherwise (tables kept, images and links left out, default date
 extraction).  The page's URL is left to trafilatura (canonical link), as
 ``kinhtedothi parse`` takes it from the page too.  Same file walk as ours.
+``--fast`` passes ``fast=True``: trafilatura's own extractor only, without its
+fallback extractors (readability, jusText); the benchmark reports both.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ def saved_pages(paths: list[str]) -> Iterator[Path]:
             yield path
 
 
-def extract(body: bytes) -> dict[str, Any]:
-    document = trafilatura.bare_extraction(body, with_metadata=True, include_comments=False)
+def extract(body: bytes, fast: bool = False) -> dict[str, Any]:
+    document = trafilatura.bare_extraction(body, with_metadata=True, include_comments=False, fast=fast)
     if document is None:
         return {"url": None, "title": None, "author": None, "date": None, "text": None}
     doc = document if isinstance(document, dict) else document.as_dict()
@@ -41,9 +43,10 @@ def extract(body: bytes) -> dict[str, Any]:
 
 
 def main(paths: list[str]) -> int:
+    fast = "--fast" in paths
     out = sys.stdout
-    for path in saved_pages(paths):
-        out.write(json.dumps({"path": str(path), **extract(path.read_bytes())}, ensure_ascii=False) + "\n")
+    for path in saved_pages([p for p in paths if p != "--fast"]):
+        out.write(json.dumps({"path": str(path), **extract(path.read_bytes(), fast)}, ensure_ascii=False) + "\n")
     return 0
 
 

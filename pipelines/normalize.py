@@ -1,4 +1,4 @@
-"""Normalization: what each stored value means (DESIGN.md, "Normalization rules").
+"""Normalization: what each stored value means (docs/design.md, "Normalization rules").
 
 ``normalize_article`` is a pure function from a page object's raw fields to
 the archive's record; the Scrapy pipeline and ``kinhtedothi parse`` share it.

@@ -1,4 +1,4 @@
-"""The archive's tables (DESIGN.md "Schema"), created with sqlite-utils.
+"""The archive's tables (docs/design.md "Schema"; every column: docs/schema.md), created with sqlite-utils.
 
 Public: journalists write SQL against these names. Columns may be added;
 existing ones keep their meaning (``metadata.yml`` describes each).

@@ -196,8 +196,8 @@ def parse(paths, url):
     Example:
 
     \b
-        kinhtedothi parse saved/quan-thanh-xuan-405813.html
-        kinhtedothi parse saved-pages/ > articles.jsonl
+        kinhtedothi parse tests/pages/legacy_seed_article.html
+        kinhtedothi parse tests/pages/ > articles.jsonl
     """
     from scraper.parse import parse_page, saved_pages
 

@@ -3,7 +3,7 @@
 Feeds are found on the site by their *names* in the "Dòng sự kiện" bar
 (matched with ``fold_name``: case, diacritics, ``khóa``/``khoá`` and quote
 style do not matter). ``fallback_url`` is used only when the bar does not
-list the event. To add an event, append an ``Event`` here (see README).
+list the event. To add an event, append an ``Event`` here (see docs/operators.md).
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ EVENTS: tuple[Event, ...] = (
             "Bầu cử đại biểu Quốc hội khóa XV và đại biểu Hội đồng nhân dân các cấp",
             "Bầu cử đại biểu Quốc hội khóa XV và Hội đồng nhân dân các cấp",
         ),
-        fallback_url=None,  # id not known (SITE.md)
-        tag_url="https://kinhtedothi.vn/tag/bau-cu-dai-bieu-quoc-hoi-khoa-xv",  # a guess (SITE.md: unknown)
+        fallback_url=None,  # id not known (docs/site.md)
+        tag_url="https://kinhtedothi.vn/tag/bau-cu-dai-bieu-quoc-hoi-khoa-xv",  # a guess (docs/site.md: unknown)
         start="2020-06-01", end="2021-12-31",  # election day 23 May 2021, with the run-up and the results
     ),
     Event(
@@ -64,8 +64,8 @@ EVENTS: tuple[Event, ...] = (
         slug="cuoc-thi-bao-ve-moi-truong",
         name='Cuộc thi viết "Bảo vệ môi trường trên địa bàn TP Hà Nội"',
         aliases=('Cuộc thi viết "Bảo vệ môi trường trên địa bàn Thành phố Hà Nội"',),
-        fallback_url=None,  # id not known (SITE.md)
-        tag_url="https://kinhtedothi.vn/tag/cuoc-thi-viet-bao-ve-moi-truong",  # a guess (SITE.md: unknown)
+        fallback_url=None,  # id not known (docs/site.md)
+        tag_url="https://kinhtedothi.vn/tag/cuoc-thi-viet-bao-ve-moi-truong",  # a guess (docs/site.md: unknown)
         search_words="Bảo vệ môi trường trên địa bàn TP Hà Nội",
         start="2020-01-01", end="2020-12-31",  # the 2020 contest: works published 1 Jan – 31 Dec 2020
     ),

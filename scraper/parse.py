@@ -17,8 +17,9 @@ from pipelines.validate import problems
 from scraper.pages import article_page_for
 from scraper.urls import SITE
 
-OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "authors", "byline_source", "published_at", "published_raw", "section",
-                 "subsection", "body_text", "tags", "images", "related_links", "layout")
+OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "authors", "byline_source", "published_at",
+                 "published_raw", "section", "subsection", "body_text", "tags", "images", "related_links", "layout",
+                 "body_html", "content_hash")  # the crawl's whole per-page work: sanitized HTML and fingerprint
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
@@ -60,10 +61,10 @@ def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
     own = page.own_url() if url is None else url
     if url is None and own:  # read relative links against the page's own URL
         page.rebase(own)
-    extracted = page.extract(with_html=False)  # body_html and the fingerprint are not printed
+    extracted = page.extract()  # as the crawl does: with body_html
     if url is not None:
         extracted["url"] = url
-    article, warnings = normalize_article(extracted, fingerprint=False)
+    article, warnings = normalize_article(extracted)  # and content_hash, as the crawl stores it
     if own is None:
         article["url"] = article["site_id"] = None
         warnings.append("the page names no URL of its own (no canonical link or og:url): use --url")

@@ -49,7 +49,7 @@ def read_only(db: str) -> bool:
     return (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK)
 
 
-# Datasette settings of the published archive (README "Publishing"). Read-only needs no setting:
+# Datasette settings of the published archive (docs/operators.md "Publishing"). Read-only needs no setting:
 # Datasette opens a mutable file read-only (mode=ro) and runs only single SELECT statements, and
 # no canned query or plugin here writes. The file is NOT opened --immutable: cron adds articles
 # (except on read-only media, where nothing can: see read_only()).

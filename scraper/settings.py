@@ -14,7 +14,7 @@ NEWSPIDER_MODULE = "scraper.spiders"
 ARCHIVE_DB = "archive.db"
 BASE_URL = None
 
-# Manners (SITE.md): say who we are, obey robots.txt, one request at a time per host.
+# Manners (docs/site.md): say who we are, obey robots.txt, one request at a time per host.
 CONTACT_URL = "https://github.com/kinhtedothi-archive/kinhtedothi-archive"
 USER_AGENT = f"kinhtedothi-archive/0.1 (newsroom event archive; +{CONTACT_URL})"
 ROBOTSTXT_OBEY = True
@@ -56,7 +56,7 @@ HTTPERROR_ALLOW_ALL = False
 RECHECK_SCHEDULE = "2d:6h, 7d:1d, 30d:7d, 365d:30d, *:180d"
 
 # The Wayback Machine (kinhtedothi crawl --source wayback): its published limits are about
-# 60 CDX requests a minute; a 429 ignored for a minute blocks the IP for an hour (SITE.md).
+# 60 CDX requests a minute; a 429 ignored for a minute blocks the IP for an hour (docs/site.md).
 WAYBACK_URL = "https://web.archive.org"
 WAYBACK_CDX_DELAY = 3.0        # seconds between CDX queries
 WAYBACK_CAPTURE_DELAY = 1.0    # seconds between capture downloads
@@ -101,8 +101,11 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.extensions.ArchiveExtension": 500,
-    "scrapy.extensions.telnet.TelnetConsole": None,
 }
+
+# Scrapy's telnet console (a remote-control port on localhost) stays closed; open it for debugging
+# with -s TELNETCONSOLE_ENABLED=True (it prints the port and a password at start).
+TELNETCONSOLE_ENABLED = False
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,4 +1,4 @@
-"""Exit statuses of ``kinhtedothi crawl`` (README "Exit statuses")."""
+"""Exit statuses of ``kinhtedothi crawl`` (docs/operators.md "Exit statuses")."""
 
 EXIT_OK = 0
 EXIT_FAILED = 1

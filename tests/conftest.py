@@ -96,7 +96,7 @@ def _children() -> set[int]:
 
 def _fail_on_children_left(before: set[int], what: str) -> None:
     """Children not in ``before`` get a short grace period to exit; the rest are killed and fail the test."""
-    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before and not _owned(p, before)]
     _, alive = psutil.wait_procs(left, timeout=3)
     if alive:
         described = [f"{p.pid} {' '.join(_cmdline(p))[:200]}" for p in alive]
@@ -120,6 +120,14 @@ def no_process_left_behind_by_the_module():
     before = _children()
     yield
     _fail_on_children_left(before, "the module's fixtures")
+
+
+def _owned(process: psutil.Process, before: set[int]) -> bool:
+    """Started by a process that was already running (a module-wide browser's renderer): its owner's."""
+    try:
+        return any(parent.pid in before for parent in process.parents())
+    except psutil.Error:
+        return False
 
 
 def _cmdline(process: psutil.Process) -> list[str]:

@@ -6,8 +6,8 @@ archive server is answered locally (a grey placeholder for pictures, nothing for
 
     SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_browser.py
 
-also saves the screenshots shown in the README and docs/huong-dan.md (home page, a search, a narrowed
-search, the chart, an article).
+also saves the screenshots shown in docs/using-the-archive.md and docs/huong-dan.md (home page, a search,
+a narrowed search, the chart, an article).
 """
 
 import os

@@ -47,3 +47,10 @@ def test_a_crawl_that_goes_wrong_otherwise_exits_1_says_why_and_keeps_the_archiv
     assert tuple(conn.execute("select count(*), total(length(body_text)) from articles").fetchone()) == tuple(before)
     last = conn.execute("select status, exit_code from crawl_runs order by id desc limit 1").fetchone()
     assert tuple(last) == ("failed", 1)
+
+
+def test_the_telnet_console_stays_closed_unless_asked_for(site, tmp_path):
+    quiet = run_crawl(tmp_path / "a.db", site.url, "--events", "dai-dich-covid-19")
+    assert quiet.returncode == 0 and "Telnet console listening" not in quiet.stderr
+    asked = run_crawl(tmp_path / "b.db", site.url, "--events", "dai-dich-covid-19", "-s", "TELNETCONSOLE_ENABLED=True")
+    assert asked.returncode == 0 and "Telnet console listening on 127.0.0.1" in asked.stderr

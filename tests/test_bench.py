@@ -1,0 +1,21 @@
+"""The parse benchmark's quick mode runs to the end and finds every field of ours right, so a benchmark
+that breaks breaks the build (CI also runs `make bench-quick`)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_the_parse_benchmark_runs_in_quick_mode(tmp_path):
+    pytest.importorskip("trafilatura", reason="the bench extra is not installed (make bench-quick installs it)")
+    results = tmp_path / "RESULTS.md"
+    process = subprocess.run([sys.executable, str(ROOT / "bench" / "parse_bench.py"), "--quick", "--out",
+                              str(tmp_path / "out"), "--results", str(results)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr[-3000:] + process.stdout[-3000:]
+    text = results.read_text(encoding="utf-8")
+    assert "| distinct (49 pages) |" in text and "| every field right | **294/294** |" in text
+    assert "| headline | 10/10 |" in text

@@ -1,0 +1,107 @@
+"""Every example in every command's --help runs, against the sample site (and the fake Wayback Machine)
+instead of the live sites, with its files in a temporary folder. Commands that serve until stopped are
+started, asked for a page, and stopped with SIGTERM."""
+
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import click
+import pytest
+
+from sample_site import FakeWayback
+from scraper.cli import cli
+from tests.conftest import FAST, ROOT, free_port
+
+SERVES_UNTIL_STOPPED = {"serve", "sample-site", "demo"}  # unless --no-serve
+WAYBACK_FAST = ["-s", "WAYBACK_CDX_DELAY=0.01", "-s", "WAYBACK_CAPTURE_DELAY=0.01", "-s", "WAYBACK_429_WAIT=0.05"]
+
+
+def help_examples():
+    """(command name, argv after `kinhtedothi`) for each line of each command's `Example:` block."""
+    for name, command in sorted(cli.commands.items()):
+        assert "Example:" in (command.help or ""), f"kinhtedothi {name} --help has no example"
+        for line in command.help.split("Example:", 1)[1].splitlines():
+            if line.strip().startswith("kinhtedothi "):
+                yield pytest.param(name, shlex.split(line)[2:], id=line.strip())
+
+
+def option_value(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv else None
+
+
+def with_option(argv: list[str], name: str, value: str) -> list[str]:
+    """argv with ``name value`` set (replaced when present, added otherwise)."""
+    if name in argv:
+        argv = list(argv)
+        argv[argv.index(name) + 1] = value
+        return argv
+    return [*argv, name, value]
+
+
+def needs_existing_db(name: str) -> bool:
+    db = next((p for p in cli.commands[name].params if p.name == "db"), None)
+    return db is not None and isinstance(db.type, click.Path) and db.type.exists
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds  # a backstop only
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            assert process.poll() is None, f"exited with status {process.returncode}"
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer")
+
+
+@pytest.mark.parametrize("name, argv", list(help_examples()))
+def test_the_help_example_runs(name, argv, site, crawled, tmp_path):
+    argv, stdout_to = list(argv), None
+    if ">" in argv:
+        argv, stdout_to = argv[:argv.index(">")], tmp_path / argv[argv.index(">") + 1]
+    db = option_value(argv, "--db")
+    if db and db.startswith("/"):
+        argv = with_option(argv, "--db", str(tmp_path / db.rsplit("/", 1)[-1]))
+    if needs_existing_db(name):
+        shutil.copy(crawled[0], tmp_path / (option_value(argv, "--db") or "archive.db"))
+    cwd = ROOT if name == "parse" else tmp_path  # parse's examples name the repository's saved pages
+    archive = None
+    if name == "crawl" and option_value(argv, "--source") == "wayback":
+        archive = FakeWayback().start()
+        argv = [*with_option(argv, "--wayback-url", archive.url), *WAYBACK_FAST]
+    elif name == "crawl":
+        argv = [*with_option(argv, "--base-url", site.url), *FAST]
+    port = None
+    if name in SERVES_UNTIL_STOPPED and "--no-serve" not in argv:
+        port = free_port()
+        argv = with_option(argv, "--port", str(port))
+    if name == "demo":
+        argv = with_option(argv, "--site-port", str(free_port()))
+    command = [sys.executable, "-m", "scraper.cli", name, *argv]
+    try:
+        if port is None:
+            out = stdout_to.open("w") if stdout_to else subprocess.PIPE
+            process = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.PIPE, text=True, timeout=300)
+            assert process.returncode == 0, process.stderr[-3000:]
+            if stdout_to:
+                out.close()
+                assert stdout_to.read_text(encoding="utf-8").count('"title"') >= 2
+        else:
+            server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_for(f"http://127.0.0.1:{port}/", server)
+                server.send_signal(signal.SIGTERM)
+                assert server.wait(timeout=30) in (0, -signal.SIGTERM)
+            finally:
+                if server.poll() is None:
+                    server.kill()
+                    server.wait()
+    finally:
+        if archive is not None:
+            archive.stop()
