@@ -188,7 +188,8 @@ def report(results: list[dict]) -> str:
                          f"{like['rows'] if like else ('0' if by[('LIKE newest 50', q)]['rows'] == 0 else '–')} |")
     lines += ["", "| facet page (HTML, six facets) | p50 / p95 |", "| --- | ---: |"]
     lines += [f"| {r['query']} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} |" for r in results if r["kind"] == "facet page"]
-    lines += ["", "| search page `/-/search` (HTML: count, six facets, 20 ranked with passages) | matches | p50 / p95 | "
+    lines += ["", "| search page `/-/search` (HTML: count, six facets, 20 ranked with passages) "
+                  "| matches | p50 / p95 | "
                   "server: match / facets / rank page / rows (ms) | exact spelling | + event and 2021 |",
               "| --- | ---: | ---: | --- | ---: | ---: |"]
     for pair in QUERIES:
@@ -203,7 +204,9 @@ def report(results: list[dict]) -> str:
     r = by.get(("search page", "(no search)"))
     if r:
         lines.append(f"| (no search: newest first) | {r['rows']:,} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | "
-                     f"{' / '.join(str(round((r.get('server_ms') or {}).get(k, 0))) for k in ('match', 'facets', 'page', 'rows'))} | – | – |")
+                     + ' / '.join(str(round((r.get('server_ms') or {}).get(k, 0)))
+                                  for k in ('match', 'facets', 'page', 'rows'))
+                     + " | – | – |")
     searches = [r for r in results if r["kind"] == "ranked search"]
     worst = max(searches, key=lambda r: r["p95_ms"])
     lines += ["", f"Ranked search: highest p95 {worst['p95_ms']:.0f} ms ({worst['query']}), "

@@ -28,7 +28,8 @@ def sync_authors(db: sqlite_utils.Database, article_id: int, article: dict[str, 
         return False
     db.execute("DELETE FROM article_authors WHERE article_id = ?", [article_id])
     for position, person in enumerate(people, 1):
-        db.execute(f"INSERT INTO article_authors (article_id, position, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+        db.execute(f"INSERT INTO article_authors (article_id, position, {', '.join(COLUMNS)}) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
                    [article_id, position, *person])
     db.execute("UPDATE articles SET byline_source = ? WHERE id = ?", [derived["byline_source"], article_id])
     return True

@@ -145,7 +145,8 @@ SELECT a.id, fold_vi(a.title), fold_vi(a.sapo), fold_vi(a.body_text),
   fold_vi(coalesce(a.author, ''){people})
 FROM articles a
 """
-PEOPLE_FROM_AUTHORS = " || coalesce(' . ' || (SELECT group_concat(name, ' . ') FROM article_authors WHERE article_id = a.id), '')"
+PEOPLE_FROM_AUTHORS = (" || coalesce(' . ' || (SELECT group_concat(name, ' . ') FROM article_authors "
+                       "WHERE article_id = a.id), '')")
 
 
 def fts_values(article: dict, people: list[str] | None = None) -> list[str]:

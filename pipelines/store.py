@@ -296,7 +296,8 @@ class Archive(ArchiveState):
         """Search index row: folded text, so that 'dang bo' finds 'Đảng bộ'."""
         self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [aid])
         columns = ", ".join(FTS_COLUMNS)
-        self.db.execute(f"INSERT INTO articles_fts (rowid, {columns}) VALUES (?, {', '.join('?' for _ in FTS_COLUMNS)})",
+        self.db.execute(f"INSERT INTO articles_fts (rowid, {columns}) "
+                        f"VALUES (?, {', '.join('?' for _ in FTS_COLUMNS)})",
                         [aid, *fts_values(article)])
 
 

@@ -46,7 +46,7 @@ class CommonCrawlRecordMiddleware:
             http = record.http_headers
             payload = payload_of(record, request.url)
         except Exception as error:  # a truncated or foreign answer: fail this request, not the crawl
-            raise ValueError(f"not a whole WARC record at {request.url}: {type(error).__name__}: {error}")
+            raise ValueError(f"not a whole WARC record at {request.url}: {type(error).__name__}: {error}") from error
         status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else 200
         headers = {name: value for name, value in (http.headers if http else [])
                    if name.lower() in ("content-type", "location")}

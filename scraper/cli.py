@@ -29,7 +29,7 @@ def checked_db(db: str, writing: bool = True) -> None:
     try:
         check_db(db, writing=writing)
     except NotAnArchive as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
 
 
 def _setting(values: tuple[str, ...]) -> dict[str, str]:
@@ -138,7 +138,7 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
         try:
             check(warc_files(warc_paths))
         except (OSError, ValueError) as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(str(error)) from None
         arguments = dict(paths=[str(Path(p).resolve()) for p in warc_paths], events=events)
         announce = f"reading {len(warc_paths)} WARC path(s) into {db_path} (no network)"
     elif source == "commoncrawl":
@@ -148,7 +148,7 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
         try:
             crawl_list(crawls)
         except ValueError as error:
-            raise click.ClickException(f"--crawls: {error}")
+            raise click.ClickException(f"--crawls: {error}") from None
 
         arguments = dict(index_url=cc_index_url, data_url=cc_data_url, crawls=crawls, events=events,
                          captures=captures, feed_urls=list(feed_urls), event=feed_event)
@@ -382,7 +382,7 @@ def export_warc(db, out, since):
         try:
             datetime.fromisoformat(since)
         except ValueError:
-            raise click.ClickException(f"--since: not a date: {since!r} (expected YYYY-MM-DD)")
+            raise click.ClickException(f"--since: not a date: {since!r} (expected YYYY-MM-DD)") from None
     partial = Path(out).with_name(Path(out).name + ".part")
     try:
         with open(partial, "wb") as stream:
@@ -390,7 +390,7 @@ def export_warc(db, out, since):
         partial.replace(out)
     except (OSError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
-        raise click.ClickException(f"export failed: {error}")
+        raise click.ClickException(f"export failed: {error}") from None
     click.echo(f"{count} pages written to {out}", err=True)
 
 

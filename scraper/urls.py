@@ -66,7 +66,8 @@ def article_id(url: str | None) -> int | None:
     if not match:
         return None
     digits = match.group("id")
-    if _YEAR.match(digits) and (_YEAR_BEFORE.search(path[:match.start()]) or match.group("sep") == "-" and len(digits) == 4
+    if _YEAR.match(digits) and (_YEAR_BEFORE.search(path[:match.start()])
+                                or match.group("sep") == "-" and len(digits) == 4
                                 and _looks_like_year_slug(path[:match.start()])):
         return None
     return int(digits)

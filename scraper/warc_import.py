@@ -67,9 +67,9 @@ def check(files: list[Path]) -> None:
             if first.format != "warc" and not path.name.endswith((".arc", ".arc.gz")):
                 raise ValueError("its first line is not a WARC header")
         except StopIteration:
-            raise ValueError(f"{path}: empty, no WARC record")
+            raise ValueError(f"{path}: empty, no WARC record") from None
         except Exception as error:
-            raise ValueError(f"{path}: not a WARC file ({type(error).__name__}: {str(error)[:200]})")
+            raise ValueError(f"{path}: not a WARC file ({type(error).__name__}: {str(error)[:200]})") from error
 
 
 def timestamp_of(warc_date: str | None) -> str:

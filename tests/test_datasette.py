@@ -203,7 +203,8 @@ def test_the_article_page_reads_like_the_paper_and_cites_it(ds):
     assert article.count("<p>") >= 8
     assert "<figcaption>Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI" in article
     assert 'href="/archive/articles?_event=dai-dich-covid-19"' in article
-    assert "Trích dẫn bài này" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article  # Vietnamese by default
+    # Vietnamese by default
+    assert "Trích dẫn bài này" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article
     assert "https://web.archive.org/web/" in article
     assert ('href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"'
             in article)

@@ -160,7 +160,8 @@ def test_versions_come_from_both_sources(order, request):
 
 
 def test_how_each_legacy_address_was_learned(live_then_wayback):
-    learned = {r["url"]: r["learned_by"] for r in rows(live_then_wayback[0], "select url, learned_by from article_urls")}
+    learned = {r["url"]: r["learned_by"]
+               for r in rows(live_then_wayback[0], "select url, learned_by from article_urls")}
     for a in JOINED:
         assert learned[a["legacy_url"]] == a["joined_by"], (a["legacy_url"], learned[a["legacy_url"]])
 

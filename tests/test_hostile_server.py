@@ -51,9 +51,11 @@ def words(n: int, word: str = "covid") -> str:
 def test_a_query_past_the_limits_is_refused_by_every_function():
     too_long, too_many = "a" * (V.MAX_QUERY_CHARS + 1), words(V.MAX_QUERY_TERMS + 1)
     for query in (too_long, too_many):
-        for call in (lambda: V.fts_match(query), lambda: V.fts_match_in(query, 2, "title"),
-                     lambda: V.phrase_match(query), lambda: V.exact_match(query), lambda: V.exact("x", query),
-                     lambda: V.snippet("covid", query), lambda: V.snippet_exact("covid", query)):
+        for call in (lambda query=query: V.fts_match(query), lambda query=query: V.fts_match_in(query, 2, "title"),
+                     lambda query=query: V.phrase_match(query), lambda query=query: V.exact_match(query),
+                     lambda query=query: V.exact("x", query),
+                     lambda query=query: V.snippet("covid", query),
+                     lambda query=query: V.snippet_exact("covid", query)):
             with pytest.raises(V.QueryTooLong):
                 call()
     assert V.query_problem(words(V.MAX_QUERY_TERMS)) is None
@@ -226,7 +228,7 @@ def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
                     break
                 except OSError:
                     if process.poll() is not None:
-                        raise AssertionError(process.stderr.read().decode()[-2000:])
+                        raise AssertionError(process.stderr.read().decode()[-2000:]) from None
                     time.sleep(0.1)
             table = Path(name).stem
             found = json.load(urllib.request.urlopen(f"{base}/{table}/articles.json?_shape=array&_search=covid"))

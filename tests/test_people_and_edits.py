@@ -227,7 +227,8 @@ def test_a_word_diff_is_bounded_for_huge_or_pathological_fields():
     assert cut and re.sub(r"</?(del|ins)>", "", str(html)).split().count("X") == 1500
     assert changed_words("Quận Ba Đình phong tỏa tạm thời", "Quận Ba Đình gỡ phong tỏa") == (["tạm", "thời"], ["gỡ"])
     # paragraphs first: a word changed in one paragraph is marked there, the others stay whole
-    assert str(diff_html("p1 x\n\np2 y\n\np3 z", "p1 x\n\np2 mới y\n\np3 z")[0]) == "p1 x\n\np2 <ins>mới</ins> y\n\np3 z"
+    assert (str(diff_html("p1 x\n\np2 y\n\np3 z", "p1 x\n\np2 mới y\n\np3 z")[0])
+            == "p1 x\n\np2 <ins>mới</ins> y\n\np3 z")
     assert "&lt;b&gt;" in str(diff_html("a", "<b>")[0])
 
 
@@ -281,7 +282,8 @@ def test_an_export_larger_than_its_maximum_says_so(ds, db, monkeypatch):
     assert len(rows) == 5 and "more than 5 rows" in response.headers["x-export-truncated"]
     monkeypatch.setattr(export, "EXPORT_MAX", 10_000)
     response, rows = csv_rows(ds)
-    assert len(rows) == query(db, "select count(*) from articles")[0][0] and "x-export-truncated" not in response.headers
+    assert (len(rows) == query(db, "select count(*) from articles")[0][0]
+            and "x-export-truncated" not in response.headers)
 
 
 def test_an_archive_made_before_people_still_shows_its_lists_and_articles(db, tmp_path):
@@ -307,8 +309,10 @@ def test_a_copy_read_again_by_better_parsers_is_not_called_an_edit(db, tmp_path)
             "select id, 1, '2026-01-05T01:00:00+00:00', 'reparse', '[\"section\"]', title, sapo, author, "
             "published_at, 'Chuyên mục cũ', subsection, body_text, "
             "(select json_group_array(tag) from article_tags where article_id = a.id), "
-            "(select json_group_array(json_object('src', src, 'caption', caption)) from images where article_id = a.id), "
-            "(select json_group_array(json_object('url', url, 'title', title)) from related_links where article_id = a.id), "
+            "(select json_group_array(json_object('src', src, 'caption', caption)) "
+            "from images where article_id = a.id), "
+            "(select json_group_array(json_object('url', url, 'title', title)) "
+            "from related_links where article_id = a.id), "
             "last_fetched_at, 'live' from articles a where id = 405813")
         conn.execute("update articles set version = 2 where id = 405813")
     conn.close()

@@ -62,7 +62,7 @@ def test_the_file_is_warc_1_1_with_request_and_metadata_records_linked_to_each_r
     assert len(metadata) == len(ids) and {h.get_header("WARC-Refers-To") for h, _ in metadata} == ids
     assert requests and {h.get_header("WARC-Concurrent-To") for h in requests} <= ids
     fetched_from = {r[0] for r in connect(db).execute("select fetched_from from raw_pages")}
-    for header, body in metadata:
+    for _header, body in metadata:
         fields = dict(line.split(": ", 1) for line in body.decode().splitlines())
         assert fields["source"] == "live" and fields["fetched-from"] in fetched_from
         assert fields["fetched-from"].startswith("http://127.0.0.1:")  # the mirror the bytes came from

@@ -18,13 +18,13 @@ import math
 from datasette.utils import sqlite_timelimit
 
 from plugins.archive import search_engine
-from plugins.archive.i18n import gettext as _
 from plugins.archive.i18n import register
 from plugins.archive.search_state import BadState, link, read_state
 
 register({
     "chart.title": {"vi": "Số bài mỗi tháng, theo sự kiện", "en": "Articles per month, per event"},
-    "chart.title_q": {"vi": "Số bài mỗi tháng có “{q}”, theo sự kiện", "en": "Articles per month mentioning “{q}”, per event"},
+    "chart.title_q": {"vi": "Số bài mỗi tháng có “{q}”, theo sự kiện",
+                      "en": "Articles per month mentioning “{q}”, per event"},
     "chart.point": {"vi": "{event}: {n} bài trong tháng {month}", "en": "{event}: {n} articles in {month}"},
     "chart.only": {"vi": "Chỉ các bài khớp với", "en": "Only articles matching"},
     "chart.draw": {"vi": "Vẽ", "en": "Draw"},

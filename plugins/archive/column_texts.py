@@ -27,7 +27,8 @@ VI = {
             "body_text": "Các đoạn văn của bài (không có chú thích ảnh, quảng cáo, tin liên quan)",
             "body_html": "Thân bài dạng HTML đã làm sạch (không có mã chạy), để đọc",
             "word_count": "Số chữ của thân bài",
-            "layout": "Mẫu trang đã đọc (legacy = trang 2018–2022, current = trang từ 2022, metadata = chỉ siêu dữ liệu)",
+            "layout": "Mẫu trang đã đọc (legacy = trang 2018–2022, current = trang từ 2022, "
+                      "metadata = chỉ siêu dữ liệu)",
             "field_sources": "Mỗi trường lấy từ phần hiển thị của trang hay từ siêu dữ liệu (JSON)",
             "first_seen_at": "Lần đầu kho lưu bài (UTC)",
             "last_fetched_at": "Lần cuối kho tải bản đang hiển thị (UTC); dùng làm ngày lưu khi trích dẫn",

@@ -57,7 +57,8 @@ from {source}
 {where}
 order by {order}
 limit {limit}"""
-PEOPLE = "(select group_concat(name, '; ') from (select name from article_authors where article_id = a.id order by position))"
+PEOPLE = ("(select group_concat(name, '; ') from "
+          "(select name from article_authors where article_id = a.id order by position))")
 
 
 class BadParameter(ValueError):
@@ -98,8 +99,10 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
     if q:
         args["q"] = q
         if exact:
-            where.append("a.id in (select rowid from articles_fts_exact where articles_fts_exact match vi_exact_match(:q))")
-            snippet = "vi_snippet_exact(coalesce(a.title, '') || ' — ' || coalesce(a.sapo, '') || ' ' || coalesce(a.body_text, ''), :q)"
+            where.append("a.id in (select rowid from articles_fts_exact "
+                         "where articles_fts_exact match vi_exact_match(:q))")
+            snippet = ("vi_snippet_exact(coalesce(a.title, '') || ' — ' || coalesce(a.sapo, '') || ' ' "
+                       "|| coalesce(a.body_text, ''), :q)")
         else:
             source = "articles_fts join articles a on a.id = articles_fts.rowid"
             where.append("articles_fts match vi_match(:q, 0)")

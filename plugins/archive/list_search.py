@@ -59,7 +59,7 @@ def date_filters(request, table: str):
                 params["kt_to"] = (day + timedelta(days=1)).isoformat()
                 described.append(_("list.to", lang, day=day.strftime("%d/%m/%Y")))
         except BadState as error:
-            raise BadRequest(str(error))
+            raise BadRequest(str(error)) from None
         return FilterArguments(where, params, described, {})
 
     return inner

@@ -312,5 +312,6 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
             for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part)), part):
                 articles[row["id"]] = row
         timings["rows"] = time.perf_counter() - started
-    return {"count": count, "facets": facet_rows, "facets_estimated": estimated, "articles": [articles[i] for i in ids if i in articles],
+    return {"count": count, "facets": facet_rows, "facets_estimated": estimated,
+            "articles": [articles[i] for i in ids if i in articles],
             "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}

@@ -55,7 +55,8 @@ def _entries(rows: Any, base: str) -> list[ApiEntry]:
         title, sapo, when = (_field(row, n) for n in ("Title", "Sapo", "PublishedDate"))
         intro = _field(row, "Intro")
         out.setdefault(url, ApiEntry(url, clean(title) if isinstance(title, str) else None,
-                                     clean(sapo if isinstance(sapo, str) else intro if isinstance(intro, str) else None),
+                                     clean(sapo if isinstance(sapo, str)
+                                           else intro if isinstance(intro, str) else None),
                                      when if isinstance(when, str) else None))
     return list(out.values())
 

@@ -198,7 +198,8 @@ class EventsSpider(TodaysSite, scrapy.Spider):
             self.logger.warning("%s: %s; next would be %s", event_slug, stop, next_url)
             yield CrawlErrorItem(response.url, response.status, stop)
         elif self.full or event_slug not in self.walked or new:
-            yield more or self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))  # "Xem thêm": JSON paging
+            # "Xem thêm": JSON paging
+            yield more or self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
