@@ -62,8 +62,9 @@ class OffSiteMiddleware:
     """Only the site's own pages: a request (a next link, a redirect's target) for any other host
     is refused before robots.txt or the network see it; the spider's errback records it in crawl_errors.
 
-    Allowed: the site's hosts, the mirror given with --base-url, the Wayback Machine (WAYBACK_URL or
-    the spider's ``wayback_url``)."""
+    Allowed: the site's hosts, the mirror given with --base-url, the Wayback Machine (WAYBACK_URL), and
+    the web archives the spider reads (its ``archive_urls``: the Wayback Machine or Common Crawl given
+    on the command line)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -78,9 +79,8 @@ class OffSiteMiddleware:
         netloc = urlsplit(request.url).netloc.lower()
         if is_site_url(request.url) or netloc in self.allowed:
             return None
-        spider = self.crawler.spider
-        wayback = getattr(spider, "wayback", None) or getattr(spider, "wayback_url", None)
-        if wayback and netloc == urlsplit(wayback).netloc.lower():
+        archives = getattr(self.crawler.spider, "archive_urls", ())
+        if netloc in {urlsplit(u).netloc.lower() for u in archives if u}:
             return None
         self.crawler.stats.inc_value("archive/offsite_refused")
         via = request.meta.get("redirect_urls")

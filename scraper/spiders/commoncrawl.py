@@ -39,6 +39,10 @@ class CommonCrawlSpider(WaybackSpider):
         self.data_url = (data_url or DATA_URL).rstrip("/")
         self.crawls = crawl_list(crawls)
 
+    @property
+    def archive_urls(self) -> list[str]:
+        return [self.index_url, self.data_url]
+
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         settings = crawler.settings
