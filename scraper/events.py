@@ -57,7 +57,7 @@ EVENTS: tuple[Event, ...] = (
         name="Đại dịch Covid-19",
         aliases=("Dịch Covid-19", "Đại dịch Covid 19"),
         fallback_url="https://kinhtedothi.vn/su-kien/719/dai-dich-covid-19.html",
-        tag_url="https://kinhtedothi.vn/tag/dai-dich-covid-19",  # a guess (SITE.md: unknown)
+        tag_url="https://kinhtedothi.vn/tag/dai-dich-covid-19",  # a guess (docs/site.md: unknown)
         start="2020-01-01", end="2022-12-31",
     ),
     Event(

@@ -1,5 +1,5 @@
-"""An archive made by an older version (fewer tables and columns, user_version 1) is upgraded in place
-by the next crawl: nothing in it is lost, everything new is added, and the crawl succeeds."""
+"""An archive made by an older version (the first schema's tables, fewer columns, user_version 1) is upgraded
+in place by the next crawl: nothing in it is lost, everything new is added, and the crawl succeeds."""
 
 import sqlite3
 
@@ -19,6 +19,13 @@ CREATE TABLE article_events (article_id INTEGER REFERENCES articles(id), event_s
     PRIMARY KEY (article_id, event_slug));
 CREATE TABLE feed_links (event_slug TEXT REFERENCES events(slug), url TEXT, position INTEGER,
     PRIMARY KEY (event_slug, url));
+CREATE TABLE crawl_runs (id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, exit_code INTEGER,
+    reason TEXT, base_url TEXT, events TEXT, pages_fetched INTEGER, articles_new INTEGER, articles_updated INTEGER,
+    articles_unchanged INTEGER, articles_failed INTEGER, stats TEXT);
+CREATE TABLE raw_pages (id INTEGER PRIMARY KEY, url TEXT, fetched_from TEXT, fetched_at TEXT, status INTEGER,
+    content_type TEXT, size INTEGER, sha1 TEXT, body BLOB, run_id INTEGER REFERENCES crawl_runs(id));
+CREATE TABLE crawl_errors (id INTEGER PRIMARY KEY, run_id INTEGER REFERENCES crawl_runs(id), url TEXT,
+    status INTEGER, reason TEXT, at TEXT);
 CREATE VIRTUAL TABLE articles_fts USING fts5(title, sapo, body_text, tokenize = 'unicode61 remove_diacritics 2');
 PRAGMA user_version = 1;
 """
