@@ -31,8 +31,9 @@ demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publ
 test: $(VENV)/.test     ## the whole test suite
 	$(PY) -m pytest -q
 
-lint: $(VENV)/.test     ## ruff (rules in pyproject.toml)
+lint: $(VENV)/.test     ## ruff (rules in pyproject.toml) and the architecture contracts (.importlinter)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 crawl: $(VENV)/.demo    ## crawl the live site into archive.db
 	$(VENV)/bin/kinhtedothi crawl --db archive.db

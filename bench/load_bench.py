@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.text import fold  # noqa: E402
+from vocab.text import fold  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORDS_32 = " ".join(["covid", "vắc", "xin", "Hà", "Nội", "Đảng", "bộ", "bầu"] * 4)  # the longest search allowed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipelines.archive import Archive
+
 
 class UsesArchive:
     """A middleware or pipeline given the crawl's one Archive and its stats by ``from_crawler``."""
@@ -12,6 +14,13 @@ class UsesArchive:
 
     @classmethod
     def from_crawler(cls, crawler):
-        from scraper.extensions import archive_for  # Scrapy is loaded only when crawling
-
         return cls(archive_for(crawler), crawler.stats)
+
+
+def archive_for(crawler) -> Archive:
+    """The one Archive of this crawl, shared by middlewares, pipelines and the archive extension."""
+    archive = getattr(crawler, "_kinhtedothi_archive", None)
+    if archive is None:
+        archive = Archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
+        crawler._kinhtedothi_archive = archive
+    return archive

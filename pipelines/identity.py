@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipelines.text import clean
+from vocab.text import clean
 from scraper.items import ArticleItem
 from scraper.urls import canonical_url, is_site_url
 

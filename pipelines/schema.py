@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from pipelines.text import fold
+from vocab.text import fold
 
 SCHEMA_VERSION = 3
 

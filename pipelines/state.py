@@ -10,7 +10,7 @@ from pipelines.recheck import is_due, parse_schedule
 
 
 class ArchiveState:
-    """Read-only questions about the archive; mixed into ``pipelines.store.Archive``."""
+    """Read-only questions about the archive; mixed into ``pipelines.archive.Archive``."""
 
     db: sqlite_utils.Database
 

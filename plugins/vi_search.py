@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 
-from pipelines.text import fold
+from vocab.text import fold
 
 OPERATORS = {"OR", "AND", "NOT"}
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')

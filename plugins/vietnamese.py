@@ -1,7 +1,7 @@
 """Vietnamese search for Datasette: folding, the search language, snippets, exact search.
 
 The search index ``articles_fts`` holds folded text (no diacritics, ``đ`` as
-``d``, lower case: ``pipelines.text.fold``). Everything a query goes through
+``d``, lower case: ``vocab.text.fold``). Everything a query goes through
 is folded the same way, so ``dang bo``, ``Đảng bộ``, ``ĐẢNG BỘ`` and the NFD
 spelling of ``Đảng bộ`` find the same articles, and ``khóa``/``khoá`` are one word.
 
@@ -52,7 +52,7 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
-from pipelines.text import fold
+from vocab.text import fold
 from plugins.gate import Gate, is_expensive, send_busy
 from plugins.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, query_problem, snippet,
                                snippet_exact, strip_marks, vi_date)

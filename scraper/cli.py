@@ -230,7 +230,7 @@ def reparse(db, quiet):
 
         kinhtedothi reparse --db archive.db
     """
-    from pipelines.store import Archive
+    from pipelines.archive import Archive
     from scraper.reparse import count_pages
     from scraper.reparse import reparse as run_reparse
 

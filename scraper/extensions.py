@@ -6,20 +6,11 @@ import logging
 
 from scrapy import signals
 
-from pipelines.store import Archive
+from pipelines.component import archive_for  # noqa: F401 (the spiders take it from here)
 from scraper.status import EXIT_DRIFT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, EXIT_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
-
-
-def archive_for(crawler) -> Archive:
-    """The one Archive of this crawl, shared by middlewares, pipelines and this extension."""
-    archive = getattr(crawler, "_kinhtedothi_archive", None)
-    if archive is None:
-        archive = Archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
-        crawler._kinhtedothi_archive = archive
-    return archive
 
 
 def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:

@@ -6,8 +6,9 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from pipelines.normalize import NormalizePipeline, normalize_article, strip_sapo_prefix
-from pipelines.store import Archive, StorePipeline, decompress
-from pipelines.text import fold
+from pipelines.archive import Archive, decompress
+from pipelines.store import StorePipeline
+from vocab.text import fold
 from pipelines.validate import ValidatePipeline
 from scraper.items import ArticleItem, FeedLinkItem
 

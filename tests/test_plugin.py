@@ -6,7 +6,7 @@ import sqlite3
 import yaml
 from datasette.app import Datasette
 
-from pipelines.store import Archive
+from pipelines.archive import Archive
 from plugins.vietnamese import prepare_connection
 from scraper.publish import METADATA
 

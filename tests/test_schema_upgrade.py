@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from pipelines.schema import SCHEMA_VERSION, TABLES
-from pipelines.store import Archive
+from pipelines.archive import Archive
 from sample_site import expected_articles
 from tests.conftest import connect, run_crawl
 

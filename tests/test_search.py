@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from pipelines.text import fold
+from vocab.text import fold
 from plugins import vi_search
 from plugins.vi_search import exact, exact_match, fts_match, snippet, vi_date
 from plugins.vietnamese import prepare_connection

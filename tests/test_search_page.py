@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 
 from pipelines.schema import FTS_COLUMNS, ensure_schema
-from pipelines.text import fold
+from vocab.text import fold
 from plugins.archive.chart_labels import MONTH_LABEL_GAP, YEAR_LABEL_GAP, tick_labels
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
 

@@ -1,6 +1,6 @@
 import unicodedata
 
-from pipelines.text import clean, clean_paragraphs, fold, fold_name
+from vocab.text import clean, clean_paragraphs, fold, fold_name
 
 
 def test_clean_makes_nfc_and_collapses_whitespace():

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.text import clean
+from vocab.text import clean
 from scraper.pages.listing import is_article_path
 from scraper.urls import absolute, canonical_url, is_site_url
 

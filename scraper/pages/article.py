@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from pipelines.text import clean
+from vocab.text import clean
 from scraper.pages.base import Page
 from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
 from scraper.pages.captions import lift_text_captions

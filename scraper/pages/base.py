@@ -8,7 +8,7 @@ from typing import Protocol
 
 from parsel import Selector
 
-from pipelines.text import clean
+from vocab.text import clean
 from scraper.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
 

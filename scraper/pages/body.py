@@ -18,7 +18,7 @@ import nh3
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
-from pipelines.text import clean, fold_name
+from vocab.text import clean, fold_name
 from scraper.pages.css import css_xpath
 from scraper.urls import absolute
 

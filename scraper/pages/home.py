@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.text import clean, fold_name
+from vocab.text import clean, fold_name
 from scraper.pages.base import Page
 from scraper.urls import absolute, is_feed_url, site_url
 
