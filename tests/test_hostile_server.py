@@ -126,7 +126,8 @@ def hostile_ds(hostile_db):
 
 @pytest.mark.parametrize("path,arg", [("/archive/search", "q"), ("/archive/articles", "_search"),
                                       ("/archive/exact_search", "exact"), ("/archive/term_over_time", "term"),
-                                      ("/-/chart", "q"), ("/archive/articles.json", "_search")])
+                                      ("/-/chart", "q"), ("/archive/articles.json", "_search"),
+                                      ("/-/search", "q"), ("/-/search.json", "q"), ("/-/export.csv", "q")])
 def test_a_search_of_3000_words_is_a_message_not_a_search(hostile_ds, path, arg):
     started = time.monotonic()
     response = get(hostile_ds, path, params={arg: words(3000)})

@@ -20,6 +20,7 @@ from datasette.utils.asgi import BadRequest
 from plugins.archive.i18n import gettext as _
 from plugins.archive.i18n import language, register
 from plugins.archive.search_state import BadState, parse_day
+from plugins.vietnamese import refuse_search, refused_search
 
 register({
     "list.from": {"vi": "xuất bản từ ngày {day} (giờ Hà Nội)", "en": "published on or after {day} (Hanoi time)"},
@@ -234,9 +235,16 @@ async def query_guard(datasette, scope) -> tuple[dict, dict] | None:
 
 
 def wrap(datasette, app):
-    """ASGI middleware: :func:`sort_guard` and :func:`query_guard` before Datasette sees the request."""
+    """ASGI middleware: :func:`sort_guard` and :func:`query_guard` before Datasette sees the request.
+
+    A search past the limits (``vietnamese.refused_search``) is refused with its 400 message first, so
+    that the redirects below never carry it on: the user reads why at the URL they asked for, whichever
+    order Datasette runs the plugins' wrappers in."""
     async def guarded(scope, receive, send):
         if scope.get("type") == "http":
+            problem = scope.get("query_string") and refused_search(scope["query_string"])
+            if problem:
+                return await refuse_search(datasette, scope, send, problem)
             scope = _renamed(scope)
             answer = await sort_guard(datasette, scope) or await query_guard(datasette, scope)
             if answer:
