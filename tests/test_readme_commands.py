@@ -13,12 +13,15 @@ import urllib.request
 import click
 import pytest
 
-from sample_site import FakeWayback
+from sample_site import FakeCommonCrawl, FakeWayback
 from scraper.cli import cli
+from scraper.warc_export import export
 from tests.conftest import FAST, ROOT, free_port
 
 SERVES_UNTIL_STOPPED = {"serve", "sample-site", "demo"}  # unless --no-serve
 WAYBACK_FAST = ["-s", "WAYBACK_CDX_DELAY=0.01", "-s", "WAYBACK_CAPTURE_DELAY=0.01", "-s", "WAYBACK_429_WAIT=0.05"]
+COMMONCRAWL_FAST = ["-s", "COMMONCRAWL_DELAY=0.01", "-s", "COMMONCRAWL_THROTTLE_WAIT=0.05",
+                    "-s", "RETRY_BACKOFF_BASE=0.05"]
 
 
 def help_examples():
@@ -48,6 +51,18 @@ def needs_existing_db(name: str) -> bool:
     return db is not None and isinstance(db.type, click.Path) and db.type.exists
 
 
+def write_warcs(argv: list[str], db, cwd) -> None:
+    """The WARC files and folders a `--source warc` example names, holding the sample crawl's pages."""
+    for name in (a for a in argv if not a.startswith("-")):
+        if name.endswith("/"):
+            (cwd / name).mkdir(parents=True, exist_ok=True)
+            with (cwd / name / "pages.warc").open("wb") as out:
+                export(db, out, gzip=False)
+        else:
+            with (cwd / name).open("wb") as out:
+                export(db, out, gzip=name.endswith(".gz"))
+
+
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds  # a backstop only
     while time.monotonic() < deadline:
@@ -75,6 +90,12 @@ def test_the_help_example_runs(name, argv, site, crawled, tmp_path):
     if name == "crawl" and option_value(argv, "--source") == "wayback":
         archive = FakeWayback().start()
         argv = [*with_option(argv, "--wayback-url", archive.url), *WAYBACK_FAST]
+    elif name == "crawl" and option_value(argv, "--source") == "commoncrawl":
+        archive = FakeCommonCrawl().start()  # the crawls it holds: the example's two lack some feeds (exit 5)
+        argv = with_option(with_option(argv, "--cc-index-url", archive.url), "--cc-data-url", archive.url)
+        argv = [*with_option(argv, "--crawls", ",".join(archive.crawls)), *COMMONCRAWL_FAST]
+    elif name == "crawl" and option_value(argv, "--source") == "warc":
+        write_warcs(argv[argv.index("warc") + 1:], crawled[0], cwd)
     elif name == "crawl":
         argv = [*with_option(argv, "--base-url", site.url), *FAST]
     port = None

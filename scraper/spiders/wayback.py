@@ -43,13 +43,13 @@ class WaybackSpider(scrapy.Spider):
         self.feed_urls = [u for u in (feed_urls.split(",") if isinstance(feed_urls, str) else feed_urls or []) if u]
         self.feed_event = event
         self.looked_up: set[str] = set()
+        self.feed_pages: set[str] = set()
+        self.pagination_lookups: dict[str, int] = {}  # event -> next links looked up (at most MAX_FEED_PAGES)
 
     @property
     def archive_urls(self) -> list[str]:
         """The web archive this spider reads: the only hosts besides the site it may ask (OffSiteMiddleware)."""
         return [self.wayback]
-        self.feed_pages: set[str] = set()
-        self.pagination_lookups: dict[str, int] = {}  # event -> next links looked up (at most MAX_FEED_PAGES)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
