@@ -1,4 +1,5 @@
-"""The seed article (../shared/site/seed-article.txt), one tiny test per field."""
+"""The seed article (sample_site/data/seed-article.txt: the visible text of a real January 2021 page), one tiny test
+per field."""
 
 from pathlib import Path
 
