@@ -29,7 +29,7 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from plugins.archive.chart import archive_database
-from plugins.archive.i18n import HANOI
+from plugins.archive.i18n import hanoi_time
 from plugins.vi_search import vi_date
 
 EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
@@ -130,13 +130,8 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
 
 
 def _hanoi(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return (moment.astimezone(HANOI) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+    """Hanoi time, sortable (a spreadsheet orders it right)."""
+    return hanoi_time(iso, "%Y-%m-%d %H:%M")
 
 
 def _plain(snippet: str | None) -> str:

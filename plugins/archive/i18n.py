@@ -73,8 +73,8 @@ def gettext(key: str, lang: str = DEFAULT, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-def paper_date(iso: str | None, with_time: bool = True) -> str:
-    """A stored ISO date as the paper prints it, in Hanoi time: ``13/01/2021 20:36``."""
+def hanoi_time(iso: str | None, fmt: str) -> str:
+    """A stored ISO date in Hanoi time, formatted with ``fmt``; text that is not a date is kept as it is."""
     if not iso:
         return ""
     try:
@@ -83,4 +83,9 @@ def paper_date(iso: str | None, with_time: bool = True) -> str:
         return iso
     if moment.tzinfo is not None:
         moment = moment.astimezone(HANOI)
-    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    return moment.strftime(fmt)
+
+
+def paper_date(iso: str | None, with_time: bool = True) -> str:
+    """A stored ISO date as the paper prints it, in Hanoi time: ``13/01/2021 20:36``."""
+    return hanoi_time(iso, "%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
