@@ -12,26 +12,21 @@ import re
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-import nh3
 from markupsafe import Markup, escape
 
 from plugins.archive.facets import filter_url
+from vocab.sanitize import sanitize_html
 
-TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-        "figure", "img", "figcaption", "table", "thead", "tbody", "tr", "td", "th", "sub", "sup"}
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"},
-              "th": {"colspan", "rowspan"}}
 SITE = "Kinh tế & Đô thị"
 
 
 def sanitize(html: str | None) -> Markup:
-    """Markup safe to put into a page: the allow-list above, http(s) URLs only, images lazy and referrer-free."""
+    """Markup safe to put into a page: the archive's one allow-list (vocab.sanitize), no relative URLs,
+    images lazy and referrer-free."""
     if not html:
         return Markup("")
-    cleaned = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https"},
-                        clean_content_tags={"script", "style"}, strip_comments=True, url_relative="deny",
-                        link_rel="noopener noreferrer nofollow",
-                        set_tag_attribute_values={"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}})
+    cleaned = sanitize_html(html, url_relative="deny",
+                            set_tag_attribute_values={"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}})
     return Markup(cleaned)
 
 

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import nh3
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
+from vocab.sanitize import sanitize_html
 from vocab.text import clean, fold_name
 from scraper.pages.css import css_xpath
 from scraper.urls import absolute
@@ -29,9 +29,6 @@ DROP_TAGS = {"script", "style", "noscript", "iframe", "ins", "form", "button", "
 AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc", "banner", "box-ads", "ad-slot"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
           "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
-SAFE_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-             "figure", "img", "figcaption", "table", "tbody", "tr", "td", "th", "sub", "sup"}
-SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}}
 PICTURES = "table.picture, figure"
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -45,12 +42,11 @@ class Body:
 
     @cached_property
     def html(self) -> str | None:
-        """The cleaned body as sanitized HTML (nh3 allow-list); None when nothing is left."""
+        """The cleaned body as sanitized HTML (vocab.sanitize); None when nothing is left."""
         if self.tree is None:
             return None
-        sanitized = nh3.clean(etree.tostring(self.tree, encoding="unicode", method="html", with_tail=False),
-                              tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes={"http", "https"},
-                              link_rel="noopener noreferrer nofollow").strip()
+        sanitized = sanitize_html(etree.tostring(self.tree, encoding="unicode", method="html",
+                                                 with_tail=False)).strip()
         visible = clean(html_lib.unescape(_TAGS.sub(" ", sanitized)))
         return sanitized if visible or "<img" in sanitized else None
 
