@@ -17,7 +17,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from vocab.text import clean
+from vocab.text import STRIP, clean
 
 PAPER = "Kinh tế & Đô thị"
 # role -> what it means; the words the paper prints for it are in PREFIX_LABELS / SUFFIX_LABELS
@@ -100,11 +100,7 @@ class Person(NamedTuple):
 
 def _key(text: str) -> str:
     """Lower case without diacritics, one character for one (so offsets into ``text`` survive)."""
-    out = []
-    for char in text.lower():
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        out.append("d" if char == "đ" else base if len(base) == 1 else char)
-    return "".join(out)
+    return text.lower().translate(STRIP)
 
 
 def normalize_name(name: str) -> str:

@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 
-from vocab.text import fold
+from vocab.text import STRIP, fold, strip_marks  # noqa: F401 (strip_marks: part of this module's search vocabulary)
 
 OPERATORS = {"OR", "AND", "NOT"}
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -50,28 +50,6 @@ def check_query(query: str | None) -> str:
     if problem:
         raise QueryTooLong(problem)
     return query or ""
-
-
-def _strip_table() -> dict[int, str]:
-    """Letter with diacritics -> its base letter, case kept; one character for one, so offsets survive."""
-    table = {ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"}
-    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        if len(base) == 1 and base != char:
-            table[code] = base
-    return table
-
-
-STRIP = _strip_table()
-
-
-def strip_marks(value: str | None) -> str:
-    """Diacritics off, ``đ`` as ``d``, case and everything else kept (any normalization form in)."""
-    if not value:
-        return ""
-    value = unicodedata.normalize("NFC", value).translate(STRIP)
-    return "".join(c for c in value if not unicodedata.combining(c))
 
 
 # -- the search language ---------------------------------------------------------------

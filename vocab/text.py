@@ -56,3 +56,25 @@ def fold_name(value: str | None) -> str:
     value = fold(value).translate(_QUOTES)
     value = re.sub(r"[^\w]+", " ", value)
     return _SPACES.sub(" ", value).strip()
+
+
+def _strip_table() -> dict[int, str]:
+    """Letter with diacritics -> its base letter, case kept; one character for one, so offsets survive."""
+    table = {ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if len(base) == 1 and base != char:
+            table[code] = base
+    return table
+
+
+STRIP = _strip_table()
+
+
+def strip_marks(value: str | None) -> str:
+    """Diacritics off, ``đ`` as ``d``, case and everything else kept (any normalization form in)."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", value).translate(STRIP)
+    return "".join(c for c in value if not unicodedata.combining(c))
