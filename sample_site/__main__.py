@@ -5,28 +5,27 @@ import time
 from .server import serve_forever
 
 
-def serve_wayback(port, host, throttle):
-    """Serve the fake Wayback Machine in the foreground."""
-    from .wayback import FakeWayback
-    with FakeWayback(port=port, host=host, throttle=throttle) as wb:
-        print(wb.url, flush=True)
+def _in_foreground(server):
+    """Run a loopback fake (a context manager with ``url``) until Ctrl-C."""
+    with server:
+        print(server.url, flush=True)
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+def serve_wayback(port, host, throttle):
+    """Serve the fake Wayback Machine in the foreground."""
+    from .wayback import FakeWayback
+    _in_foreground(FakeWayback(port=port, host=host, throttle=throttle))
 
 
 def serve_commoncrawl(port, host, throttle):
     """Serve the fake Common Crawl (index and data host) in the foreground."""
     from .commoncrawl import FakeCommonCrawl
-    with FakeCommonCrawl(port=port, host=host, throttle=throttle) as cc:
-        print(cc.url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    _in_foreground(FakeCommonCrawl(port=port, host=host, throttle=throttle))
 
 
 def main(argv=None):

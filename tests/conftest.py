@@ -34,6 +34,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until ``url`` answers (a generous backstop, not a measurement)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            assert process.poll() is None, f"exited with status {process.returncode}"
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
 @contextmanager
 def served(db: Path, *extra: str):
     """`kinhtedothi serve` on a free loopback port, as a separate process; yields its base URL."""

@@ -5,7 +5,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 
 from sample_site import expected_articles
 from scraper.cli import cli
-from tests.conftest import ROOT, connect, free_port, served
+from tests.conftest import ROOT, connect, free_port, served, wait_for
 
 PAGES = ROOT / "tests" / "pages"
 
@@ -82,19 +81,6 @@ def test_sample_site_command_serves_the_copy_until_stopped():
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    """Until ``url`` answers (a generous backstop, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            assert process.poll() is None, f"exited with status {process.returncode}"
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
 def port_is_free(port: int) -> bool:

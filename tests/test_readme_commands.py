@@ -7,8 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 import click
 import pytest
@@ -16,7 +14,7 @@ import pytest
 from sample_site import FakeCommonCrawl, FakeWayback
 from scraper.cli import cli
 from scraper.warc_export import export
-from tests.conftest import FAST, ROOT, free_port
+from tests.conftest import FAST, ROOT, free_port, wait_for
 
 SERVES_UNTIL_STOPPED = {"serve", "sample-site", "demo"}  # unless --no-serve
 WAYBACK_FAST = ["-s", "WAYBACK_CDX_DELAY=0.01", "-s", "WAYBACK_CAPTURE_DELAY=0.01", "-s", "WAYBACK_429_WAIT=0.05"]
@@ -63,18 +61,6 @@ def write_warcs(argv: list[str], db, cwd) -> None:
                 export(db, out, gzip=name.endswith(".gz"))
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds  # a backstop only
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            assert process.poll() is None, f"exited with status {process.returncode}"
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer")
-
-
 @pytest.mark.parametrize("name, argv", list(help_examples()))
 def test_the_help_example_runs(name, argv, site, crawled, tmp_path):
     argv, stdout_to = list(argv), None
@@ -116,7 +102,7 @@ def test_the_help_example_runs(name, argv, site, crawled, tmp_path):
         else:
             server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                wait_for(f"http://127.0.0.1:{port}/", server)
+                wait_for(f"http://127.0.0.1:{port}/", server, seconds=180)
                 server.send_signal(signal.SIGTERM)
                 assert server.wait(timeout=30) in (0, -signal.SIGTERM)
             finally:
