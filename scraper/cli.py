@@ -95,7 +95,7 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
     reads WARC files (FILE_OR_DIR…), without the network.
 
     Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
-    failed extraction), 5 incomplete (an event or a feed page missing),
+    failed extraction), 5 incomplete (an event, a feed page or a damaged WARC file),
     75 another crawl is running, 1 anything else.
     """
     from scraper import events as catalog

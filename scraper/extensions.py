@@ -42,6 +42,10 @@ def verdict(stats: dict, drift_threshold: float) -> tuple[int, str | None]:
     empty = stats.get("archive/feed_pages_empty", 0)
     if empty:
         return EXIT_INCOMPLETE, f"{empty} listing page(s) list no article links (see crawl_errors)"
+    damaged = stats.get("archive/warc_damaged", 0)
+    if damaged:
+        return EXIT_INCOMPLETE, (f"{damaged} WARC file(s) or record(s) could not be read (see crawl_errors); "
+                                 "what came before the damage is archived")
     feed_failures = stats.get("archive/feed_pages_failed", 0)
     if feed_failures:
         return EXIT_INCOMPLETE, f"{feed_failures} feed page(s) could not be fetched; the feeds were not read to the end"

@@ -292,7 +292,8 @@ def test_a_warc_file_cut_short_imports_what_comes_before_the_damage_and_says_so(
     cut.write_bytes(data[: len(data) // 2] + b"\x1f\x8b\x08\x00garbage")
     db = tmp_path / "archive.db"
     process = import_warc(db, cut)
-    assert process.returncode == 0, process.stderr[-2000:]
+    assert process.returncode == 5, process.stderr[-2000:]  # incomplete: cron must notice
+    assert "could not be read" in process.stderr.splitlines()[-1]
     whole = article_rows(exported[0])
     got = article_rows(db)
     assert got and len(got) < len(whole)

@@ -56,6 +56,7 @@ class WarcSpider(scrapy.Spider):
             self.crawler.stats.set_value(f"archive/warc_skipped_{name}", count)
         for problem in problems:
             self.logger.error(problem)
+            self.crawler.stats.inc_value("archive/warc_damaged")
             yield CrawlErrorItem("warc:" + problem.split(": ", 1)[0], None, problem)
         html = sorted((e for e in entries if is_html(e)), key=lambda e: (e.timestamp, e.path, e.offset))
         feeds = self.feeds(html)
@@ -126,6 +127,7 @@ class WarcSpider(scrapy.Spider):
         """An unreadable record is recorded; the URL's later captures are still read."""
         request = failure.request
         entry: Entry = request.meta["warc_entry"]
+        self.crawler.stats.inc_value("archive/warc_damaged")
         yield CrawlErrorItem(entry.url, None, f"unreadable WARC record {entry.capture_url}: "
                              f"{failure.type.__name__}: {failure.getErrorMessage()}")
         kwargs = dict(request.cb_kwargs)
