@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.archive import PERMANENT_STATUSES
+from pipelines.errors import PERMANENT_STATUSES
 from pipelines.component import UsesArchive
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 

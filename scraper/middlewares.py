@@ -17,7 +17,7 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.response import response_status_message
 
 from pipelines.component import UsesArchive
-from pipelines.archive import decompress
+from pipelines.raw_pages import decompress
 from scraper.decoding import decode_page
 from scraper.urls import from_mirror, is_site_url, to_mirror
 

@@ -9,7 +9,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.gz import gunzip
 
 from pipelines.normalize import normalize_article
-from pipelines.archive import Archive, decompress
+from pipelines.archive import Archive
+from pipelines.raw_pages import decompress
 from pipelines.validate import problems
 from scraper.items import ArticleItem
 from scraper.pages import article_page_for

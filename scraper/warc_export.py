@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipelines.archive import decompress
+from pipelines.raw_pages import decompress
 
 SOFTWARE = "kinhtedothi-archive (warcio)"
 REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 302: "Found", 303: "See Other",

@@ -1,7 +1,7 @@
 """`kinhtedothi parse` does the crawl's whole per-page work: its body_html and content_hash are the ones
 the crawl stored for the same page."""
 
-from pipelines.archive import decompress
+from pipelines.raw_pages import decompress
 from scraper.parse import parse_page
 from tests.conftest import connect
 

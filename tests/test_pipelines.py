@@ -6,7 +6,8 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from pipelines.normalize import NormalizePipeline, normalize_article, strip_sapo_prefix
-from pipelines.archive import Archive, decompress
+from pipelines.archive import Archive
+from pipelines.raw_pages import decompress
 from pipelines.store import StorePipeline
 from vocab.text import fold
 from pipelines.validate import ValidatePipeline
