@@ -7,7 +7,10 @@ titles and descriptions live in metadata.yml, their English ones here.
 from __future__ import annotations
 
 import urllib.parse
+from typing import Any
 
+from plugins.archive.article import utc_date
+from plugins.archive.facets import filter_url
 from plugins.archive.i18n import gettext as _
 from plugins.archive.i18n import paper_date, register
 
@@ -56,11 +59,39 @@ register({
 TABLE_ORDER = ["articles", "events", "article_events", "article_tags", "article_authors", "images", "related_links",
                "article_versions", "feed_links", "crawl_runs", "crawl_errors", "raw_pages"]
 LATEST = 8
+HIDDEN_QUERIES = {"feed"}  # the Atom feed is reached from a search, not from the home page
 
 
 def search_url(datasette, **args) -> str:
     query = urllib.parse.urlencode({k: v for k, v in args.items() if v})
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
+
+
+async def archive_summary(datasette, name: str, db) -> dict[str, Any]:
+    """One archive's summary for the home page: events with counts, the span of dates, the last crawl."""
+    events = [dict(r) for r in (await db.execute(
+        "select e.slug, e.name, (select count(*) from article_events ae where ae.event_slug = e.slug) as n "
+        "from events e order by n desc, e.name")).rows]
+    for event in events:
+        event["href"] = filter_url(datasette, name, event=event["slug"])
+    count = (await db.execute("select count(*) from articles")).rows[0][0]
+    span = (await db.execute("select min(published_at), max(published_at) from articles")).rows[0]
+    last_run = None
+    if await db.table_exists("crawl_runs"):
+        rows = (await db.execute("select finished_at, status from crawl_runs where finished_at is not null "
+                                 "order by id desc limit 1")).rows
+        last_run = dict(rows[0]) if rows else None
+        if last_run:
+            last_run["finished"] = utc_date(last_run["finished_at"])
+    queries = await datasette.get_canned_queries(name, None)
+    return {"name": name, "articles": count, "first": (span[0] or "")[:10], "last": (span[1] or "")[:10],
+            "events": events, "last_run": last_run,
+            "queries": [{"name": k, "title": v.get("title") or k} for k, v in queries.items()
+                        if k not in HIDDEN_QUERIES],
+            "articles_url": datasette.urls.table(name, "articles"),
+            "search_url": datasette.urls.query(name, "search"),
+            "exact_url": datasette.urls.query(name, "exact_search"),
+            "chart_url": datasette.urls.path("/-/chart") + (f"?db={name}" if len(datasette.databases) > 2 else "")}
 
 
 async def home_extra(datasette, name: str, db, lang: str, hidden: set[str]) -> dict:

@@ -1,0 +1,33 @@
+"""Table and query cells: search snippets with their marks, long texts cut short in lists,
+titles and article ids as links to the article page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+# In lists, long texts are cut shorter than Datasette's truncate_cells_html (JSON and CSV keep all).
+SHORT_CELLS = {"body_text": 240, "body_html": 160, "field_sources": 80}
+
+
+def marked(value: str) -> Markup:
+    """Text with <mark> markers (vi_snippet): everything escaped, then the markers restored."""
+    escaped = str(escape(value))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+def render(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
+    """The cell's HTML, or None for Datasette's own rendering."""
+    if column == "snippet" and isinstance(value, str):
+        return marked(value)
+    if table in ("articles", "article_versions") and column in SHORT_CELLS and isinstance(value, str) \
+            and len(value) > SHORT_CELLS[column]:
+        return Markup("{}…").format(value[:SHORT_CELLS[column]].rstrip())
+    if table == "articles" and column == "title" and value and "id" in row.keys():
+        href = datasette.urls.row(database, "articles", str(row["id"]))
+        return Markup('<a href="{}">{}</a>').format(href, value)
+    if table is None and column == "article_id" and isinstance(value, int):
+        # in query results, article_id always means articles.id: link to the article's page
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "articles", str(value)), value)
+    return None
