@@ -100,7 +100,7 @@ class WarcSpider(scrapy.Spider):
                 feeds[event.fallback_url] = (event.slug, "fallback")
         return feeds
 
-    def request(self, chain: list[Entry], callback: Callable[..., Iterator[Any]], kind: str,
+    def request(self, chain: list[Entry], callback: Callable[..., Any] | None, kind: str,
                 **cb_kwargs: Any) -> scrapy.Request:
         """The first capture of a chain; the next is asked for only after this one is parsed."""
         entry = chain[0]
