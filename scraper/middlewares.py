@@ -12,8 +12,8 @@ from time import monotonic
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy import Spider
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.response import response_status_message
 
