@@ -14,7 +14,7 @@ $(VENV)/.demo: pyproject.toml $(VENV)/.created      # what the demo, crawl and s
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml $(VENV)/.created      # + pytest, Playwright, psutil, ruff
+$(VENV)/.test: pyproject.toml $(VENV)/.created      # + pytest, Playwright, psutil, ruff, mypy
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -31,9 +31,10 @@ demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publ
 test: $(VENV)/.test     ## the whole test suite
 	$(PY) -m pytest -q
 
-lint: $(VENV)/.test     ## ruff (rules in pyproject.toml) and the architecture contracts (.importlinter)
+lint: $(VENV)/.test     ## ruff and mypy (settings in pyproject.toml), the architecture contracts (.importlinter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 crawl: $(VENV)/.demo    ## crawl the live site into archive.db
 	$(VENV)/bin/kinhtedothi crawl --db archive.db

@@ -140,7 +140,9 @@ def _looks_like_name(name: str) -> bool:
 def _segments(text: str) -> list[tuple[str, str | None]]:
     """(text, role printed before it or None) for each part of a byline between role labels."""
     labels = {p: role for p, role in PREFIX_LABELS}
-    out, role, start = [], None, 0
+    out: list[tuple[str, str | None]] = []
+    role: str | None = None
+    start = 0
     key = _key(text)
     for match in _LABEL.finditer(key):
         out.append((text[start:match.start()], role))

@@ -118,6 +118,8 @@ def other_urls(item: ArticleItem) -> list[str]:
 def joined(item: ArticleItem, existing: dict | None) -> dict[str, Any]:
     """The record as stored: the address a reader can open today, and the site id either reading knew."""
     article = item.article
+    if article is None:
+        raise ValueError(f"{item.fetched_url}: not normalized (NormalizePipeline sets item.article)")
     if existing is None:
         return article
     return {**article, "url": citation_url(existing, article, item.source),

@@ -36,10 +36,13 @@ def identity(extracted: dict[str, Any]) -> str:
     own, fetched = extracted.get("url"), extracted.get("fetched_url")
     if own and is_site_url(own) and own.endswith((".html", ".htm")):
         return canonical_url(own)
-    return canonical_url(fetched or own)
+    url = fetched or own
+    if not url:
+        raise ValueError("an extraction with no URL (neither the page's own nor the fetched one)")
+    return canonical_url(url)
 
 
-def _images(images: list[dict]) -> list[dict]:
+def _images(images: list[dict] | None) -> list[dict]:
     seen, out = set(), []
     for image in images or []:
         src = image.get("src") and absolute(image["src"])
@@ -49,7 +52,7 @@ def _images(images: list[dict]) -> list[dict]:
     return out
 
 
-def _links(links: list[dict]) -> list[dict]:
+def _links(links: list[dict] | None) -> list[dict]:
     seen, out = set(), []
     for link in links or []:
         url = absolute(link["url"])
@@ -61,7 +64,7 @@ def _links(links: list[dict]) -> list[dict]:
     return out
 
 
-def _unique(values: list[str | None]) -> list[str]:
+def _unique(values: list[str | None] | None) -> list[str]:
     return list(dict.fromkeys(v for v in (clean(x) for x in values or []) if v))
 
 

@@ -7,6 +7,7 @@ existing ones keep their meaning (``metadata.yml`` describes each).
 from __future__ import annotations
 
 import sqlite_utils
+from sqlite_utils.db import Table
 
 from vocab.text import fold
 
@@ -193,17 +194,26 @@ END;
 """
 
 
+def _table(db: sqlite_utils.Database, name: str) -> Table:
+    """One of the archive's tables (sqlite-utils answers a View for a name that is a view)."""
+    table = db[name]
+    if not isinstance(table, Table):
+        raise ValueError(f"{name} is a view in this database, where the archive keeps a table")
+    return table
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create whatever is missing (tables, indexes, search index); never drops anything."""
     db.enable_wal()
     for name, spec in TABLES.items():
-        db[name].create(spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
-                        foreign_keys=spec.get("foreign_keys"), if_not_exists=True)
-        missing = {c: t for c, t in spec["columns"].items() if c not in db[name].columns_dict}
+        table = _table(db, name)
+        table.create(spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
+                     foreign_keys=spec.get("foreign_keys"), if_not_exists=True)
+        missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
         for column, kind in missing.items():
-            db[name].add_column(column, kind)
-    for table, columns, unique in INDEXES:
-        db[table].create_index(columns, unique=unique, if_not_exists=True)
+            table.add_column(column, kind)
+    for name, columns, unique in INDEXES:
+        _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
     _ensure_search_index(db)
     if not db["articles_fts_exact"].exists():
         db.conn.executescript(EXACT_INDEX_SQL)

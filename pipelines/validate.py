@@ -27,7 +27,8 @@ class ValidatePipeline(UsesArchive):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        found = problems(item.article or {})
+        article = item.article or {}
+        found = problems(article)
         if found:
             from scrapy.exceptions import DropItem  # here, so that `kinhtedothi parse` never loads Scrapy
 
@@ -37,7 +38,7 @@ class ValidatePipeline(UsesArchive):
                 self.stats.inc_value(f"archive/missing/{name.removeprefix('no ')}")
             self.archive.record_error(item.fetched_url, 200, reason)
             raise DropItem(reason)
-        lacking = [name for name in EXPECTED if not item.article.get(name)]
+        lacking = [name for name in EXPECTED if not article.get(name)]
         if lacking:
             self.stats.inc_value("archive/articles_incomplete")
             for name in lacking:

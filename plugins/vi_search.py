@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Literal, Union
 
 from vocab.text import STRIP, fold, strip_marks  # noqa: F401 (strip_marks: part of this module's search vocabulary)
 
@@ -53,13 +54,17 @@ def check_query(query: str | None) -> str:
 
 
 # -- the search language ---------------------------------------------------------------
-def parse_query(query: str | None) -> list[tuple[str, object]]:
+Terms = tuple[tuple[str, ...], bool]  # folded words, and whether the last one is a prefix (word*)
+QueryPart = Union[tuple[Literal["terms"], Terms], tuple[Literal["op"], str]]
+
+
+def parse_query(query: str | None) -> list[QueryPart]:
     """``[("terms", (words, prefix)) | ("op", "OR"|"NOT"|"AND")]`` from a query as typed.
 
     Operators are recognised only in capitals (as FTS5 does) and only between
     two terms; a quote left open runs to the end of the query.
     """
-    parts: list[tuple[str, object]] = []
+    parts: list[QueryPart] = []
     for match in _TOKEN.finditer(check_query(query)):
         phrase, word = match.groups()
         if phrase is None and word in OPERATORS:
@@ -89,7 +94,7 @@ def fts_match(query: str | None, mode: int = 0) -> str:
     out: list[str] = []
     run: list[str] = []
 
-    def flush():
+    def flush() -> None:
         if len(run) > 1 and mode == 1:
             out.append('("' + " ".join(w.strip('"') for w in run) + '" OR ' + " ".join(run) + ")")
         elif len(run) > 1 and mode == 2:
@@ -98,12 +103,12 @@ def fts_match(query: str | None, mode: int = 0) -> str:
             out.extend(run)
         run.clear()
 
-    for kind, value in parse_query(query):
-        if kind == "op":
+    for part in parse_query(query):
+        if part[0] == "op":
             flush()
-            out.append(value)
+            out.append(part[1])
             continue
-        words, prefix = value
+        words, prefix = part[1]
         term = '"' + " ".join(words) + '"' + ("*" if prefix else "")
         if len(words) == 1 and not prefix and (run or not out or out[-1] != "NOT"):
             run.append(term)
@@ -131,7 +136,7 @@ def fts_match_in(query: str | None, mode: int, columns: str) -> str:
         return expression
     cols = " ".join(c for c in _WORD.findall(columns or ""))
     restricted = f"{{{cols}}}: ({expression})"
-    if any(kind == "op" and value == "NOT" for kind, value in parse_query(query)):
+    if any(part == ("op", "NOT") for part in parse_query(query)):
         return f"({expression}) AND {restricted}"
     return restricted
 
@@ -145,15 +150,17 @@ def phrase_match(query: str | None) -> str:
 def _highlight_terms(query: str | None) -> list[tuple[tuple[str, ...], bool]]:
     """What to mark: every term not after NOT, and each run of plain words also as a phrase
     (at most MAX_PHRASE_WORDS long: the list grows linearly with the query)."""
-    terms, negated, run = [], False, []
-    for kind, value in parse_query(query):
-        if kind == "op":
-            negated = value == "NOT"
+    terms: list[Terms] = []
+    negated = False
+    run: list[str] = []
+    for part in parse_query(query):
+        if part[0] == "op":
+            negated = part[1] == "NOT"
             run = []
             continue
         if not negated:
-            terms.append(value)
-            words, prefix = value
+            terms.append(part[1])
+            words, prefix = part[1]
             run = (run + list(words))[-MAX_PHRASE_WORDS:] if not prefix else []
             if len(run) > 1:
                 terms.append((tuple(run), False))

@@ -44,7 +44,7 @@ def _article(a, legacy):
         "images": [{"src": i["src"], "caption": norm(i["caption"])} for i in D.images(a)],
         "related_links": [],
         "layout": "current",
-        "events": sorted(FEED_SLUGS[f] for f in a["feeds"] if f in FEED_SLUGS),
+        "events": sorted(slug for slug in (FEED_SLUGS.get(f) for f in a["feeds"]) if slug),
         "joined_by": joined_by(a),
     }
     old = legacy.get(C.SITE + a["path"])

@@ -10,12 +10,16 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scraper.dbcheck import NotAnArchive, check_db
 from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
+
+if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
+    from scrapy import Spider
 
 
 @click.group()
@@ -128,6 +132,7 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
         project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     if warc_paths and source != "warc":
         raise click.UsageError("FILE_OR_DIR arguments are WARC files: use them with --source warc")
+    spider_class: type[Spider]
     if source == "warc":
         from scraper.spiders.warc import WarcSpider as spider_class
 

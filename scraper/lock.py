@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -18,22 +19,24 @@ class CrawlLock:
 
     def __init__(self, db: Path):
         self.path = db.with_name(db.name + ".lock")
-        self.handle = None
+        self.handle: IO[str] | None = None
 
-    def __enter__(self):
-        self.handle = open(self.path, "a+")
+    def __enter__(self) -> CrawlLock:
+        self.handle = handle = open(self.path, "a+")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "another process"
-            self.handle.close()
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
             click.echo(f"Error: another crawl holds {self.path} ({holder}); not starting", err=True)
             sys.exit(EXIT_LOCKED)
-        self.handle.truncate(0)
-        self.handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-        self.handle.flush()
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
         return self
 
-    def __exit__(self, *exc):
-        self.handle.close()
+    def __exit__(self, *exc: Any) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None

@@ -9,5 +9,6 @@ class ArchiveLogFormatter(logformatter.LogFormatter):
     def dropped(self, item, exception, response, spider):
         entry = super().dropped(item, exception, response, spider)
         url = getattr(item, "fetched_url", None) or getattr(response, "url", "")
-        entry.update(msg="Dropped %(url)s: %(exception)s", args={"url": url, "exception": exception})
+        entry["msg"] = "Dropped %(url)s: %(exception)s"
+        entry["args"] = {"url": url, "exception": exception}
         return entry

@@ -12,6 +12,7 @@ from time import monotonic
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from urllib.parse import urlsplit
 
+from scrapy import Spider
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.response import response_status_message
@@ -112,7 +113,7 @@ class RawPageMiddleware(UsesArchive):
         return self._save(request, response)
 
     def _save(self, request: Request, response: Response):
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         kind = "robots" if response.url.endswith("/robots.txt") else request.meta.get("page_kind")
         bad = decode_page(response.body, content_type)[1] if response.body and kind != "robots" else None
         if bad:
@@ -169,8 +170,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         WAYBACK_429_WAIT, doubled for each 429 in a row (its rules: ignoring 429s gets the IP blocked)."""
         attempt = request.meta.get("retry_times", 0) + 1
         wait = self.base * 2 ** (attempt - 1)
-        if response is not None and response.headers.get("Retry-After"):
-            wait = max(wait, _retry_after_seconds(response.headers["Retry-After"].decode("latin-1")))
+        retry_after = response.headers.get("Retry-After") if response is not None else None
+        if retry_after:
+            wait = max(wait, _retry_after_seconds(retry_after.decode("latin-1")))
         if response is not None and response.status == 429 and request.meta.get("wayback"):
             return max(wait, self.archive_wait * 2 ** (self.archive_429s - 1))
         if response is not None and _cc_throttle(request, response):
@@ -193,7 +195,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.set_value(f"archive/slot/{key}", {"delay": slot.delay, "jitter": slot.jitter,
                                                                  "concurrency": slot.concurrency})
 
-    async def process_exception(self, request: Request, exception: Exception, spider=None):
+    # Scrapy runs coroutine middleware methods (docs: "Coroutines"); RetryMiddleware's types know only the sync form
+    async def process_exception(  # type: ignore[override]
+            self, request: Request, exception: Exception, spider: Spider | None = None) -> Request | None:
         """A connection error or timeout is retried as a 5xx is: after the same backoff."""
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
@@ -214,7 +218,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if key.startswith("commoncrawl"):
                 _hold(slot, wait)
 
-    async def process_response(self, request: Request, response: Response, spider=None):
+    async def process_response(  # type: ignore[override]  # a coroutine, as process_exception above
+            self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
         if response.status == 200 and not response.body and request.meta.get("page_kind") != "robots" \
                 and not response.url.endswith("/robots.txt"):
             return await self._empty(request, response)
@@ -239,7 +244,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
 
-    async def _empty(self, request: Request, response: Response):
+    async def _empty(self, request: Request, response: Response) -> Request:
         """A 0-byte 200: retried with backoff; in the end a temporary error, never a parsed page."""
         retry = None if request.meta.get("dont_retry") else self._retry(request, "empty answer (0 bytes)")
         if retry is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 from scraper.urls import is_site_url, site_url
 
@@ -99,7 +100,7 @@ def _whole_member(stream, offset: int, length: int) -> bool:
     return inflater.eof and not inflater.unused_data and left == 0 and not stream.read(1)
 
 
-def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, object]]:
+def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, ArcWarcRecord]]:
     """The records of one file with their offsets; a file cut short or corrupt is read up to the damage."""
     try:
         with open(path, "rb") as stream:
@@ -120,7 +121,7 @@ def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:
     """Every site response and revisit in the files (revisits resolved), counts of what was skipped,
     and the files that could not be read to their end."""
     by_digest: dict[str, tuple[str, int, int | None, str | None]] = {}
-    by_uri_date: dict[tuple[str, str], tuple[str, int, int | None, str | None]] = {}
+    by_uri_date: dict[tuple[str, str | None], tuple[str, int, int | None, str | None]] = {}
     entries: list[Entry] = []
     revisits: list[tuple[str, str, str | None, str | None, str | None, int | None, str | None]] = []
     skipped = {"other_hosts": 0, "other_records": 0, "unresolved_revisits": 0}
@@ -154,9 +155,9 @@ def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:
         if original is None:
             skipped["unresolved_revisits"] += 1
             continue
-        path, offset, original_status, original_ctype = original
+        where_path, offset, original_status, original_ctype = original
         entries.append(Entry(site_url(uri), timestamp_of(date), status or original_status, ctype or original_ctype,
-                             path, offset, revisit=True))
+                             where_path, offset, revisit=True))
     return entries, skipped, problems
 
 

@@ -7,8 +7,14 @@ archive's table template shows these instead (:func:`localized_metadata`).
 from __future__ import annotations
 
 import copy
+from typing import TypedDict
 
-VI = {
+class TableTexts(TypedDict):
+    description: str
+    columns: dict[str, str]
+
+
+VI: dict[str, TableTexts] = {
     "articles": {
         "description": "Mỗi dòng là một bài báo, bản lấy về gần nhất, mới nhất trước. Tìm kiếm không phân biệt dấu "
                        "(dang bo = Đảng bộ); \"ngoặc kép\" cho cụm từ, OR, NOT, tiền tố*. Bấm mã số hoặc tiêu đề để "

@@ -78,7 +78,7 @@ async def versions_page(datasette, request):
 
 
 def _number(value: str | None, default: int, last: int) -> int | None:
-    if value in (None, ""):
+    if not value:  # None or ""
         return default
     try:
         number = int(value)

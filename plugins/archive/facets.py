@@ -45,7 +45,8 @@ class ThroughFacet(Facet):
     type = "through"
 
     async def facet_results(self):
-        results, timed_out = [], []
+        results: list[dict] = []
+        timed_out: list[str] = []
         if self.table != ARTICLES:
             return results, timed_out
         pairs = self.get_querystring_pairs()
@@ -91,12 +92,13 @@ class ThroughFacet(Facet):
 class PeriodFacet(Facet):
     """Counts per year or month of an ISO 8601 date column, newest first."""
 
-    type = None
+    type: str | None = None   # set by each kind of period (YearFacet, MonthFacet)
     length = 0
     title = ""
 
     async def facet_results(self):
-        results, timed_out = [], []
+        results: list[dict] = []
+        timed_out: list[str] = []
         pairs = self.get_querystring_pairs()
         size = self.get_facet_size()
         for source_and_config in self.get_configs():

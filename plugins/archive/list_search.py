@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from datetime import timedelta
+from typing import Any, Awaitable, Callable
 
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
@@ -66,15 +67,18 @@ def date_filters(request, table: str):
     return inner
 
 
-def combine(*results):
+def combine(*results: Any) -> Callable[[], Awaitable[FilterArguments]] | None:
     """Several filters_from_request answers (None, FilterArguments or awaitables) as one."""
-    results = [r for r in results if r is not None]
-    if not results:
+    given = [r for r in results if r is not None]
+    if not given:
         return None
 
-    async def inner():
-        where, params, described, extra = [], {}, [], {}
-        for result in results:
+    async def inner() -> FilterArguments:
+        where: list[str] = []
+        params: dict[str, Any] = {}
+        described: list[str] = []
+        extra: dict[str, Any] = {}
+        for result in given:
             if callable(result):
                 result = await result()
             if result is None:

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
@@ -212,7 +213,7 @@ def facet_sqls(tables: set[str]) -> dict[str, str]:
     return sqls
 
 
-def _rows(conn, sql: str, params: dict | None = None) -> list[dict]:
+def _rows(conn, sql: str, params: dict | Sequence[Any] | None = None) -> list[dict]:
     cursor = conn.execute(sql, params or {})
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -220,7 +221,10 @@ def _rows(conn, sql: str, params: dict | None = None) -> list[dict]:
 
 def _article_facets(rows: list[dict], every: int, people: bool) -> dict[str, list[dict]]:
     """Year, month, section (and byline, without a people table) counted from the matching rows."""
-    months, years, sections, bylines = Counter(), Counter(), Counter(), Counter()
+    months: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    sections: Counter[str] = Counter()
+    bylines: Counter[str] = Counter()
     for row in rows:
         published = row["published_at"] or ""
         if len(published) >= 7 and published[:4].isdigit() and published[4] == "-":

@@ -140,7 +140,8 @@ def read_state(args, lang: str) -> SearchState:
         if not _MONTH.match(get["month"]):
             raise BadState(_("search.error.month", lang, value=get["month"][:20]))
         state.month = get["month"]
-    state.sort = get.get("sort") if get.get("sort") in SORTS else ("relevance" if state.q else "newest")
+    sort = get.get("sort")
+    state.sort = sort if sort is not None and sort in SORTS else ("relevance" if state.q else "newest")
     if state.sort == "relevance" and not state.q:
         state.sort = "newest"
     page = get.get("page", "1")

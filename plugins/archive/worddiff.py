@@ -50,7 +50,8 @@ def _work(a: list, b: list) -> int:
 
 
 def _paragraphs(words: list[str]) -> list[tuple[str, ...]]:
-    out, current = [], []
+    out: list[tuple[str, ...]] = []
+    current: list[str] = []
     for word in words:
         if word == PARAGRAPH:
             out.append(tuple(current))

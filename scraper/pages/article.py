@@ -8,6 +8,7 @@ Values are raw text here; ``pipelines.normalize`` gives them their meaning.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -32,7 +33,7 @@ class ArticlePage(Page):
     layout: ClassVar[str] = "metadata"
     body_css: ClassVar[str] = S.CURRENT_BODY
     pictures_css: ClassVar[str] = PICTURES
-    caption_text: ClassVar = None   # a pattern for captions written as paragraphs
+    caption_text: ClassVar[re.Pattern[str] | None] = None   # a pattern for captions written as paragraphs
 
     def __init__(self, response, parsed=None):
         super().__init__(response, parsed)

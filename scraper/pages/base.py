@@ -13,16 +13,16 @@ from scraper.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
 
 class Response(Protocol):
-    """What a page object reads of a response: Scrapy's TextResponse, or a saved page."""
+    """What a page object reads of a response: its URL and bytes (Scrapy's Response, or a saved page).
 
-    url: str
-    body: bytes
-
-    @property
-    def text(self) -> str: ...
+    Read-only, so that Scrapy's properties satisfy it; the bytes are decoded by ``scraper.decoding``
+    (which also reads ``headers`` or ``content_type`` when there are any)."""
 
     @property
-    def encoding(self) -> str: ...
+    def url(self) -> str: ...
+
+    @property
+    def body(self) -> bytes: ...
 
 
 def decoded(response: Response) -> str:
@@ -32,6 +32,10 @@ def decoded(response: Response) -> str:
 
 class Page:
     """A page object: pure functions of one response, no network, no database."""
+
+    html: str
+    sel: Selector
+    _meta: dict[str, str] | None
 
     def __init__(self, response: Response, parsed: Page | None = None):
         self.response = response
@@ -44,7 +48,7 @@ class Page:
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
         self.html = unicodedata.normalize("NFC", decoded(response))
         self.sel = Selector(text=self.html, base_url=response.url)
-        self._meta: dict[str, str] | None = None
+        self._meta = None
 
     def rebase(self, url: str) -> None:
         """Read relative links against ``url`` (the page's own address) from now on."""

@@ -76,7 +76,7 @@ def related_links_in(node: HtmlElement, base_url: str) -> list[dict]:
 
 
 def is_related_heading(text: str | None) -> bool:
-    return bool(text) and len(text) < 40 and fold_name(text) in RELATED_HEADINGS
+    return bool(text and len(text) < 40 and fold_name(text) in RELATED_HEADINGS)
 
 
 def _own_copy(node: HtmlElement | str) -> HtmlElement:

@@ -12,7 +12,7 @@ the captured page). A record already in raw_pages is never fetched again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import scrapy
 from scrapy.http import Response
@@ -20,6 +20,7 @@ from scrapy.http import Response
 from scraper.commoncrawl import (DATA_URL, INDEX_URL, CcCapture, byte_range, crawl_list, index_query,
                                  parse_index, parse_num_pages, record_url)
 from scraper.spiders.wayback import WaybackSpider
+from scraper.wayback import Capture
 from scraper.urls import canonical_url, site_url
 from scraper.warc_import import MAX_PAYLOAD
 
@@ -65,8 +66,8 @@ class CommonCrawlSpider(WaybackSpider):
                 "max_retry_times": self.crawler.settings.getint("COMMONCRAWL_RETRY_TIMES")}
 
     # -- the index: every crawl in turn, a prefix query page by page ---------------------------
-    def cdx(self, subject: str, callback, *, prefix: bool = False, only_ok: bool = False, resume: str | None = None,
-            **cb_kwargs) -> scrapy.Request:
+    def cdx(self, subject: str, callback: Callable[..., Iterator[Any]], *, prefix: bool = False,
+            only_ok: bool = False, resume: str | None = None, **cb_kwargs: Any) -> scrapy.Request:
         """The captures of ``subject`` in every crawl of the list, gathered, then handed to ``callback``."""
         state = {"subject": subject.split("://", 1)[-1], "prefix": prefix, "only_ok": only_ok, "crawl": 0,
                  "page": None, "pages": None, "found": [], "then": callback.__name__, "kwargs": cb_kwargs}
@@ -82,7 +83,7 @@ class CommonCrawlSpider(WaybackSpider):
                                     "cc_state": state, "handle_httpstatus_list": [404],
                                     "download_maxsize": MAX_INDEX_ANSWER})
 
-    def on_index(self, response: Response):
+    def on_index(self, response: Response) -> Iterator[Any]:
         state = response.meta["cc_state"]
         crawl = self.crawls[state["crawl"]]
         if state["prefix"] and state["pages"] is None:
@@ -105,15 +106,19 @@ class CommonCrawlSpider(WaybackSpider):
         yield from getattr(self, state["then"])(response, **state["kwargs"])
 
     @staticmethod
-    def listing(response: Response) -> tuple[list[CcCapture], None]:
+    def listing(response: Response) -> tuple[list[Capture], str | None]:
+        """The captures gathered from every crawl (CcCapture, each), and no resume key."""
         return response.meta["cc_captures"], None
 
     def _window(self) -> str:
         return f" in the {len(self.crawls)} crawls {self.crawls[0]} … {self.crawls[-1]}"
 
     # -- records ---------------------------------------------------------------------------------
-    def capture(self, capture: CcCapture, callback, kind: str, **cb_kwargs) -> scrapy.Request:
+    def capture(self, capture: Capture, callback: Callable[..., Iterator[Any]], kind: str,
+                **cb_kwargs: Any) -> scrapy.Request:
         """One WARC record by byte range (never twice: CaptureCacheMiddleware finds it in raw_pages)."""
+        if not isinstance(capture, CcCapture):  # listing() gives only Common Crawl's captures
+            raise TypeError(f"not a Common Crawl capture: {capture!r}")
         return scrapy.Request(record_url(self.data_url, capture), callback=self.on_capture, errback=self.failed,
                               headers={"Range": byte_range(capture), "Accept-Encoding": "identity"},
                               dont_filter=True, cb_kwargs={"then": callback.__name__, **cb_kwargs},

@@ -11,7 +11,7 @@ for a re-check (RECHECK_SCHEDULE). ``-a full=1`` reads everything again.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable, Iterator
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -22,6 +22,7 @@ from scraper import events as catalog
 from scraper.extensions import archive_for
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
+from scraper.spiders import failed_request, failure_name
 from scraper.spiders.today import SEARCH_MARK, TodaysSite
 from scraper.urls import SITE, article_id, canonical_url, from_mirror, site_url
 
@@ -38,7 +39,8 @@ def name_of(slug: str) -> str:
         return slug
 
 
-def fallback_items(spider: scrapy.Spider, event: catalog.Event, why: str, read_feed):
+def fallback_items(spider: scrapy.Spider, event: catalog.Event, why: str,
+                   read_feed: Callable[[str, str], scrapy.Request]) -> Iterator[Any]:
     """An event the bar does not list: read its catalog URL, or record it as not found (exit 5)."""
     if event.fallback_url:
         spider.logger.warning("event %s %s: using the catalog URL %s", event.slug, why, event.fallback_url)
@@ -95,7 +97,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
             kwargs["base_url"] = base_url
         return super().from_crawler(crawler, *args, **kwargs)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[scrapy.Request | EventItem]:
         archive = archive_for(self.crawler)
         self.known_urls, self.known_ids = archive.known_links()
         self.walked = {} if self.full else archive.feeds_walked()
@@ -123,7 +125,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         return url in self.known_urls or (site_id is not None and site_id in self.known_ids)
 
     # -- discovery -----------------------------------------------------------------
-    def parse_home(self, response: Response):
+    def parse_home(self, response: Response) -> Iterator[Any]:
         """The bar by name (legacy pages); without a bar (today's site), the tag page, then the search."""
         page = EventBarPage(response)
         by_bar = self.crawler.settings.getbool("FIND_EVENTS_BY_BAR", True)
@@ -139,12 +141,12 @@ class EventsSpider(TodaysSite, scrapy.Spider):
             else:
                 yield from self.find_elsewhere(event, f"no 'Dòng sự kiện' bar on {response.url}")
 
-    def home_failed(self, failure: Failure):
+    def home_failed(self, failure: Failure) -> Iterator[Any]:
         yield self.error_item(failure)
         for event in self.events:
             yield from self.fallback(event, "home page failed")
 
-    def fallback(self, event: catalog.Event, why: str):
+    def fallback(self, event: catalog.Event, why: str) -> Iterator[Any]:
         yield from fallback_items(self, event, why, self.feed_request)
 
     # -- feeds -----------------------------------------------------------------------
@@ -177,7 +179,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
                               meta={"link_url": url, "page_kind": "article"})
 
-    def parse_feed(self, response: Response, event_slug: str):
+    def parse_feed(self, response: Response, event_slug: str) -> Iterator[Any]:
         page = ListingPage(response)
         urls = page.article_urls()
         if not urls:  # no known listing markup: a failure the run reports, whatever the fallback finds
@@ -198,19 +200,21 @@ class EventsSpider(TodaysSite, scrapy.Spider):
             self.logger.warning("%s: %s; next would be %s", event_slug, stop, next_url)
             yield CrawlErrorItem(response.url, response.status, stop)
         elif self.full or event_slug not in self.walked or new:
-            # "Xem thêm": JSON paging
-            yield more or self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))
+            if more is not None:  # "Xem thêm": JSON paging
+                yield more
+            elif next_url is not None:
+                yield self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
-    def feed_failed(self, failure: Failure):
+    def feed_failed(self, failure: Failure) -> Iterator[Any]:
         self.crawler.stats.inc_value("archive/feed_pages_failed")
         yield self.error_item(failure)
-        if failure.request.meta.get("stored_feed_url"):  # the feed moved: look for it in the bar again
+        if failed_request(failure).meta.get("stored_feed_url"):  # the feed moved: look for it in the bar again
             yield self.home_request()
 
     # -- articles --------------------------------------------------------------------
-    def parse_article(self, response: Response):
+    def parse_article(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             yield CrawlErrorItem(response.url, response.status, "not an HTML page")
             return
@@ -226,15 +230,15 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         yield ArticleItem(fetched_url=response.url, link_urls=sorted(link_urls), extracted=extracted,
                           raw_page_id=response.meta.get("raw_page_id"))
 
-    def article_failed(self, failure: Failure):
+    def article_failed(self, failure: Failure) -> Iterator[Any]:
         yield self.error_item(failure)
 
     def error_item(self, failure: Failure) -> CrawlErrorItem:
-        request = failure.request
+        request = failed_request(failure)
         url = from_mirror(request.meta.get("link_url") or request.url, self.base_url)  # the article, not a redirect
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = "dead link (404)" if status in (404, 410) else f"HTTP {status}"
             return CrawlErrorItem(url, status, reason)
         self.logger.warning("%s: %s", url, failure.getErrorMessage())
-        return CrawlErrorItem(url, None, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        return CrawlErrorItem(url, None, f"{failure_name(failure)}: {failure.getErrorMessage()}")

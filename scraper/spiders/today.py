@@ -7,10 +7,12 @@ Mixed into ``EventsSpider``; every way is one setting (``FIND_EVENTS_BY_TAG``,
 
 from __future__ import annotations
 
+from typing import Any, Iterator
 from urllib.parse import quote
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from pipelines.dates import GarbledDate, parse_published
 from scraper import events as catalog
@@ -18,6 +20,7 @@ from scraper.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import ListingPage
 from scraper.pages.api import paging_entries, search_entries
 from scraper.pages.selectors import PAGING_API_PATH, SEARCH_API_PATH
+from scraper.spiders import failed_request
 from scraper.urls import site_url
 
 SEARCH_MARK = "/api/articles/search-article"
@@ -27,11 +30,35 @@ def search_url(words: str, page: int, size: int) -> str:
     return site_url(SEARCH_API_PATH.format(page=page, fetch=size, word=quote(words)))
 
 
-class TodaysSite:
-    """Finding events and walking listings on the current site (see the module docstring)."""
+class TodaysSite(scrapy.Spider):
+    """Finding events and walking listings on the current site (see the module docstring).
+
+    A spider without a name (so not one Scrapy lists): ``EventsSpider`` mixes it in and provides
+    what is declared below."""
+
+    full: bool                  # --full: read every page again
+    walked: dict[str, str]      # event slug -> its stored first feed page, for feeds read to the end before
+
+    def is_known(self, url: str) -> bool:
+        raise NotImplementedError
+
+    def article_request(self, url: str) -> scrapy.Request:
+        raise NotImplementedError
+
+    def fallback(self, event: catalog.Event, why: str) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def parse_feed(self, response: Response, event_slug: str) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def feed_failed(self, failure: Failure) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def error_item(self, failure: Failure) -> CrawlErrorItem:
+        raise NotImplementedError
 
     # -- finding an event without the bar ---------------------------------------------
-    def find_elsewhere(self, event: catalog.Event, why: str):
+    def find_elsewhere(self, event: catalog.Event, why: str) -> Iterator[Any]:
         """The event's tag page, else the site search, else the catalog fallback (as before)."""
         settings = self.crawler.settings
         if settings.getbool("FIND_EVENTS_BY_TAG", True) and event.tag_url:
@@ -42,14 +69,15 @@ class TodaysSite:
         else:
             yield from self.after_tag(event, why)
 
-    def after_tag(self, event: catalog.Event, why: str):
+    def after_tag(self, event: catalog.Event, why: str) -> Iterator[Any]:
         if self.crawler.settings.getbool("FIND_EVENTS_BY_SEARCH", True):
             yield self.search_request(event.slug, 1)
         else:
             yield from self.fallback(event, why)
 
-    def parse_tag_probe(self, response: Response, event_slug: str, why: str):
+    def parse_tag_probe(self, response: Response, event_slug: str, why: str) -> Iterator[Any]:
         event = catalog.by_slug(event_slug)
+        assert event.tag_url is not None  # asked for only when the catalog names one (find_elsewhere)
         page = ListingPage(response) if response.status == 200 else None
         if page is None or not (page.article_urls() or page.fallback_urls() or page.looks_like_drift()):
             self.logger.info("event %s: no tag page with articles at %s", event_slug, response.url)
@@ -59,9 +87,9 @@ class TodaysSite:
         yield EventItem(event.slug, event.name, url, "tag")
         yield from self.parse_feed(response, event_slug)
 
-    def probe_failed(self, failure):
+    def probe_failed(self, failure: Failure) -> Iterator[Any]:
         yield self.error_item(failure)
-        kwargs = failure.request.cb_kwargs
+        kwargs = failed_request(failure).cb_kwargs
         yield from self.after_tag(catalog.by_slug(kwargs["event_slug"]), kwargs["why"] + "; tag page failed")
 
     # -- the site search, bounded by the event's dates ------------------------------------
@@ -72,7 +100,7 @@ class TodaysSite:
                               errback=self.feed_failed, cb_kwargs={"event_slug": event_slug, "page": page},
                               meta={"page_kind": "feed", "event_slug": event_slug})
 
-    def parse_search(self, response: Response, event_slug: str, page: int):
+    def parse_search(self, response: Response, event_slug: str, page: int) -> Iterator[Any]:
         event = catalog.by_slug(event_slug)
         try:
             entries = search_entries(response.body)
@@ -100,7 +128,7 @@ class TodaysSite:
         else:
             self.logger.info("%s: nothing new in search page %d; not reading further (use --full to)", event_slug, page)
 
-    def search_verdict(self, response: Response, extracted: dict):
+    def search_verdict(self, response: Response, extracted: dict) -> FeedLinkItem | CrawlErrorItem:
         """A search result: its feed link when published in the event's dates, else why it is left out."""
         slug = response.meta["search_event"]
         event = catalog.by_slug(slug)
@@ -121,11 +149,12 @@ class TodaysSite:
         if api is None:
             return None
         number = number or api[1]
-        return scrapy.Request(page.paging_api_url(number), callback=self.parse_paging, errback=self.feed_failed,
+        url = site_url(PAGING_API_PATH.format(id=api[0], page=number))  # page.paging_api_url(number)
+        return scrapy.Request(url, callback=self.parse_paging, errback=self.feed_failed,
                               cb_kwargs={"event_slug": event_slug, "category": api[0], "number": number},
                               meta={"page_kind": "feed", "event_slug": event_slug, "listing": page.url})
 
-    def parse_paging(self, response: Response, event_slug: str, category: int, number: int):
+    def parse_paging(self, response: Response, event_slug: str, category: int, number: int) -> Iterator[Any]:
         try:
             entries = paging_entries(response.body)
         except ValueError as error:

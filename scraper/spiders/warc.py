@@ -12,7 +12,7 @@ answers each request from its record.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable, Iterator
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -22,6 +22,7 @@ from scraper import events as catalog
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.pages.listing import is_article_path
+from scraper.spiders import failed_request, failure_name
 from scraper.urls import canonical_url
 from scraper.warc_import import Entry, read_record, scan, warc_files
 
@@ -99,21 +100,22 @@ class WarcSpider(scrapy.Spider):
                 feeds[event.fallback_url] = (event.slug, "fallback")
         return feeds
 
-    def request(self, chain: list[Entry], callback, kind: str, **cb_kwargs) -> scrapy.Request:
+    def request(self, chain: list[Entry], callback: Callable[..., Any] | None, kind: str,
+                **cb_kwargs: Any) -> scrapy.Request:
         """The first capture of a chain; the next is asked for only after this one is parsed."""
         entry = chain[0]
         return scrapy.Request(entry.url, callback=callback, errback=self.failed, dont_filter=True,
                               cb_kwargs={**cb_kwargs, "rest": chain[1:]},
                               meta={"warc_entry": entry, "page_kind": kind, "original_url": entry.url})
 
-    def parse_feed(self, response: Response, event_slug: str, rest: list[Entry]):
+    def parse_feed(self, response: Response, event_slug: str, rest: list[Entry]) -> Iterator[Any]:
         page = ListingPage(response)
         for position, url in enumerate(page.article_urls(), 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
         if rest:
             yield self.request(rest, self.parse_feed, "feed", event_slug=event_slug)
 
-    def parse_article(self, response: Response, url: str, rest: list[Entry]):
+    def parse_article(self, response: Response, url: str, rest: list[Entry]) -> Iterator[Any]:
         if isinstance(response, TextResponse):
             self.crawler.stats.inc_value("archive/article_pages")
             entry: Entry = response.meta["warc_entry"]
@@ -123,13 +125,13 @@ class WarcSpider(scrapy.Spider):
         if rest:
             yield self.request(rest, self.parse_article, "article", url=url)
 
-    def failed(self, failure: Failure):
+    def failed(self, failure: Failure) -> Iterator[Any]:
         """An unreadable record is recorded; the URL's later captures are still read."""
-        request = failure.request
+        request = failed_request(failure)
         entry: Entry = request.meta["warc_entry"]
         self.crawler.stats.inc_value("archive/warc_damaged")
         yield CrawlErrorItem(entry.url, None, f"unreadable WARC record {entry.capture_url}: "
-                             f"{failure.type.__name__}: {failure.getErrorMessage()}")
+                             f"{failure_name(failure)}: {failure.getErrorMessage()}")
         kwargs = dict(request.cb_kwargs)
         rest = kwargs.pop("rest", [])
         if rest:

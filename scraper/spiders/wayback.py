@@ -10,7 +10,8 @@ every article's captures (CDX exact query), each different content in time order
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+import re
+from typing import Any, AsyncIterator, Callable, Iterator
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -19,6 +20,7 @@ from twisted.python.failure import Failure
 from scraper import events as catalog
 from scraper.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
+from scraper.spiders import failed_request, failure_name
 from scraper.spiders.events import fallback_items, feed_slug, listing_failure, name_of
 from scraper.urls import SITE, absolute, canonical_url, site_url
 from scraper.wayback import WAYBACK_PATH, Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
@@ -65,8 +67,8 @@ class WaybackSpider(scrapy.Spider):
         return super().from_crawler(crawler, *args, **kwargs)
 
     # -- requests to the archive ---------------------------------------------------
-    def cdx(self, subject: str, callback, *, prefix: bool = False, only_ok: bool = False, resume: str | None = None,
-            **cb_kwargs) -> scrapy.Request:
+    def cdx(self, subject: str, callback: Callable[..., Iterator[Any]], *, prefix: bool = False,
+            only_ok: bool = False, resume: str | None = None, **cb_kwargs: Any) -> scrapy.Request:
         """A CDX query about ``subject`` (one every WAYBACK_CDX_DELAY seconds)."""
         query = cdx_url(self.wayback, subject.split("://", 1)[-1], prefix=prefix, only_ok=only_ok,
                         collapse="digest" if only_ok else None, date_from=self.date_from, date_to=self.date_to,
@@ -74,7 +76,8 @@ class WaybackSpider(scrapy.Spider):
         return scrapy.Request(query, callback=callback, errback=self.failed, cb_kwargs=cb_kwargs,
                               meta={**self._wayback_meta("wayback-cdx"), "page_kind": "cdx", "subject": subject})
 
-    def capture(self, capture: Capture, callback, kind: str, **cb_kwargs) -> scrapy.Request:
+    def capture(self, capture: Capture, callback: Callable[..., Iterator[Any]], kind: str,
+                **cb_kwargs: Any) -> scrapy.Request:
         """The original bytes of one capture (one a second at most; never twice: CaptureCacheMiddleware)."""
         return scrapy.Request(capture_url(self.wayback, capture), callback=self.on_capture, errback=self.failed,
                               cb_kwargs={"then": callback.__name__, **cb_kwargs},
@@ -84,21 +87,21 @@ class WaybackSpider(scrapy.Spider):
                                     "capture_timestamp": capture.timestamp, "dont_redirect": True,
                                     "handle_httpstatus_list": [301, 302, 303, 307, 308]})
 
-    def on_capture(self, response: Response, then: str, **cb_kwargs):
+    def on_capture(self, response: Response, then: str, **cb_kwargs: Any) -> Iterator[Any]:
         """A capture's answer. The archive may send us to the nearest capture of the same page
         (a 3xx to /web/<other timestamp>/…): follow that hop; anything else goes to ``then``."""
         hop = self._timestamp_hop(response)
-        if hop is not None:
+        if hop is not None and response.request is not None:
             yield response.request.replace(url=response.urljoin(hop.group(0)), dont_filter=True,
                                            meta={**response.meta, "capture_timestamp": hop.group(1)})
             return
         yield from getattr(self, then)(response, **cb_kwargs)
 
     @staticmethod
-    def _timestamp_hop(response: Response):
+    def _timestamp_hop(response: Response) -> re.Match[str] | None:
         if not 300 <= response.status < 400:
             return None
-        location = response.headers.get("Location", b"").decode("latin-1").strip()
+        location = (response.headers.get("Location") or b"").decode("latin-1").strip()
         hop = WAYBACK_PATH.match(location)
         same_page = hop and canonical_url(site_url(hop.group(2))) == canonical_url(response.meta["original_url"])
         return hop if same_page else None
@@ -118,7 +121,7 @@ class WaybackSpider(scrapy.Spider):
         return response.replace(url=response.meta["original_url"])
 
     # -- discovery -----------------------------------------------------------------
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[scrapy.Request | EventItem]:
         for url in self.feed_urls:
             slug = feed_slug(url, self.feed_event)
             yield EventItem(slug, name_of(slug), site_url(url), "feed-url")
@@ -126,7 +129,7 @@ class WaybackSpider(scrapy.Spider):
         if not self.feed_urls:
             yield self.cdx(f"{SITE}/", self.home_captures, only_ok=True)
 
-    def home_captures(self, response: Response):
+    def home_captures(self, response: Response) -> Iterator[Any]:
         captures, _ = self.listing(response)
         latest_first = sorted(captures, key=lambda c: c.timestamp, reverse=True)[:HOME_CAPTURES_TRIED]
         if not latest_first:
@@ -135,7 +138,7 @@ class WaybackSpider(scrapy.Spider):
         yield self.capture(latest_first[0], self.parse_home, "home", remaining=latest_first[1:],
                            wanted=[e.slug for e in self.events])
 
-    def parse_home(self, response: Response, remaining: list[Capture], wanted: list[str]):
+    def parse_home(self, response: Response, remaining: list[Capture], wanted: list[str]) -> Iterator[Any]:
         links = EventBarPage(self.as_site_page(response)).event_links()
         still = []
         for event in (catalog.by_slug(s) for s in wanted):
@@ -151,7 +154,7 @@ class WaybackSpider(scrapy.Spider):
         elif still:
             yield from self.fallbacks(still, "not in the 'Dòng sự kiện' bar of the home page captures")
 
-    def fallbacks(self, events: list[catalog.Event], why: str):
+    def fallbacks(self, events: list[catalog.Event], why: str) -> Iterator[Any]:
         for event in events:
             yield from fallback_items(self, event, why, self.list_feed)
 
@@ -161,7 +164,7 @@ class WaybackSpider(scrapy.Spider):
         stem = feed_url.rsplit(".htm", 1)[0]
         return self.cdx(stem, self.feed_captures, prefix=True, only_ok=True, event_slug=event_slug, stem=stem)
 
-    def feed_captures(self, response: Response, event_slug: str, stem: str):
+    def feed_captures(self, response: Response, event_slug: str, stem: str) -> Iterator[Any]:
         """Fetch each different capture of each page of the feed (page 1, /p2, ?page=2 …)."""
         captures, resume = self.listing(response)
         pages: dict[str, list[Capture]] = {}
@@ -180,7 +183,7 @@ class WaybackSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archive/feed_pages_failed")
             yield CrawlErrorItem(stem, None, "missing: no capture of this feed", kind="missing")
 
-    def parse_feed_page(self, response: Response, event_slug: str):
+    def parse_feed_page(self, response: Response, event_slug: str) -> Iterator[Any]:
         page = ListingPage(self.as_site_page(response))
         urls = page.article_urls()
         if not urls:  # reported as on the live site: drift (exit 4) or incomplete (exit 5)
@@ -203,7 +206,7 @@ class WaybackSpider(scrapy.Spider):
             yield request
 
     # -- articles --------------------------------------------------------------------
-    def article_captures(self, response: Response, url: str, link_urls: list[str]):
+    def article_captures(self, response: Response, url: str, link_urls: list[str]) -> Iterator[Any]:
         captures, _ = self.listing(response)
         good = changes([c for c in captures if c.ok])
         if good:
@@ -226,9 +229,9 @@ class WaybackSpider(scrapy.Spider):
             return f" between {self.date_from or 'the start'} and {self.date_to or 'now'}"
         return ""
 
-    def follow_redirect(self, response: Response, url: str, link_urls: list[str]):
+    def follow_redirect(self, response: Response, url: str, link_urls: list[str]) -> Iterator[Any]:
         """A redirect capture: look up the captures of where it pointed."""
-        location = response.headers.get("Location", b"").decode("latin-1").strip()
+        location = (response.headers.get("Location") or b"").decode("latin-1").strip()
         if not location:
             yield CrawlErrorItem(url, response.status, "redirect capture without a Location")
             return
@@ -237,7 +240,8 @@ class WaybackSpider(scrapy.Spider):
             self.looked_up.add(target)
             yield self.cdx(target, self.article_captures, url=target, link_urls=[*link_urls, target])
 
-    def parse_article(self, response: Response, url: str, link_urls: list[str], rest: list[Capture]):
+    def parse_article(self, response: Response, url: str, link_urls: list[str],
+                      rest: list[Capture]) -> Iterator[Any]:
         if 300 <= response.status < 400:  # the page was captured as a redirect after all
             yield from self.follow_redirect(response, url, link_urls)
         elif isinstance(response, TextResponse):
@@ -250,12 +254,12 @@ class WaybackSpider(scrapy.Spider):
         if rest:  # the next different capture, only after this one: versions in capture order
             yield self.capture(rest[0], self.parse_article, "article", url=url, link_urls=link_urls, rest=rest[1:])
 
-    def failed(self, failure: Failure):
-        request = failure.request
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failed_request(failure)
         subject = request.meta.get("original_url") or request.meta.get("subject") or request.url
         if request.meta.get("page_kind") == "feed":
             self.crawler.stats.inc_value("archive/feed_pages_failed")
         status = getattr(getattr(failure.value, "response", None), "status", None)
         reason = f"{self.archive_name} answered HTTP {status}" if status else \
-            f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            f"{failure_name(failure)}: {failure.getErrorMessage()}"
         yield CrawlErrorItem(subject, status, reason)
