@@ -28,9 +28,10 @@ from markupsafe import Markup, escape
 
 from plugins.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
 from plugins.archive import atom, chart, column_texts, edits, export, home, list_search, people, search_page
-from plugins.archive.article import article_context, utc_date
+from plugins.archive.article import article_context
 from plugins.archive.facets import FACET_CLASSES, filter_url, through_filters
 from plugins.archive.i18n import gettext, language
+from vocab.dates import utc_time
 
 ROBOTS_TXT = """\
 # Kinhtedothi event archive: a research copy of articles that belong to kinhtedothi.vn.
@@ -214,7 +215,7 @@ async def _archive_summary(datasette, name, db) -> dict:
                                  "order by id desc limit 1")).rows
         last_run = dict(rows[0]) if rows else None
         if last_run:
-            last_run["finished"] = utc_date(last_run["finished_at"])
+            last_run["finished"] = utc_time(last_run["finished_at"])
     queries = await datasette.get_canned_queries(name, None)
     return {"name": name, "articles": count, "first": (span[0] or "")[:10], "last": (span[1] or "")[:10],
             "events": events, "last_run": last_run,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import urllib.parse
 
 from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import paper_date, register
+from plugins.archive.i18n import register
+from vocab.dates import paper_date
 
 register({
     "home.title": {"vi": "Kho lưu trữ sự kiện báo Kinh tế & Đô thị", "en": "Kinh tế & Đô thị event archive"},

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import scrapy
 from scrapy.http import Response
 
-from pipelines.dates import GarbledDate, parse_published
+from vocab.dates import GarbledDate, parse_published
 from scraper import events as catalog
 from scraper.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import ListingPage
