@@ -223,6 +223,39 @@ def test_hanoi_is_utc_plus_seven_all_year():
     assert D.HANOI.utcoffset(datetime(2021, 7, 1)) == timedelta(hours=7)
 
 
+# -- where the archive shows them ----------------------------------------------------------------------------
+
+def test_the_wayback_link_asks_for_the_utc_moment():
+    from plugins.archive.article import wayback_url
+
+    url = "https://kinhtedothi.vn/a-1.html"
+    assert wayback_url(url, "2021-01-13T20:36:00+07:00") == f"https://web.archive.org/web/20210113133600/{url}"
+    assert wayback_url(url, "2021-01-13T13:36:00+00:00") == f"https://web.archive.org/web/20210113133600/{url}"
+    assert wayback_url(url, None) == f"https://web.archive.org/web/2/{url}"    # the latest capture
+
+
+def test_a_feed_is_updated_at_its_latest_moment_whatever_the_offsets(tmp_path):
+    import sqlite3
+    from xml.etree import ElementTree
+
+    from tests.datasette_support import datasette_for, get
+
+    db = tmp_path / "feeds.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create table t (atom_id text, atom_title text, atom_updated text)")
+        conn.executemany("insert into t values (?, ?, ?)", [
+            ("a", "A", "2021-01-13T20:00:00+07:00"),     # 13:00 UTC: the greatest text, not the latest moment
+            ("b", "B", "2021-01-13T14:00:00+00:00"),     # the latest moment
+            ("c", "C", "2021-01-13"),                    # a bare day, no offset: UTC
+        ])
+    response = get(datasette_for(db), "/feeds/t.atom")
+    feed = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.find("a:updated", ns).text == "2021-01-13T14:00:00+00:00"
+    assert [e.find("a:updated", ns).text for e in feed.findall("a:entry", ns)] == [
+        "2021-01-13T20:00:00+07:00", "2021-01-13T14:00:00+00:00", "2021-01-13T00:00:00+00:00"]
+
+
 # -- cost: hostile text is read in one pass --------------------------------------------------------------
 
 def lines_run(function, *args) -> int:
