@@ -23,7 +23,7 @@ import sqlite3
 import sys
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -32,11 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipelines.schema import FTS_COLUMNS, ensure_schema  # noqa: E402
+from vocab.dates import HANOI  # noqa: E402
 from vocab.text import fold  # noqa: E402
 from pipelines.schema import EXACT_INDEX_SQL  # noqa: E402  (created here when the schema lacks it)
 from sample_site import expected_articles  # noqa: E402
 
-HANOI = timezone(timedelta(hours=7))
 EVENTS = [
     ("bau-cu-quoc-hoi-khoa-xv", "Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp", 731,
      datetime(2020, 9, 1), datetime(2021, 12, 31)),

@@ -13,7 +13,9 @@ older ones twice a year. Age counts from ``published_at`` (or ``first_seen_at``)
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+
+from vocab.dates import HANOI, UTC, parse_iso
 
 DEFAULT_SCHEDULE = "2d:6h, 7d:1d, 30d:7d, 365d:30d, *:180d"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -40,13 +42,6 @@ def parse_schedule(text: str) -> list[tuple[timedelta | None, timedelta]]:
     return rules
 
 
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    moment = datetime.fromisoformat(text if "T" in text else text + "T00:00:00+07:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def interval(age: timedelta, rules: list[tuple[timedelta | None, timedelta]]) -> timedelta:
     for limit, every in rules:
         if limit is None or age < limit:
@@ -56,9 +51,11 @@ def interval(age: timedelta, rules: list[tuple[timedelta | None, timedelta]]) ->
 
 def is_due(published_at: str | None, first_seen_at: str | None, last_checked_at: str | None,
            rules: list[tuple[timedelta | None, timedelta]], now: datetime) -> bool:
-    """True when the article's last check is older than its age's interval."""
-    checked = _moment(last_checked_at)
+    """True when the article's last check is older than its age's interval. ``published_at`` without a time
+    (a bare day) or an offset is Hanoi time; the archive's own stamps without an offset are UTC; a value that is
+    not a date counts as missing."""
+    checked = parse_iso(last_checked_at, assume=UTC)
     if checked is None:
         return True
-    born = _moment(published_at) or _moment(first_seen_at) or checked
+    born = parse_iso(published_at, assume=HANOI) or parse_iso(first_seen_at, assume=UTC) or checked
     return now - checked >= interval(now - born, rules)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from typing import Literal, Union
 
+from vocab.dates import parse_day
 from vocab.text import STRIP, fold, strip_marks  # noqa: F401 (strip_marks: part of this module's search vocabulary)
 
 OPERATORS = {"OR", "AND", "NOT"}
@@ -224,18 +225,11 @@ def exact(text: str | None, query: str | None) -> int:
     return int(bool(text and pattern and pattern.search(canonical_tones(text))))
 
 
-_DATE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))\s*$")
-
-
 def vi_date(value: str | None) -> str | None:
-    """'23/5/2021', '23-05-2021' or '2021-05-23' -> '2021-05-23'; None when it is not a date."""
-    match = _DATE.match(value or "")
-    if not match:
-        return None
-    year, month, day = (match.group(1, 2, 3) if match.group(1) else match.group(6, 5, 4))
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        return None
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    """The SQL function: '23/5/2021', '23-05-2021' or '2021-05-23' -> '2021-05-23'; None when it is not a day
+    of the calendar (vocab.dates.parse_day reads it)."""
+    day = parse_day(value)
+    return day.isoformat() if day else None
 
 
 _SPACE = re.compile(r"\s+")

@@ -30,7 +30,8 @@ SQL functions (on every connection Datasette opens):
 ``vi_snippet_exact(text, query[, width])``
     ``vi_snippet`` for exact matches.
 ``vi_date(text)``
-    ``'23/5/2021'``, ``'23-05-2021'`` or ``'2021-05-23'`` as ``'2021-05-23'``.
+    ``'23/5/2021'``, ``'23-05-2021'`` or ``'2021-05-23'`` as ``'2021-05-23'``; NULL when it is not a day of
+    the calendar (``31/2/2021``).
 
 Datasette wiring:
 

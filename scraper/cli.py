@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ import click
 from scraper.dbcheck import NotAnArchive, check_db
 from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
+from vocab.dates import parse_iso
 
 if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
     from scrapy import Spider
@@ -384,10 +384,9 @@ def export_warc(db, out, since):
     from scraper.warc_export import export
 
     if since:
-        try:
-            datetime.fromisoformat(since)
-        except ValueError:
-            raise click.ClickException(f"--since: not a date: {since!r} (expected YYYY-MM-DD)") from None
+        since = since.strip()
+        if parse_iso(since) is None:
+            raise click.ClickException(f"--since: not a date: {since!r} (expected YYYY-MM-DD)")
     partial = Path(out).with_name(Path(out).name + ".part")
     try:
         with open(partial, "wb") as stream:

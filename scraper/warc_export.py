@@ -13,7 +13,6 @@ Rows are read one at a time: the archive is never loaded whole.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -23,6 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipelines.raw_pages import decompress
+from vocab.dates import UTC, parse_iso, parse_timestamp, warc_date
 
 SOFTWARE = "kinhtedothi-archive (warcio)"
 REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 302: "Found", 303: "See Other",
@@ -33,17 +33,12 @@ REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 302: "Fo
 OWN_REQUESTS = {"live", None}
 
 
-def warc_date(row: dict) -> str:
-    """The record's date: the capture time when the page came from an archive, else the fetch time."""
-    stamp = row.get("capture_timestamp")
-    if stamp and stamp.isdigit():
-        stamp = (stamp + "19700101000000"[len(stamp):])[:14]
-        when = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
-    else:
-        when = datetime.fromisoformat(row["fetched_at"])
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def record_date(row: dict) -> str:
+    """The record's WARC-Date: the capture time when the page came from an archive, else the fetch time."""
+    when = parse_timestamp(row.get("capture_timestamp")) or parse_iso(row["fetched_at"], assume=UTC)
+    if when is None:
+        raise ValueError(f"raw page {row.get('id')}: fetched_at {row['fetched_at']!r} is not a date")
+    return warc_date(when)
 
 
 def raw_rows(db_path: str | Path, since: str | None = None) -> Iterator[dict]:
@@ -76,7 +71,7 @@ def _provenance(row: dict) -> bytes:
 def write_page(writer: WARCWriter, row: dict) -> None:
     """One stored response as request (when known), response and metadata records."""
     body = decompress(row["body"])
-    uri, date = row["url"], warc_date(row)
+    uri, date = row["url"], record_date(row)
     response = writer.create_warc_record(uri, "response", payload=BytesIO(body),
                                          http_headers=_http_headers(row, body),
                                          warc_headers_dict={"WARC-Date": date})

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -24,6 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from scraper.urls import is_site_url, site_url
+from vocab.dates import UTC, parse_iso, timestamp
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_PAYLOAD = 20 * 1024 * 1024  # a page larger than this is not an article: skipped, not read into memory
@@ -74,14 +74,10 @@ def check(files: list[Path]) -> None:
 
 
 def timestamp_of(warc_date: str | None) -> str:
-    """A WARC-Date (``2021-05-10T01:30:00Z``, maybe with fractions) as ``20210510013000``."""
-    try:
-        when = datetime.fromisoformat((warc_date or "").strip().replace("Z", "+00:00"))
-    except ValueError:  # missing or malformed: the capture has no known time
-        return ""
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-    return when.strftime("%Y%m%d%H%M%S")
+    """A WARC-Date (``2021-05-10T01:30:00Z``, maybe with fractions; UTC when it has no offset) as
+    ``20210510013000``; ``""`` when missing or malformed: the capture has no known time."""
+    when = parse_iso(warc_date, assume=UTC)
+    return timestamp(when) if when else ""
 
 
 def _whole_member(stream, offset: int, length: int) -> bool:

@@ -101,10 +101,9 @@ def test_an_asked_width_is_capped():
     assert len(V.snippet(text, "nothing", 10_000_000)) <= V.MAX_SNIPPET_WIDTH + 2
 
 
-def test_exact_spelling_and_dates_are_linear():
+def test_exact_spelling_is_linear():
     assert lines_run(V.exact, words(100_000, "bàn"), "bàn bán") < 200  # regex work is done in C, once
-    assert V.vi_date(" " * 100_000 + "1/5/2021" + "x") is None
-    assert lines_run(V.vi_date, "9" * 1_000_000) < 20
+    # vi_date reads with vocab.dates.parse_day: tests/test_dates.py counts its lines on hostile text
 
 
 # -- the server ----------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ def test_exact_spelling_keeps_diacritics_but_not_case_or_tone_placement():
 def test_dates_as_journalists_type_them():
     assert vi_date("23/5/2021") == vi_date("23-05-2021") == vi_date("2021-05-23") == "2021-05-23"
     assert vi_date("32/1/2021") is None and vi_date("mai") is None
+    assert vi_date("31/2/2021") is None and vi_date("29/2/2020") == "2020-02-29"  # days of the calendar only
 
 
 # -- through Datasette ---------------------------------------------------------------------------

@@ -9,12 +9,12 @@ handler, no ``javascript:`` or ``data:`` URL, no style survives.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
 from plugins.archive.facets import filter_url
+from vocab.dates import UTC, paper_date, parse_iso, parse_timestamp, timestamp, utc_time
 from vocab.sanitize import sanitize_html
 
 SITE = "Kinh tế & Đô thị"
@@ -41,40 +41,10 @@ def paragraphs_html(text: str | None) -> Markup:
     return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in parts)
 
 
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def vn_date(value: str | None, with_time: bool = True) -> str:
-    """'2021-01-13T20:36:00+07:00' -> '13/01/2021 20:36' (as the paper prints dates)."""
-    moment = _moment(value)
-    if not moment:
-        return value or ""
-    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
-
-
-def utc_date(value: str | None) -> str:
-    moment = _moment(value)
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else (value or "")
-
-
-def capture_date(stamp: str | None) -> str | None:
-    """Wayback timestamp '20210523101500' -> '2021-05-23 10:15 UTC'."""
-    if not stamp or not stamp.isdigit() or len(stamp) < 8:
-        return None
-    stamp = stamp.ljust(14, "0")
-    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[8:10]}:{stamp[10:12]} UTC"
-
-
 def wayback_url(url: str, when: str | None) -> str:
     """The Wayback Machine's capture of ``url`` nearest to ``when`` (it redirects to the closest one)."""
-    moment = _moment(when)
-    stamp = moment.strftime("%Y%m%d%H%M%S") if moment else "2"
+    moment = parse_iso(when, assume=UTC)
+    stamp = (timestamp(moment) if moment else "") or "2"
     return f"https://web.archive.org/web/{stamp}/{url}"
 
 
@@ -85,13 +55,12 @@ def citation(article: dict, archived_at: str | None, wayback: str, captured: str
     parts.append(f"“{article.get('title') or article['url']}”.")
     parts.append(f"{SITE},")
     if article.get("published_at"):
-        parts.append(f"{vn_date(article['published_at'], with_time=False)}.")
+        parts.append(f"{paper_date(article['published_at'], with_time=False)}.")
     parts.append(article["url"])
-    archived = _moment(archived_at)
     if captured:
         parts.append(f"(Wayback Machine capture of {captured[:10]}: {wayback})")
     else:
-        parts.append(f"(archived {archived.strftime('%Y-%m-%d') if archived else archived_at}; "
+        parts.append(f"(archived {utc_time(archived_at, '%Y-%m-%d')}; "
                      f"Wayback Machine: {wayback})")
     return " ".join(parts)
 
@@ -146,7 +115,7 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
                     if not i["src"] or (str(escape(i["src"])) not in body and i["src"] not in body)]
     archived_at = article.get("last_fetched_at") or article.get("first_seen_at")
     from_wayback = article.get("source") == "wayback"
-    captured = capture_date(article.get("capture_timestamp")) if from_wayback else None
+    captured = (utc_time(parse_timestamp(article.get("capture_timestamp"))) or None) if from_wayback else None
     capture = web_url(article.get("capture_url")) if from_wayback else None
     wayback = capture or wayback_url(article["url"], archived_at)
     for event in events:
@@ -168,17 +137,17 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
         "article_related": related,
         "article_versions": versions,
         "article_links": links,
-        "article_published": vn_date(article.get("published_at")),
-        "article_removed": utc_date(article.get("removed_at")) if article.get("removed_at") else None,
+        "article_published": paper_date(article.get("published_at")),
+        "article_removed": utc_time(article.get("removed_at")) if article.get("removed_at") else None,
         "citation": {
             "title": article.get("title"),
             "author": article.get("author"),
-            "published": vn_date(article.get("published_at")),
+            "published": paper_date(article.get("published_at")),
             "published_iso": article.get("published_at"),
             "url": article["url"],
             "href": web_url(article["url"]),
-            "archived_at": utc_date(archived_at),
-            "first_seen_at": utc_date(article.get("first_seen_at")),
+            "archived_at": utc_time(archived_at),
+            "first_seen_at": utc_time(article.get("first_seen_at")),
             "wayback": wayback,
             "captured": captured,
             "from_wayback": from_wayback,

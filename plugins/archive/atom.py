@@ -10,10 +10,12 @@ Extra: ``atom_archive_id`` links each entry to its page in this archive.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from datasette.utils.asgi import Response
+
+from vocab.dates import UTC, parse_iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 REQUIRED = {"atom_id", "atom_title", "atom_updated"}
@@ -23,15 +25,13 @@ def can_render(columns) -> bool:
     return REQUIRED.issubset(columns or [])
 
 
+def _moment(value) -> datetime:
+    """Any ISO 8601 date (without offset: UTC); now if unreadable."""
+    return parse_iso(str(value), assume=UTC) or datetime.now(UTC)
+
+
 def _rfc3339(value) -> str:
-    """Any ISO 8601 date (with or without offset) as RFC 3339; now if unreadable."""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        moment = datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat(timespec="seconds")
+    return _moment(value).isoformat(timespec="seconds")
 
 
 # Characters XML 1.0 forbids (control characters an older crawl may have stored): a feed must parse.
@@ -59,8 +59,9 @@ async def render(datasette, request, columns, rows, database, table, query_name,
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": request.url})
     html_url = request.url.replace(".atom", "", 1)
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": html_url})
-    updated = [_rfc3339(row["atom_updated"]) for row in rows if row["atom_updated"]]
-    _text(feed, "updated", max(updated) if updated else datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    # the latest moment, whatever offset each row writes it with (not the greatest text)
+    updated = max((_moment(row["atom_updated"]) for row in rows if row["atom_updated"]), default=datetime.now(UTC))
+    _text(feed, "updated", updated.isoformat(timespec="seconds"))
     _text(feed, "generator", "Datasette")
     for row in rows:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")

@@ -23,14 +23,12 @@ import csv
 import io
 import re
 import sqlite3
-from datetime import datetime
 
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from plugins.archive.chart import archive_database
-from plugins.archive.i18n import hanoi_time
-from plugins.vi_search import vi_date
+from vocab.dates import day_range, hanoi_time, parse_day
 
 EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
 EXPORT_TIME_LIMIT_MS = 20_000   # the export's own time limit (a page's queries have 3 s)
@@ -77,15 +75,12 @@ def _first(params, *names: str) -> str:
     return values[0] if values else ""
 
 
-def _day(value: str, name: str) -> str:
-    day = vi_date(value)
-    if not day:
-        raise BadParameter(f"{name}={value!r} is not a date: use 2021-05-23 or 23/5/2021")
-    try:
-        datetime.strptime(day, "%Y-%m-%d")
-    except ValueError:
-        raise BadParameter(f"{name}={value!r} is not a date of the calendar") from None
-    return day
+def _day(value: str, name: str) -> tuple[str, str]:
+    """The whole Hanoi day ``value`` names, as bounds on ``published_at`` (vocab.dates.day_range)."""
+    day = parse_day(value)
+    if day is None:
+        raise BadParameter(f"{name}={value!r} is not a date of the calendar: use 2021-05-23 or 23/5/2021")
+    return day_range(day)
 
 
 def build_search(params, has_people: bool = True) -> tuple[str, dict]:
@@ -119,11 +114,11 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
             where.append(condition.format(key=key))
             args[key] = value
     if _first(params, "from"):
-        args["from_day"] = _day(_first(params, "from"), "from")
+        args["from_day"] = _day(_first(params, "from"), "from")[0]
         where.append("a.published_at >= :from_day")
     if _first(params, "to"):
-        args["to_day"] = _day(_first(params, "to"), "to")
-        where.append("a.published_at < date(:to_day, '+1 day')")
+        args["after_day"] = _day(_first(params, "to"), "to")[1]
+        where.append("a.published_at < :after_day")
     sql = SELECT.format(people=PEOPLE if has_people else "a.author", snippet=snippet, source=source,
                         where=("where " + " and ".join(where)) if where else "", order=order, limit=EXPORT_MAX + 1)
     return sql, args

@@ -9,10 +9,10 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from plugins.archive.article import utc_date
 from plugins.archive.facets import filter_url
 from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import paper_date, register
+from plugins.archive.i18n import register
+from vocab.dates import paper_date, utc_time
 
 register({
     "home.title": {"vi": "Kho lưu trữ sự kiện báo Kinh tế & Đô thị", "en": "Kinh tế & Đô thị event archive"},
@@ -82,7 +82,7 @@ async def archive_summary(datasette, name: str, db) -> dict[str, Any]:
                                  "order by id desc limit 1")).rows
         last_run = dict(rows[0]) if rows else None
         if last_run:
-            last_run["finished"] = utc_date(last_run["finished_at"])
+            last_run["finished"] = utc_time(last_run["finished_at"])
     queries = await datasette.get_canned_queries(name, None)
     return {"name": name, "articles": count, "first": (span[0] or "")[:10], "last": (span[1] or "")[:10],
             "events": events, "last_run": last_run,

@@ -16,11 +16,8 @@ else Vietnamese.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
-HANOI = timezone(timedelta(hours=7))
 
 # key -> {"vi": ..., "en": ...}; strings may hold str.format fields: "{count} bài".
 MESSAGES: dict[str, dict[str, str]] = {}
@@ -71,21 +68,3 @@ def gettext(key: str, lang: str = DEFAULT, **fields: object) -> str:
         return key
     text = texts.get(lang) or texts[DEFAULT]
     return text.format(**fields) if fields else text
-
-
-def hanoi_time(iso: str | None, fmt: str) -> str:
-    """A stored ISO date in Hanoi time, formatted with ``fmt``; text that is not a date is kept as it is."""
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(HANOI)
-    return moment.strftime(fmt)
-
-
-def paper_date(iso: str | None, with_time: bool = True) -> str:
-    """A stored ISO date as the paper prints it, in Hanoi time: ``13/01/2021 20:36``."""
-    return hanoi_time(iso, "%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")

@@ -17,7 +17,8 @@ from datasette.utils.asgi import NotFound, Response
 from plugins.archive.chart import archive_database
 from plugins.archive.edits import page_url
 from plugins.archive.facets import filter_url
-from plugins.archive.i18n import gettext, language, paper_date, register
+from plugins.archive.i18n import gettext, language, register
+from vocab.dates import paper_date
 
 MAX_ARTICLES = 2000   # articles listed on a person's page (the list, through ?_person=, has them all)
 MAX_NAME = 200

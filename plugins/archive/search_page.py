@@ -20,9 +20,10 @@ from markupsafe import Markup, escape
 from plugins.archive import atom, search_engine
 from plugins.archive.chart import archive_database
 from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import language, paper_date, register
+from plugins.archive.i18n import language, register
 from plugins.archive.search_state import PAGE_SIZE, BadState, SearchState, link, read_state
 from plugins.vi_search import snippet, snippet_exact
+from vocab.dates import paper_date
 
 register({
     "search.title": {"vi": "Tìm kiếm", "en": "Search"},

@@ -25,11 +25,12 @@ from __future__ import annotations
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from plugins.archive.i18n import gettext as _
 from plugins.archive.i18n import register
-from plugins.vi_search import vi_date
+from vocab.dates import day_range
+from vocab.dates import parse_day as reader_day
 
 register({
     "search.error.date": {"vi": "Ngày không hợp lệ: “{value}” ({name}). Hãy viết ngày như 2021-05-23 hoặc 23/5/2021.",
@@ -64,15 +65,10 @@ class BadState(ValueError):
 
 def parse_day(value: str, name: str, lang: str) -> date:
     """``2021-05-23``, ``23/5/2021`` (or ``23-05-2021``) as a date; BadState when it is none."""
-    iso = vi_date(value)
-    try:
-        return date.fromisoformat(iso) if iso else _raise()
-    except ValueError:
-        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang))) from None
-
-
-def _raise():
-    raise ValueError
+    day = reader_day(value)
+    if day is None:
+        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang)))
+    return day
 
 
 @dataclass
@@ -99,9 +95,9 @@ class SearchState:
         """``published_at`` from (included) and before (excluded), as ISO prefixes in Hanoi time."""
         lows, highs = [], []
         if self.start:
-            lows.append(self.start.isoformat())
+            lows.append(day_range(self.start)[0])
         if self.end:
-            highs.append((self.end + timedelta(days=1)).isoformat())
+            highs.append(day_range(self.end)[1])
         if self.year:
             lows.append(self.year)
             highs.append(f"{int(self.year) + 1:04d}")

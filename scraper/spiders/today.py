@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from pipelines.dates import GarbledDate, parse_published
+from vocab.dates import GarbledDate, parse_published
 from scraper import events as catalog
 from scraper.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import ListingPage
