@@ -6,7 +6,9 @@ import os
 import random
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from . import data_articles as D
 from . import data_text as T
@@ -30,10 +32,10 @@ EVENTS = {
 OUR_FEEDS = ("elections", "covid", "environment")
 FEED_PAGES = {"elections": 3, "covid": 4, "environment": 3, "other": 1}
 
-FAULT_URLS = {
+FAULT_URLS: dict[str, str] = {
     "dead": "/ha-noi-xet-nghiem-dien-rong-cho-cong-nhan-cac-khu-cong-nghiep-407120.html",
-    "redirect_from": None,  # filled below (old slug of e07)
-    "retry_500": None,      # filled below (c04)
+    "redirect_from": "",  # filled below (old slug of e07)
+    "retry_500": "",      # filled below (c04)
     "retry_503_feed_page": "/su-kien/731/bau-cu-dai-bieu-quoc-hoi-khoa-xv-va-hdnd-cac-cap/trang-2.html",
     "gallery": "/video/toan-canh-ha-noi-ra-quan-don-ve-sinh-moi-truong-392415.html",
     "robots_disallowed": "/tim-kiem/bau-cu-2021-999999.html",
@@ -67,7 +69,7 @@ CAPTIONS = {
 }
 
 # Per-article variations (the page markup each one exercises).
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "e01": {"related": "inside-a"}, "e02": {"related": "outside-a"}, "e03": {"images": 0},
     "e04": {"dash": "–"}, "e05": {"img": "protocol"}, "e06": {"around_date": True},
     "e07": {"redirect_old": "thanh-nien-thu-do-tuyen-truyen-bau-cu"}, "e08": {"cap": "none"},
@@ -134,10 +136,14 @@ def _body(rng, pools, place, n_paras):
     return paras
 
 
+Row = tuple[str, str, str, str, str, "str | None"]  # key, title, sapo, place, date, author (data_articles)
+
+
 def _build():
-    groups = [("e", D.ELECTIONS, ["elections"]), ("ec", D.ELECTIONS_COVID, ["elections", "covid"]),
-              ("c", D.COVID, ["covid"]), ("cv", D.COVID_CONTEST, ["covid", "environment"]),
-              ("v", D.CONTEST, ["environment"]), ("x", D.CURRENT, ["environment"]), ("z", D.OTHER, [])]
+    groups: list[tuple[str, Sequence[Row], list[str]]] = [
+        ("e", D.ELECTIONS, ["elections"]), ("ec", D.ELECTIONS_COVID, ["elections", "covid"]),
+        ("c", D.COVID, ["covid"]), ("cv", D.COVID_CONTEST, ["covid", "environment"]),
+        ("v", D.CONTEST, ["environment"]), ("x", D.CURRENT, ["environment"]), ("z", D.OTHER, [])]
     pools = {"e": [T.ELECTIONS], "ec": [T.ELECTIONS, T.COVID], "c": [T.COVID], "cv": [T.COVID, T.ENVIRONMENT],
              "v": [T.ENVIRONMENT], "x": [T.ENVIRONMENT], "z": [T.OTHER]}
     arts, used_ids = [], set()
@@ -150,7 +156,7 @@ def _build():
             when = datetime.strptime(date, "%Y-%m-%d %H:%M")
             base = topic[0] if topic[0] in "ecv" else ("v" if topic == "x" else None)
             n_paras = 3 if topic == "z" else [3, 4, 5, 6, 7, 8][idx % 6]
-            a = {
+            a: dict[str, Any] = {
                 "key": key, "topic": topic, "title": title, "sapo": sapo, "place": place,
                 "published": when, "author": var.get("author", author),
                 "layout": "current" if topic == "x" else "legacy", "feeds": list(feeds),
@@ -169,6 +175,8 @@ def _build():
                 a["site_id"], a["slug"] = sid, slug
                 a["path"] = "/%s-%d.html" % (slug, sid)
             # section / subsection
+            sec: str | None
+            sub: str | None
             if topic == "z":
                 sec = "Du lịch" if key in ("z4", "z5") else ("Đô thị" if key == "z6" else "Chính trị")
             elif topic in ("e",) or (topic == "ec" and idx % 2):
