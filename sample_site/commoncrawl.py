@@ -21,17 +21,14 @@ for each request, how many others were in progress when it arrived (``in_flight`
 import io
 import json
 import re
-import threading
-import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .loopback import LoopbackServer
-from .wayback_data import CAPTURES, surt
+from .loopback import Answer, FakeHandler, LoopbackServer, RequestLog, ranged
+from .wayback_data import CAPTURES, Capture, surt
 
 # The monthly crawls of 2021 (name, ISO week of the crawl's end), as Common Crawl names them.
 CRAWLS_2021 = ("CC-MAIN-2021-04", "CC-MAIN-2021-10", "CC-MAIN-2021-17", "CC-MAIN-2021-21", "CC-MAIN-2021-25",
@@ -63,10 +60,11 @@ def _filename(crawl, n):
 
 def build(captures):
     """-> (files: {filename: bytes}, index: {crawl: [row, …] in urlkey order})."""
-    by_crawl = {}
+    by_crawl: dict[str, list[Capture]] = {}
     for cap in captures:
         by_crawl.setdefault(crawl_of(cap.timestamp), []).append(cap)
-    files, index = {}, {c: [] for c in CRAWLS_2021 + EMPTY_CRAWLS}
+    files: dict[str, bytes] = {}
+    index: dict[str, list[dict[str, str]]] = {c: [] for c in CRAWLS_2021 + EMPTY_CRAWLS}
     for crawl, caps in by_crawl.items():
         name, out = _filename(crawl, 0), io.BytesIO()
         writer = WARCWriter(out, gzip=True)
@@ -110,17 +108,15 @@ def _match(rows, url, match_type):
     return [r for r in rows if r["urlkey"] == key]
 
 
-class _State:
+class _State(RequestLog):
     """The files, the index, the request log and the throttle counters, shared by the handler threads."""
 
     def __init__(self, captures, throttle):
+        super().__init__()
         self.files, self.index = build(captures)
         self.throttle = throttle
-        self.lock = threading.Lock()
-        self.log = []
         self.counts = {"index": 0, "data": 0}
-        self.in_flight = 0
-        self.throttled = []
+        self.throttled: list[str] = []
 
     def _throttled(self, kind, path):
         with self.lock:
@@ -130,8 +126,8 @@ class _State:
                 self.throttled.append(path)
             return hit
 
-    def route(self, raw_path, range_header):
-        """-> (status, headers, body)."""
+    def route(self, raw_path: str, range_header: str | None) -> Answer:
+        """-> (status, headers, body); the data host answers a Range (see loopback.ranged)."""
         parts = urlsplit(raw_path)
         if parts.path == "/collinfo.json":
             crawls = sorted(self.index, reverse=True)
@@ -146,10 +142,10 @@ class _State:
         if name in self.files:
             if self._throttled("data", raw_path):
                 return 429, {"Content-Type": "text/plain"}, b"Too Many Requests"
-            return self.data(self.files[name], range_header)
+            return ranged(self.files[name], range_header)
         return 404, {"Content-Type": "text/plain"}, b"Not Found"
 
-    def query(self, crawl, query):
+    def query(self, crawl: str, query: dict[str, list[str]]) -> Answer:
         def one(name, default=None):
             return query.get(name, [default])[-1]
 
@@ -168,52 +164,13 @@ class _State:
             return 404, {"Content-Type": "application/json"}, json.dumps(message).encode()
         return 200, {"Content-Type": "text/x-ndjson"}, "".join(json.dumps(r) + "\n" for r in rows).encode()
 
-    @staticmethod
-    def data(blob, range_header):
-        match = re.match(r"^bytes=(\d+)-(\d+)$", range_header or "")
-        if not range_header:
-            return 200, {"Content-Type": "application/octet-stream"}, blob
-        start, end = (int(match.group(1)), int(match.group(2))) if match else (len(blob), 0)
-        if start >= len(blob) or end < start:
-            return 416, {"Content-Range": "bytes */%d" % len(blob)}, b""
-        end = min(end, len(blob) - 1)
-        return 206, {"Content-Type": "application/octet-stream",
-                     "Content-Range": "bytes %d-%d/%d" % (start, end, len(blob))}, blob[start:end + 1]
+
+class _Handler(FakeHandler[_State]):
+    def answer(self) -> None:
+        self.reply_answer(self.state.route(self.path, self.headers.get("Range")))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "nginx"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self):
-        state = self.server.state
-        with state.lock:
-            in_flight = state.in_flight
-            state.in_flight += 1
-        try:
-            try:
-                status, headers, body = state.route(self.path, self.headers.get("Range"))
-            except Exception:  # pragma: no cover - a bug in the fake itself
-                status, headers, body = 500, {"Content-Type": "text/plain"}, b"internal error"
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        finally:
-            with state.lock:
-                state.in_flight -= 1
-                state.log.append({"method": "GET", "path": self.path, "status": status, "time": time.time(),
-                                  "range": self.headers.get("Range"), "in_flight": in_flight,
-                                  "user_agent": self.headers.get("User-Agent")})
-
-    def log_message(self, format, *args):  # keep test output quiet
-        pass
-
-
-class FakeCommonCrawl(LoopbackServer):
+class FakeCommonCrawl(LoopbackServer[_State]):
     """The fake Common Crawl on 127.0.0.1 (see the module docstring)."""
 
     thread_name = "fake-commoncrawl"

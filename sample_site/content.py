@@ -6,8 +6,9 @@ import os
 import random
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from . import data_articles as D
 from . import data_text as T
@@ -33,8 +34,8 @@ FEED_PAGES = {"elections": 3, "covid": 4, "environment": 3, "other": 1}
 
 FAULT_URLS: dict[str, str] = {
     "dead": "/ha-noi-xet-nghiem-dien-rong-cho-cong-nhan-cac-khu-cong-nghiep-407120.html",
-    "redirect_from": "",    # filled below (old slug of e07)
-    "retry_500": "",        # filled below (c04)
+    "redirect_from": "",  # filled below (old slug of e07)
+    "retry_500": "",      # filled below (c04)
     "retry_503_feed_page": "/su-kien/731/bau-cu-dai-bieu-quoc-hoi-khoa-xv-va-hdnd-cac-cap/trang-2.html",
     "gallery": "/video/toan-canh-ha-noi-ra-quan-don-ve-sinh-moi-truong-392415.html",
     "robots_disallowed": "/tim-kiem/bau-cu-2021-999999.html",
@@ -135,15 +136,17 @@ def _body(rng, pools, place, n_paras):
     return paras
 
 
+Row = tuple[str, str, str, str, str, "str | None"]  # key, title, sapo, place, date, author (data_articles)
+
+
 def _build():
-    # (key, title, sapo, place, "YYYY-mm-dd HH:MM", author or None) per article of a group
-    groups: list[tuple[str, Sequence[tuple[str, str, str, str, str, str | None]], list[str]]] = [("e", D.ELECTIONS, ["elections"]), ("ec", D.ELECTIONS_COVID, ["elections", "covid"]),
-              ("c", D.COVID, ["covid"]), ("cv", D.COVID_CONTEST, ["covid", "environment"]),
-              ("v", D.CONTEST, ["environment"]), ("x", D.CURRENT, ["environment"]), ("z", D.OTHER, [])]
+    groups: list[tuple[str, Sequence[Row], list[str]]] = [
+        ("e", D.ELECTIONS, ["elections"]), ("ec", D.ELECTIONS_COVID, ["elections", "covid"]),
+        ("c", D.COVID, ["covid"]), ("cv", D.COVID_CONTEST, ["covid", "environment"]),
+        ("v", D.CONTEST, ["environment"]), ("x", D.CURRENT, ["environment"]), ("z", D.OTHER, [])]
     pools = {"e": [T.ELECTIONS], "ec": [T.ELECTIONS, T.COVID], "c": [T.COVID], "cv": [T.COVID, T.ENVIRONMENT],
              "v": [T.ENVIRONMENT], "x": [T.ENVIRONMENT], "z": [T.OTHER]}
-    arts: list[dict[str, Any]] = []
-    used_ids: set[int] = set()
+    arts, used_ids = [], set()
     idx = 0
     for topic, rows, feeds in groups:
         for key, title, sapo, place, date, author in rows:
@@ -173,6 +176,7 @@ def _build():
                 a["path"] = "/%s-%d.html" % (slug, sid)
             # section / subsection
             sec: str | None
+            sub: str | None
             if topic == "z":
                 sec = "Du lịch" if key in ("z4", "z5") else ("Đô thị" if key == "z6" else "Chính trị")
             elif topic in ("e",) or (topic == "ec" and idx % 2):
@@ -182,7 +186,7 @@ def _build():
             else:
                 sec = ["Môi trường", "Đô thị"][idx % 2]
             subs = SECTIONS[sec][1]
-            sub: str | None = subs[-1][0] if sec == "Chính trị" else subs[idx % len(subs)][0]
+            sub = subs[-1][0] if sec == "Chính trị" else subs[idx % len(subs)][0]
             if a["layout"] == "current":
                 sec = sub = None
             a["section"], a["subsection"] = sec, (None if var.get("no_sub") else sub)

@@ -1,19 +1,16 @@
 """A loopback HTTP server for the site slice, with per-instance fault state."""
 import re
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import urlsplit, parse_qs
+from typing import Any
 
 from . import content as C
 from . import render as R
-from .loopback import LoopbackServer
+from .loopback import Answer, FakeHandler, LoopbackServer, RequestLog
 from .render_parts import Ctx
 from .render_tag import TAG_PAGE, tag_page
 from . import server_current
 
-HTML = "text/html; charset=utf-8"
 FEED_RE = re.compile(r"^/su-kien/(\d+)/([a-z0-9-]+)(?:/trang-(\d+))?\.html$")
 
 
@@ -25,17 +22,16 @@ def fault_urls(event_ids=None, paging="path"):
     return urls
 
 
-class _Site:
+class _Site(RequestLog):
     """Routing and fault state, shared by the handler threads of one server."""
 
     def __init__(self, event_ids, paging, generation="legacy"):
+        super().__init__()
         if generation not in ("legacy", "current"):
             raise ValueError("generation must be 'legacy' or 'current'")
         self.generation = generation
         self.ctx = Ctx(event_ids, paging)
-        self.lock = threading.Lock()
-        self.log = []
-        self.hits = {}
+        self.hits: dict[Any, int] = {}
         # Changes a test can make to the live copy (SampleSite.edit_article and friends).
         self.edits = {}        # path -> overriding article fields
         self.removed = {}      # path -> status (404 or 410)
@@ -54,10 +50,8 @@ class _Site:
                 return feed
         return None
 
-    def route(self, raw_path):
-        """-> (status, headers dict, body str)."""
-        parts = urlsplit(raw_path)
-        path, query = parts.path, parse_qs(parts.query)
+    def route(self, path: str, query: dict[str, list[str]]) -> Answer:
+        """-> (status, headers dict, body str) for a path and its parsed query."""
         self.stall(path)
         ctx = self.ctx
         if path == "/robots.txt":
@@ -141,56 +135,14 @@ def unknown_layout(html):
     return html
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "nginx"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
-
-    def _serve(self, send_body):
-        site = self.server.site
-        try:
-            status, headers, body = site.route(self.path)
-        except Exception:  # pragma: no cover - a bug in the sample site itself
-            status, headers, body = 500, {}, "internal error"
-        data = body.encode("utf-8")
-        self._record(status)  # before answering, so the log is complete when the client sees the reply
-        self.send_response(status)
-        self.send_header("Content-Type", headers.pop("Content-Type", HTML))
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if send_body:
-            self.wfile.write(data)
-
-    def _record(self, status):
-        entry = {"method": self.command, "path": self.path, "user_agent": self.headers.get("User-Agent"),
-                 "status": status, "time": time.time()}
-        with self.server.site.lock:
-            self.server.site.log.append(entry)
-
-    def do_GET(self):
-        self._serve(True)
-
-    def do_HEAD(self):
-        self._serve(False)
-
-    def _not_allowed(self):
-        self._record(405)
-        self.send_response(405)
-        self.send_header("Allow", "GET, HEAD")
-        self.send_header("Connection", "close")
-        self.close_connection = True
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
-
-    def log_message(self, format, *args):  # keep test output quiet
-        pass
+class _Handler(FakeHandler[_Site]):
+    def answer(self) -> None:
+        status, headers, body = self.state.route(self.url_path, self.query)
+        headers = dict(headers)
+        self.reply(status, body, headers.pop("Content-Type", None), headers)
 
 
-class SampleSite(LoopbackServer):
+class SampleSite(LoopbackServer[_Site]):
     """The site slice on 127.0.0.1.
 
     >>> with SampleSite() as site:
@@ -202,7 +154,6 @@ class SampleSite(LoopbackServer):
     legacy pages of the same stories.
     """
 
-    state_attr = "site"
     thread_name = "sample-site"
 
     def __init__(self, port=0, event_ids=None, paging="path", host="127.0.0.1", generation="legacy"):

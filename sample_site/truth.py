@@ -9,7 +9,7 @@ from . import wayback_data as W
 from .render_tag import TAG_PAGE, expected_tag_articles
 
 FAULT_URLS = C.FAULT_URLS
-FEED_SLUGS = {f: C.EVENTS[f][4] for f in C.OUR_FEEDS}
+FEED_SLUGS: dict[str, str] = {f: slug for f in C.OUR_FEEDS if (slug := C.EVENTS[f][4])}
 
 
 def norm(text):

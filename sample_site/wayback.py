@@ -16,16 +16,13 @@ Politeness testing (``throttle=True``): the 2nd and 3rd CDX requests and the
 Retry-After).  ``.throttled`` lists their paths.
 """
 import re
-import threading
-import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, parse_qs
 
-from .loopback import LoopbackServer
+from .loopback import Answer, FakeHandler, LoopbackServer, RequestLog
 from .wayback_cdx import cdx_answer
-from .wayback_data import CAPTURES, surt
+from .wayback_data import CAPTURES, Capture, surt
 
 CAPTURE_RE = re.compile(r"^/web/(\d{1,14})([a-z]{2}_)?/(.+)$", re.S)
 THROTTLE_CDX = (2, 3)      # n-th CDX request answered 429
@@ -38,21 +35,18 @@ def _when(timestamp):
     return datetime.strptime(timestamp + "19700101000000"[len(timestamp):], "%Y%m%d%H%M%S")
 
 
-class _Archive:
+class _Archive(RequestLog):
     """Captures, request log and throttle counters shared by the handler threads."""
 
     def __init__(self, captures, throttle):
+        super().__init__(kinds=("cdx", "capture"))
         self.captures = list(captures)
-        self.by_key = {}
+        self.by_key: dict[str, list[Capture]] = {}
         for c in self.captures:
             self.by_key.setdefault(c.urlkey, []).append(c)
         self.throttle = throttle
-        self.lock = threading.Lock()
-        self.log = []
-        self.throttled = []
+        self.throttled: list[str] = []
         self.counts = {"cdx": 0, "capture": 0}
-        self.in_flight = {"cdx": 0, "capture": 0}
-        self.most_in_flight = {"cdx": 0, "capture": 0}  # requests of a kind being answered at once, at most
         self.page_size = None  # rows per CDX answer at most (a resume key then says where to go on)
 
     def _throttled(self, kind, path):
@@ -65,7 +59,7 @@ class _Archive:
                 self.throttled.append(path)
             return hit
 
-    def route(self, raw_path):
+    def route(self, raw_path: str) -> Answer:
         """-> (status, headers dict, body bytes)."""
         path = urlsplit(raw_path).path
         if path in ("/cdx/search/cdx", "/cdx/search/cdx/"):
@@ -83,7 +77,7 @@ class _Archive:
             return self.replay(m.group(1), m.group(2) or "", m.group(3))
         return 404, {"Content-Type": "text/html"}, NOT_IN_ARCHIVE
 
-    def replay(self, timestamp, flag, original):
+    def replay(self, timestamp: str, flag: str, original: str) -> Answer:
         """A raw capture, a 302 to the nearest capture of the URL, or 404."""
         original = re.sub(r"^(https?):/+", r"\1://", original)
         caps = self.by_key.get(surt(original), [])
@@ -103,55 +97,22 @@ class _Archive:
         return cap.status, headers, cap.body
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "nginx"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
+class _Handler(FakeHandler[_Archive]):
+    def kind(self) -> str | None:
+        """CDX queries and captures are counted in flight apart."""
+        return "cdx" if self.path.startswith("/cdx/") else "capture" if self.path.startswith("/web/") else None
 
-    def _serve(self, send_body):
-        arrived = time.time()  # the log keeps arrival times: they show the client's pacing
-        archive = self.server.archive
-        kind = "cdx" if self.path.startswith("/cdx/") else "capture" if self.path.startswith("/web/") else None
-        if kind:
-            with archive.lock:
-                archive.in_flight[kind] += 1
-                archive.most_in_flight[kind] = max(archive.most_in_flight[kind], archive.in_flight[kind])
-        try:
-            status, headers, body = archive.route(self.path)
-        except Exception:  # pragma: no cover - a bug in the fake itself
-            status, headers, body = 500, {"Content-Type": "text/plain"}, b"internal error"
-        entry = {"method": self.command, "path": self.path, "status": status, "time": arrived,
-                 "user_agent": self.headers.get("User-Agent")}
-        with archive.lock:
-            archive.log.append(entry)
-            if kind:  # done before the answer leaves, so the client cannot send its next request earlier
-                archive.in_flight[kind] -= 1
-        self.send_response(status)
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self._serve(True)
-
-    def do_HEAD(self):
-        self._serve(False)
-
-    def log_message(self, format, *args):  # keep test output quiet
-        pass
+    def answer(self) -> None:
+        self.reply_answer(self.state.route(self.path))
 
 
-class FakeWayback(LoopbackServer):
+class FakeWayback(LoopbackServer[_Archive]):
     """The fake archive on 127.0.0.1 (see the module docstring).
 
     >>> with FakeWayback() as wb:
     ...     wb.url              # 'http://127.0.0.1:54321'
     """
 
-    state_attr = "archive"
     thread_name = "fake-wayback"
 
     def __init__(self, port=0, host="127.0.0.1", throttle=True, captures=None, page_size=None):

@@ -1,6 +1,6 @@
 """A hostile copy of the site for the tests: every way a page or a server can try to fool, flood or
 make the crawler lose an article (docs/security.md). Its own code: it imports nothing of scraper/,
-pipelines/ or plugins/, only the loopback server the sample site runs on.
+pipelines/ or plugins/, only the loopback server and request handler every fake shares (sample_site/loopback.py).
 
 Three feeds (crawled with --feed-url):
 
@@ -17,15 +17,11 @@ before any answer, a page of 9 MiB. Every other answer is gzip-compressed.
 
 from __future__ import annotations
 
-import gzip
-import threading
 import zlib
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler
-from time import monotonic, sleep
-from urllib.parse import parse_qs, urlsplit
+from time import sleep
 
-from sample_site.loopback import LoopbackServer
+from sample_site.loopback import FakeHandler, LoopbackServer, RequestLog
 
 SITE = "https://kinhtedothi.vn"
 BAD_BYTES = 5
@@ -79,65 +75,31 @@ def bomb() -> bytes:
     return b"".join(parts)
 
 
-class HostileState:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.log: list[dict] = []
+class HostileState(RequestLog):
+    def __init__(self) -> None:
+        super().__init__()
         self.empty_fixed = False
-        self.in_flight = 0
-        self.max_in_flight = 0
         self.elsewhere_url = ""  # the other host's base URL
 
-
-class HostileHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
     @property
-    def state(self) -> HostileState:
-        return self.server.state
+    def max_in_flight(self) -> int:
+        """The most requests this site was answering at once."""
+        with self.lock:
+            return self.most_in_flight.get("all", 0)
 
-    def do_GET(self):
-        with self.state.lock:
-            self.state.in_flight += 1
-            self.state.max_in_flight = max(self.state.max_in_flight, self.state.in_flight)
-            self.state.log.append({"path": self.path, "time": monotonic(), "in_flight": self.state.in_flight})
-        self.answered = False
-        try:
-            self.route()
-        finally:
-            self.done()
 
-    def done(self):
-        """Counted out before the answer goes: a crawler that waits for it can never overlap."""
-        if not self.answered:
-            self.answered = True
-            with self.state.lock:
-                self.state.in_flight -= 1
+class HostileHandler(FakeHandler[HostileState]):
+    allowed = ("GET",)
 
-    def send_response(self, *args, **kwargs):
+    def send_response(self, code: int, message: str | None = None) -> None:
         sleep(HOLD)  # a held answer: a second request sent meanwhile would be counted in flight
-        self.done()
-        super().send_response(*args, **kwargs)
+        super().send_response(code, message)  # logged, out of flight, then answered
 
     def send(self, status: int, body: bytes, content_type="text/html; charset=utf-8", compress=True, headers=()):
-        if compress and body:
-            body = gzip.compress(body, 6)
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        if compress and body:
-            self.send_header("Content-Encoding", "gzip")
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(status, body, content_type, headers, compress=compress)
 
-    def route(self):
-        parts = urlsplit(self.path)
-        path, query = parts.path, parse_qs(parts.query)
+    def answer(self) -> None:
+        path, query = self.url_path, self.query
         if path == "/robots.txt":
             return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
         if path == FEED_1:
@@ -151,7 +113,6 @@ class HostileHandler(BaseHTTPRequestHandler):
             return self.send(200, listing_html([f"/bai-moi-{50000 + page}.html"], f"{FEED_3}?p={page + 1}",
                                                page).encode())
         if path == RESET:  # the connection dropped before any answer
-            self.done()
             self.close_connection = True
             return
         if path == HUGE:
@@ -171,15 +132,8 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.wfile.write(body[: len(body) // 3])
             self.close_connection = True
             return
-        if path == BOMB:
-            body = bomb()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
+        if path == BOMB:  # already gzip: sent as it is, with its Content-Encoding
+            return self.send(200, bomb(), compress=False, headers=[("Content-Encoding", "gzip")])
         if path in ARTICLES:
             title, published, text = ARTICLES[path]
             html = article_html(path, title, published, text)
@@ -191,39 +145,24 @@ class HostileHandler(BaseHTTPRequestHandler):
         return self.send(404, b"<html><body>Not found</body></html>")
 
 
-class ElsewhereHandler(BaseHTTPRequestHandler):
+class ElsewhereHandler(FakeHandler[RequestLog]):
     """Another host: a page that claims to be a real article of the site."""
 
-    protocol_version = "HTTP/1.1"
+    allowed = ("GET",)
 
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        with self.server.state.lock:
-            self.server.state.log.append({"path": self.path, "time": monotonic()})
+    def answer(self) -> None:
         body = article_html("/bai-that-1002.html", "Bài giả mạo", "13-01-2021 20:36", "Nội dung giả.").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(200, body, "text/html; charset=utf-8")
 
 
-class _ElsewhereState:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.log: list[dict] = []
-
-
-class HostileSite(LoopbackServer):
+class HostileSite(LoopbackServer[HostileState]):
     """The hostile site and the other host, both on loopback; ``elsewhere.requests`` should stay empty."""
 
     thread_name = "hostile-site"
 
     def __init__(self):
         super().__init__(HostileState(), HostileHandler)
-        self.elsewhere = LoopbackServer(_ElsewhereState(), ElsewhereHandler)
+        self.elsewhere = LoopbackServer(RequestLog(), ElsewhereHandler)
 
     @property
     def state(self) -> HostileState:
