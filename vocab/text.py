@@ -18,11 +18,14 @@ _QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
 # feeds) forbids most of them. Removed from every stored text.
 CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], None)
 CONTROLS.update({0x0B: " ", 0x0C: " ", 0x85: " "})
+# str.translate looks every character up in CONTROLS (slow on long non-ASCII text); one regex search
+# says whether there is anything to translate at all, and almost never is there.
+_ANY_CONTROL = re.compile("[%s]" % "".join(re.escape(chr(code)) for code in sorted(CONTROLS)))
 
 
 def strip_controls(value: str) -> str:
     """``value`` without control characters (those that are spaces become a space)."""
-    return value.translate(CONTROLS)
+    return value.translate(CONTROLS) if _ANY_CONTROL.search(value) else value
 
 
 def clean(value: str | None) -> str | None:
@@ -31,7 +34,9 @@ def clean(value: str | None) -> str | None:
         return None
     value = strip_controls(value)
     if not value.isascii():
-        value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
+        if _INVISIBLE.search(value):
+            value = _INVISIBLE.sub("", value)
+        value = unicodedata.normalize("NFC", value)
     return " ".join(value.split()) or None  # str.split() splits on every Unicode space, nbsp included
 
 
