@@ -21,6 +21,9 @@ CONTROLS.update({0x0B: " ", 0x0C: " ", 0x85: " "})
 # str.translate looks every character up in CONTROLS (slow on long non-ASCII text); one regex search
 # says whether there is anything to translate at all, and almost never is there.
 _ANY_CONTROL = re.compile("[%s]" % "".join(re.escape(chr(code)) for code in sorted(CONTROLS)))
+# Either kind of character ``clean`` removes: one scan tells whether there is any.
+_ANY_ODD = re.compile("[%s\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+                      % "".join(re.escape(chr(code)) for code in sorted(CONTROLS)))
 
 
 def strip_controls(value: str) -> str:
@@ -28,16 +31,34 @@ def strip_controls(value: str) -> str:
     return value.translate(CONTROLS) if _ANY_CONTROL.search(value) else value
 
 
+# clean(text) for texts seen lately, and clean(clean(text)) is clean(text): a page's texts are cleaned
+# by its page object, then again by normalization, and the second time is a lookup.
+_CLEANED: dict[str, str | None] = {}
+_CLEANED_MAX = 8192
+
+
 def clean(value: str | None) -> str | None:
     """NFC, no control characters, whitespace (nbsp included) collapsed to one space, trimmed; '' is None."""
     if value is None:
         return None
-    value = strip_controls(value)
-    if not value.isascii():
-        if _INVISIBLE.search(value):
-            value = _INVISIBLE.sub("", value)
-        value = unicodedata.normalize("NFC", value)
-    return " ".join(value.split()) or None  # str.split() splits on every Unicode space, nbsp included
+    if type(value) is not str:  # lxml's "smart" strings hold their tree: never keep one in the cache
+        value = str(value)
+    try:
+        return _CLEANED[value]
+    except KeyError:
+        pass
+    text = value
+    if _ANY_ODD.search(text):
+        text = _INVISIBLE.sub("", strip_controls(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    result = " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
+    if len(_CLEANED) >= _CLEANED_MAX:
+        _CLEANED.clear()
+    _CLEANED[value] = result
+    if result is not None:
+        _CLEANED[result] = result
+    return result
 
 
 def clean_paragraphs(paragraphs: list[str]) -> str | None:
