@@ -47,8 +47,11 @@ class Body:
             return None
         sanitized = sanitize_html(etree.tostring(self.tree, encoding="unicode", method="html",
                                                  with_tail=False)).strip()
-        visible = clean(html_lib.unescape(_TAGS.sub(" ", sanitized)))
-        return sanitized if visible or "<img" in sanitized else None
+        if "<img" in sanitized:
+            return sanitized
+        # Any text a reader sees: the text between two tags, one piece at a time (no entity spans a tag).
+        visible = any(clean(html_lib.unescape(piece)) for piece in _TAGS.split(sanitized))
+        return sanitized if visible else None
 
 
 def parse_body(node: HtmlElement | str, base_url: str, pictures: str = PICTURES) -> Body:
