@@ -122,14 +122,19 @@ def _paper_or_agency(text: str) -> str | None:
     return None
 
 
+_OFFICES = frozenset(OFFICE_WORDS)
+_OFFICE_STARTS = tuple(w + " " for w in OFFICE_WORDS)
+_AMBIGUOUS_OFFICE_STARTS = tuple(w + " " for w in AMBIGUOUS_OFFICE_WORDS)
+
+
 def _is_office(piece: str) -> bool:
     if _TITLE.match(piece):   # "Nhà báo Hữu Thọ" is a person with a title
         return False
     lower = piece.lower()
     words = len(piece.split())
-    if any(lower == w or lower.startswith(w + " ") for w in OFFICE_WORDS):
+    if lower in _OFFICES or lower.startswith(_OFFICE_STARTS):
         return True
-    return words >= 3 and any(lower.startswith(w + " ") for w in AMBIGUOUS_OFFICE_WORDS)
+    return words >= 3 and lower.startswith(_AMBIGUOUS_OFFICE_STARTS)
 
 
 def _looks_like_name(name: str) -> bool:
