@@ -30,7 +30,13 @@ AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc",
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
           "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
 PICTURES = "table.picture, figure"
+HEADING_TAGS = {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}  # may head a box with no text of their own
 _TAGS = re.compile(r"<[^>]+>")
+# XPaths compiled once (element.xpath() compiles its expression at every call).
+_LINKS = etree.XPath(".//a")
+_HREF_LINKS = etree.XPath(".//a[@href]")
+_IMGS = etree.XPath(".//img")
+_CAPTIONS = etree.XPath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')] | .//figcaption")
 
 
 @dataclass
@@ -154,13 +160,14 @@ def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
 def _is_heading(element: HtmlElement) -> bool:
     if is_related_heading(_own_text(element)):
         return True
-    return (not clean(_own_text(element)) and element.tag in {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}
-            and is_related_heading(element.text_content()) and not element.xpath(".//a"))
+    return (element.tag in HEADING_TAGS and not clean(_own_text(element))
+            and is_related_heading(element.text_content()) and not _LINKS(element))
 
 
 def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
     """Remove every "Tin liên quan" box from ``root``; return its links."""
-    if not any(hint in root.text_content().lower() for hint in RELATED_HINTS):
+    text = root.text_content().lower()
+    if not any(hint in text for hint in RELATED_HINTS):
         return []
     links: list[dict] = []
     for heading in [e for e in root.iter() if isinstance(e.tag, str) and _is_heading(e)]:
@@ -168,7 +175,7 @@ def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
             continue
         parts = _box_parts(root, heading)
         for part in parts:
-            for a in part.xpath(".//a[@href]"):
+            for a in _HREF_LINKS(part):
                 title = clean(a.text_content()) or clean(a.get("title"))
                 if title:
                     links.append({"url": absolute(a.get("href"), base_url), "title": title})
@@ -189,7 +196,7 @@ def _box_parts(root: HtmlElement, heading: HtmlElement) -> list[HtmlElement]:
     parts = [box]
     sibling = box.getnext() if not clean(box.tail) else None
     while sibling is not None:
-        if sibling.xpath(".//a") and _only_links_besides(sibling, heading):
+        if _LINKS(sibling) and _only_links_besides(sibling, heading):
             parts.append(sibling)
         elif clean(sibling.text_content()):
             break
@@ -213,9 +220,8 @@ def _lift_images(root: HtmlElement, base_url: str, pictures: str) -> list[dict]:
     for block in css_xpath(pictures)(root):
         if block is not root and block.getparent() is None:
             continue
-        imgs = block.xpath(".//img")
-        captions = block.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
-                               " | .//figcaption")
+        imgs = _IMGS(block)
+        captions = _CAPTIONS(block)
         caption = clean(captions[0].text_content()) if captions else None
         if imgs and not caption:
             caption = clean(imgs[0].get("title-image")) or clean(imgs[0].get("data-caption"))
