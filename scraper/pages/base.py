@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cached_property
 from typing import Protocol
 
+from lxml import etree
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, HTMLParser
 from parsel import Selector
 
 from vocab.text import clean
 from scraper.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
+
+# The parser parsel would make for a page (recovering, UTF-8, huge trees), made once, with one
+# element class for every tag: lxml.html's own lookup calls back into Python for each element
+# the code touches (forms and inputs get their own classes there, which no page object uses).
+_PARSER = HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+_XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # parsel reads such a text as XML
+
+
+def html_selector(text: str, base_url: str) -> Selector:
+    """``Selector(text=text, base_url=base_url)``, the same tree, parsed by the parser above.
+
+    Texts parsel would not read as HTML (an XML declaration, JSON, nothing) go to parsel itself."""
+    data = text.strip()
+    if not data.startswith("<") or _XML_DECLARATION.match(text):
+        return Selector(text=text, base_url=base_url)
+    root = etree.fromstring(data.replace("\x00", "").encode("utf-8"), parser=_PARSER, base_url=base_url)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=_PARSER, base_url=base_url)
+    return Selector(root=root, type="html")
+
 
 class Response(Protocol):
     """What a page object reads of a response: Scrapy's TextResponse, or a saved page."""
@@ -43,7 +68,7 @@ class Page:
             return
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
         self.html = unicodedata.normalize("NFC", decoded(response))
-        self.sel = Selector(text=self.html, base_url=response.url)
+        self.sel = html_selector(self.html, response.url)
         self._meta: dict[str, str] | None = None
 
     def rebase(self, url: str) -> None:
