@@ -21,6 +21,7 @@ from scraper.pages.css import class_index, css_names, css_xpath, select, simple_
 _PARSER = HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+_METAS = etree.XPath("//meta[@content]")
 _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # parsel reads such a text as XML
 
 
@@ -107,11 +108,13 @@ class Page:
         """First non-empty ``<meta>`` content among ``property``/``name``/``itemprop`` names."""
         if self._meta is None:
             self._meta = {}
-            for node in self.sel.root.iter("meta"):
+            for node in _METAS(self.sel.root):
                 content = node.get("content")
+                if not content.strip():
+                    continue
                 for attr in ("property", "name", "itemprop"):
                     key = node.get(attr)
-                    if key and content and content.strip():
+                    if key:
                         self._meta.setdefault(key.strip().lower(), content)
         for name in names:
             if name.lower() in self._meta:

@@ -49,10 +49,13 @@ def class_index(root) -> dict[str, list]:
     """``.class`` and ``#id`` -> elements carrying it, in document order."""
     index: dict[str, list] = {}
     for element in _CLASSED(root):
-        for name in (element.get("class") or "").split():
-            index.setdefault("." + name, []).append(element)
-        if element.get("id"):
-            index.setdefault("#" + element.get("id").strip(), []).append(element)
+        classes = element.get("class")
+        if classes:
+            for name in classes.split():
+                index.setdefault("." + name, []).append(element)
+        ident = element.get("id")
+        if ident:
+            index.setdefault("#" + ident.strip(), []).append(element)
     return index
 
 
