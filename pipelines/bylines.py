@@ -175,12 +175,17 @@ def _name_and_title(piece: str) -> tuple[str, str]:
     return piece, normalize_name(name)
 
 
+_PIECES = re.compile(r"\s+[-–—]\s+|\s*[,;]\s+|\s*;\s*")   # between the people of one segment
+_AND = re.compile(r"\s+(?:và|&)\s+")
+_PARENTHESES_AT_END = re.compile(r"\s*\(([^()]+)\)\s*$")
+
+
 def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
     """The people of one segment (one role); organisations go to ``sources``."""
     text, suffix = _suffix_role(text, GROUP_ROLES)
     role = suffix or role
     people: list[Person] = []
-    for piece in (p.strip() for p in re.split(r"\s+[-–—]\s+|\s*[,;]\s+|\s*;\s*", text)):
+    for piece in (p.strip() for p in _PIECES.split(text)):
         if not piece:
             continue
         if "/" in piece:  # "Tiểu Thúy/Tieudung.vn": the person and the publication
@@ -203,7 +208,7 @@ def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
         elif not people and _is_office(piece):
             sources.append(piece)   # an institution credited alone: "Sở Y tế Hà Nội"
         else:
-            for name in re.split(r"\s+(?:và|&)\s+", piece):
+            for name in _AND.split(piece):
                 printed, normalized = _name_and_title(name.strip())
                 if _looks_like_name(normalized):
                     people.append(Person(printed, normalized, own or role))
@@ -212,7 +217,7 @@ def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
 
 def _source_in_parentheses(piece: str) -> tuple[str, str | None]:
     """'Thu Hà (TTXVN)' / 'Thu Hà (theo Vietnamplus)' → ('Thu Hà', 'TTXVN' / 'Vietnamplus')."""
-    match = re.search(r"\s*\(([^()]+)\)\s*$", piece)
+    match = _PARENTHESES_AT_END.search(piece)
     if not match:
         return piece, None
     inside = match.group(1).strip()

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w]+")
 # Zero-width characters that pages carry and that no reader sees.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
@@ -80,7 +81,7 @@ def fold(value: str | None) -> str:
 def fold_name(value: str | None) -> str:
     """Matching key for names: folded, quotes dropped, punctuation spaced out."""
     value = fold(value).translate(_QUOTES)
-    value = re.sub(r"[^\w]+", " ", value)
+    value = _NON_WORD.sub(" ", value)
     return _SPACES.sub(" ", value).strip()
 
 
