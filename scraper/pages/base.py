@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 from lxml import etree
@@ -22,6 +22,7 @@ _PARSER = HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 _METAS = etree.XPath("//meta[@content]")
+_LINKS_WITH_REL = etree.XPath("//link[@rel]")
 _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # parsel reads such a text as XML
 
 
@@ -36,6 +37,14 @@ def html_selector(text: str, base_url: str) -> Selector:
     if root is None:
         root = etree.fromstring(b"<html/>", parser=_PARSER, base_url=base_url)
     return Selector(root=root, type="html")
+
+
+@lru_cache(maxsize=256)
+def _plan(css: str) -> tuple[tuple[str, ...], list[str], bool]:
+    """What ``Page.nodes`` needs to know of a selector: the names one of which the page must mention,
+    its comma-separated alternatives, and whether each of them is simple (answered from the index)."""
+    alternatives = [a for a in css.split(",") if a.strip()]
+    return css_names(css), alternatives, all(simple_parts(a) for a in alternatives)
 
 
 class Response(Protocol):
@@ -83,12 +92,16 @@ class Page:
 
     def nodes(self, css: str) -> list:
         """lxml elements matching ``css``, in document order."""
-        if not any(name in self.html for name in css_names(css)):
+        names, alternatives, simple = _plan(css)
+        html = self.html
+        for name in names:
+            if name in html:
+                break
+        else:
             return []  # a class or id the page never mentions cannot match
-        alternatives = [a for a in css.split(",") if a.strip()]
         if len(alternatives) == 1:
             return select(self.sel.root, self._index, css)
-        if all(simple_parts(a) for a in alternatives):
+        if simple:
             hits = [a for a in alternatives if select(self.sel.root, self._index, a)]
             if len(hits) <= 1:  # one kind matched: its order is document order
                 return select(self.sel.root, self._index, hits[0]) if hits else []
@@ -122,7 +135,7 @@ class Page:
         return None
 
     def link_rel(self, rel: str) -> str | None:
-        for link in self.sel.root.iter("link"):
-            if (link.get("rel") or "").strip().lower() == rel:
+        for link in _LINKS_WITH_REL(self.sel.root):
+            if link.get("rel").strip().lower() == rel:
                 return clean(link.get("href"))
         return None
