@@ -289,14 +289,16 @@ def _paragraphs(node: HtmlElement) -> list[str]:
                 flush()
             else:
                 inline.append("\n")
-        elif child.tag in BLOCKS or _has_block(child):
-            flush()
-            if _has_block(child):
-                out += _paragraphs(child)
-            else:
-                out.append(_inline_text(child))
         else:
-            inline.append(_inline_text(child))
+            nested = _has_block(child)
+            if nested or child.tag in BLOCKS:
+                flush()
+                if nested:
+                    out += _paragraphs(child)
+                else:
+                    out.append(_inline_text(child))
+            else:
+                inline.append(_inline_text(child))
         inline.append(child.tail or "")
     flush()
     return out
