@@ -21,8 +21,6 @@ from scraper.pages.css import class_index, css_names, css_xpath, select, simple_
 _PARSER = HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
-_METAS = etree.XPath("//meta[@content]")
-_LINKS_WITH_REL = etree.XPath("//link[@rel]")
 _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # parsel reads such a text as XML
 
 
@@ -121,9 +119,9 @@ class Page:
         """First non-empty ``<meta>`` content among ``property``/``name``/``itemprop`` names."""
         if self._meta is None:
             self._meta = {}
-            for node in _METAS(self.sel.root):
+            for node in self.sel.root.iter("meta"):
                 content = node.get("content")
-                if not content.strip():
+                if not content or not content.strip():
                     continue
                 for attr in ("property", "name", "itemprop"):
                     key = node.get(attr)
@@ -135,7 +133,7 @@ class Page:
         return None
 
     def link_rel(self, rel: str) -> str | None:
-        for link in _LINKS_WITH_REL(self.sel.root):
-            if link.get("rel").strip().lower() == rel:
+        for link in self.sel.root.iter("link"):
+            if (link.get("rel") or "").strip().lower() == rel:
                 return clean(link.get("href"))
         return None
