@@ -103,10 +103,6 @@ def _remove(element: HtmlElement) -> None:
 
 
 AD_PREFIXES = ("adasia", "adsbygoogle", "banner_ads")
-# What _drop_noise may drop, found in one XPath pass (in document order): comments and processing
-# instructions, the DROP_TAGS, and elements with an id or class (the ad test reads those).
-_NOISE_CANDIDATES = etree.XPath("descendant::node()[not(self::text())][not(self::*) or @id or @class or "
-                                + " or ".join(f"self::{tag}" for tag in sorted(DROP_TAGS)) + "]")
 
 
 def _is_ad(element: HtmlElement) -> bool:
@@ -119,7 +115,8 @@ def _is_ad(element: HtmlElement) -> bool:
 
 
 def _drop_noise(root: HtmlElement) -> None:
-    doomed = [e for e in _NOISE_CANDIDATES(root) if not isinstance(e.tag, str) or e.tag in DROP_TAGS or _is_ad(e)]
+    doomed = [e for e in root.iter() if e is not root and (
+        not isinstance(e.tag, str) or e.tag in DROP_TAGS or _is_ad(e))]
     for element in doomed:
         _remove(element)
 
