@@ -12,7 +12,7 @@ import copy
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
@@ -35,8 +35,51 @@ _TAGS = re.compile(r"<[^>]+>")
 # XPaths compiled once (element.xpath() compiles its expression at every call).
 _LINKS = etree.XPath(".//a")
 _HREF_LINKS = etree.XPath(".//a[@href]")
-_IMGS = etree.XPath(".//img")
-_CAPTIONS = etree.XPath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')] | .//figcaption")
+# A picture selector made of "tag", ".class" and "tag.class" alternatives only is matched by one walk
+# of the body (a few dozen elements: cheaper than an XPath evaluation); anything else by XPath.
+_TAG_CLASS = re.compile(r"^\s*([a-z][a-z0-9]*)?(?:\.([\w-]+))?\s*$")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses, as CSS classes do
+
+
+def _classes(element: HtmlElement) -> list[str]:
+    """The element's classes, split as CSS (and XPath's normalize-space) split them."""
+    return _XML_SPACE.split((element.get("class") or "").strip(" \t\r\n"))
+
+
+@lru_cache(maxsize=32)
+def _tag_class_alternatives(css: str) -> tuple[tuple[str | None, str | None], ...] | None:
+    alternatives = []
+    for alternative in css.split(","):
+        match = _TAG_CLASS.match(alternative)
+        if not match or not any(match.groups()):
+            return None
+        alternatives.append((match.group(1), match.group(2)))
+    return tuple(alternatives)
+
+
+def _select_in(root: HtmlElement, css: str) -> list[HtmlElement]:
+    """Elements matching ``css`` in ``root`` and below, in document order (as ``css_xpath(css)(root)``)."""
+    alternatives = _tag_class_alternatives(css)
+    if alternatives is None:
+        return css_xpath(css)(root)
+    found = []
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        for want_tag, want_class in alternatives:
+            if (want_tag is None or tag == want_tag) and (want_class is None or want_class in _classes(element)):
+                found.append(element)
+                break
+    return found
+
+
+def _first_caption(block: HtmlElement) -> HtmlElement | None:
+    """The first element below ``block`` of class "caption", or a <figcaption>, in document order."""
+    for element in block.iterdescendants():
+        if isinstance(element.tag, str) and (element.tag == "figcaption" or "caption" in _classes(element)):
+            return element
+    return None
 
 
 @dataclass
@@ -214,12 +257,12 @@ def _image_src(img: HtmlElement, base_url: str) -> str | None:
 def _lift_images(root: HtmlElement, base_url: str, pictures: str) -> list[dict]:
     """Replace each picture block by a plain <figure>, collecting src and caption in order."""
     images: list[dict] = []
-    for block in css_xpath(pictures)(root):
+    for block in _select_in(root, pictures):
         if block is not root and block.getparent() is None:
             continue
-        imgs = _IMGS(block)
-        captions = _CAPTIONS(block)
-        caption = clean(captions[0].text_content()) if captions else None
+        imgs = list(block.iterdescendants("img"))
+        first_caption = _first_caption(block)
+        caption = clean(first_caption.text_content()) if first_caption is not None else None
         if imgs and not caption:
             caption = clean(imgs[0].get("title-image")) or clean(imgs[0].get("data-caption"))
         src = _image_src(imgs[0], base_url) if imgs else None
