@@ -91,12 +91,13 @@ class Page:
     def nodes(self, css: str) -> list:
         """lxml elements matching ``css``, in document order."""
         names, alternatives, simple = _plan(css)
-        html = self.html
-        for name in names:
-            if name in html:
-                break
-        else:
-            return []  # a class or id the page never mentions cannot match
+        if not (simple and "_index" in self.__dict__):  # (the index answers simple selectors at once)
+            html = self.html
+            for name in names:
+                if name in html:
+                    break
+            else:
+                return []  # a class or id the page never mentions cannot match
         if len(alternatives) == 1:
             return select(self.sel.root, self._index, css)
         if simple:
