@@ -17,7 +17,6 @@ from parsel.csstranslator import HTMLTranslator
 _NAMES = re.compile(r"[.#]([\w-]+)")
 # tag.class / .class / tag#id / #id, optionally followed by "> tag" or " tag"
 _SIMPLE = re.compile(r"^\s*([a-z][a-z0-9]*)?([.#][\w-]+)\s*(?:(>|\s)\s*([a-z][a-z0-9]*))?\s*$")
-_CLASSED = etree.XPath("//*[@class or @id]")
 
 
 @lru_cache(maxsize=256)
@@ -48,7 +47,7 @@ def simple_parts(css: str) -> tuple | None:
 def class_index(root) -> dict[str, list]:
     """``.class`` and ``#id`` -> elements carrying it, in document order."""
     index: dict[str, list] = {}
-    for element in _CLASSED(root):
+    for element in root.iter(etree.Element):  # (a walk: several times cheaper than an XPath for them)
         classes = element.get("class")
         if classes:
             for name in classes.split():
