@@ -88,16 +88,19 @@ class Page:
     def _index(self) -> dict[str, list]:
         return class_index(self.sel.root)
 
+    def _mentioned(self, names: tuple[str, ...]) -> bool:
+        """False when the page's text names none of the classes or ids (a selector needing them cannot match)."""
+        html = self.html
+        for name in names:
+            if name in html:
+                return True
+        return False
+
     def nodes(self, css: str) -> list:
         """lxml elements matching ``css``, in document order."""
         names, alternatives, simple = _plan(css)
-        if not (simple and "_index" in self.__dict__):  # (the index answers simple selectors at once)
-            html = self.html
-            for name in names:
-                if name in html:
-                    break
-            else:
-                return []  # a class or id the page never mentions cannot match
+        if not self._mentioned(names):
+            return []
         if len(alternatives) == 1:
             return select(self.sel.root, self._index, css)
         if simple:
@@ -105,6 +108,13 @@ class Page:
             if len(hits) <= 1:  # one kind matched: its order is document order
                 return select(self.sel.root, self._index, hits[0]) if hits else []
         return css_xpath(css)(self.sel.root)
+
+    def matches(self, css: str) -> bool:
+        """``bool(self.nodes(css))``, without putting several kinds of match in document order."""
+        names, alternatives, simple = _plan(css)
+        if simple and len(alternatives) > 1:
+            return self._mentioned(names) and any(select(self.sel.root, self._index, a) for a in alternatives)
+        return bool(self.nodes(css))
 
     def text(self, css: str) -> str | None:
         """Visible text of the first element matching ``css``, cleaned."""
