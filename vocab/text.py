@@ -33,9 +33,15 @@ def strip_controls(value: str) -> str:
 
 
 # clean(text) for texts seen lately, and clean(clean(text)) is clean(text): a page's texts are cleaned
-# by its page object, then again by normalization, and the second time is a lookup.
+# by its page object, then again by normalization, and the second time is a lookup. Page objects
+# empty it for each new page (forget_cleaned), so one page never makes another cheaper.
 _CLEANED: dict[str, str | None] = {}
 _CLEANED_MAX = 8192
+
+
+def forget_cleaned() -> None:
+    """Empty clean's memory of texts already cleaned (a new page starts)."""
+    _CLEANED.clear()
 
 
 def clean(value: str | None) -> str | None:

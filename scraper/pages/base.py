@@ -11,7 +11,7 @@ from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, HTMLParser
 from parsel import Selector
 
-from vocab.text import clean
+from vocab.text import clean, forget_cleaned
 from scraper.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
 
@@ -74,6 +74,7 @@ class Page:
             if "_index" in parsed.__dict__:
                 self.__dict__["_index"] = parsed.__dict__["_index"]
             return
+        forget_cleaned()  # texts are cleaned once per page, never looked up from another page
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
         self.html = unicodedata.normalize("NFC", decoded(response))
         self.sel = html_selector(self.html, response.url)
