@@ -1,9 +1,9 @@
-"""CSS lookups for page objects: simple selectors from a one-pass class/id index, others by XPath.
+"""CSS lookups for page objects: simple selectors and chains from a one-pass class/id index, others by XPath.
 
 A page object asks for a handful of selectors (``h1.title_detail_news``,
-``.breadcump > a``, ``#cotent_detail``); walking the whole tree once to index
-classes and ids and answering from the index is several times cheaper than
-one XPath evaluation per selector.
+``.breadcump > a``, ``#cotent_detail``, ``.breadcump .bread_right a.active``);
+walking the whole tree once to index classes and ids and answering from the
+index is several times cheaper than one XPath evaluation per selector.
 """
 
 from __future__ import annotations
