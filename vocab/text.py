@@ -35,8 +35,10 @@ def strip_controls(value: str) -> str:
 # clean(text) for texts seen lately, and clean(clean(text)) is clean(text): a page's texts are cleaned
 # by its page object, then again by normalization, and the second time is a lookup. Page objects
 # empty it for each new page (forget_cleaned), so one page never makes another cheaper.
+# Bounded (entries and their length), as other processes (the Datasette plugins) clean texts too.
 _CLEANED: dict[str, str | None] = {}
-_CLEANED_MAX = 8192
+_CLEANED_MAX = 1024
+_CLEANED_LONGEST = 4096
 
 
 def forget_cleaned() -> None:
@@ -48,8 +50,8 @@ def clean(value: str | None) -> str | None:
     """NFC, no control characters, whitespace (nbsp included) collapsed to one space, trimmed; '' is None."""
     if value is None:
         return None
-    if type(value) is not str:  # lxml's "smart" strings hold their tree: never keep one in the cache
-        value = str(value)
+    if type(value) is not str and isinstance(value, str):  # lxml's "smart" strings hold their tree:
+        value = str(value)                                   # never keep one in the memory
     try:
         return _CLEANED[value]
     except KeyError:
@@ -60,11 +62,12 @@ def clean(value: str | None) -> str | None:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     result = " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
-    if len(_CLEANED) >= _CLEANED_MAX:
-        _CLEANED.clear()
-    _CLEANED[value] = result
-    if result is not None:
-        _CLEANED[result] = result
+    if len(value) <= _CLEANED_LONGEST:
+        if len(_CLEANED) >= _CLEANED_MAX:
+            _CLEANED.clear()
+        _CLEANED[value] = result
+        if result is not None:
+            _CLEANED[result] = result
     return result
 
 
