@@ -122,14 +122,19 @@ def _paper_or_agency(text: str) -> str | None:
     return None
 
 
+_OFFICES = frozenset(OFFICE_WORDS)
+_OFFICE_STARTS = tuple(w + " " for w in OFFICE_WORDS)
+_AMBIGUOUS_OFFICE_STARTS = tuple(w + " " for w in AMBIGUOUS_OFFICE_WORDS)
+
+
 def _is_office(piece: str) -> bool:
     if _TITLE.match(piece):   # "Nhà báo Hữu Thọ" is a person with a title
         return False
     lower = piece.lower()
     words = len(piece.split())
-    if any(lower == w or lower.startswith(w + " ") for w in OFFICE_WORDS):
+    if lower in _OFFICES or lower.startswith(_OFFICE_STARTS):
         return True
-    return words >= 3 and any(lower.startswith(w + " ") for w in AMBIGUOUS_OFFICE_WORDS)
+    return words >= 3 and lower.startswith(_AMBIGUOUS_OFFICE_STARTS)
 
 
 def _looks_like_name(name: str) -> bool:
@@ -172,12 +177,17 @@ def _name_and_title(piece: str) -> tuple[str, str]:
     return piece, normalize_name(name)
 
 
+_PIECES = re.compile(r"\s+[-–—]\s+|\s*[,;]\s+|\s*;\s*")   # between the people of one segment
+_AND = re.compile(r"\s+(?:và|&)\s+")
+_PARENTHESES_AT_END = re.compile(r"\s*\(([^()]+)\)\s*$")
+
+
 def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
     """The people of one segment (one role); organisations go to ``sources``."""
     text, suffix = _suffix_role(text, GROUP_ROLES)
     role = suffix or role
     people: list[Person] = []
-    for piece in (p.strip() for p in re.split(r"\s+[-–—]\s+|\s*[,;]\s+|\s*;\s*", text)):
+    for piece in (p.strip() for p in _PIECES.split(text)):
         if not piece:
             continue
         if "/" in piece:  # "Tiểu Thúy/Tieudung.vn": the person and the publication
@@ -200,7 +210,7 @@ def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
         elif not people and _is_office(piece):
             sources.append(piece)   # an institution credited alone: "Sở Y tế Hà Nội"
         else:
-            for name in re.split(r"\s+(?:và|&)\s+", piece):
+            for name in _AND.split(piece):
                 printed, normalized = _name_and_title(name.strip())
                 if _looks_like_name(normalized):
                     people.append(Person(printed, normalized, own or role))
@@ -209,7 +219,7 @@ def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
 
 def _source_in_parentheses(piece: str) -> tuple[str, str | None]:
     """'Thu Hà (TTXVN)' / 'Thu Hà (theo Vietnamplus)' → ('Thu Hà', 'TTXVN' / 'Vietnamplus')."""
-    match = re.search(r"\s*\(([^()]+)\)\s*$", piece)
+    match = _PARENTHESES_AT_END.search(piece)
     if not match:
         return piece, None
     inside = match.group(1).strip()

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w]+")
 # Zero-width characters that pages carry and that no reader sees.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
@@ -18,21 +19,56 @@ _QUOTES = dict.fromkeys(map(ord, "\"'“”„‟‘’‚‛«»"), None)
 # feeds) forbids most of them. Removed from every stored text.
 CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], None)
 CONTROLS.update({0x0B: " ", 0x0C: " ", 0x85: " "})
+# str.translate looks every character up in CONTROLS (slow on long non-ASCII text); one regex search
+# says whether there is anything to translate at all, and almost never is there.
+_ANY_CONTROL = re.compile("[%s]" % "".join(re.escape(chr(code)) for code in sorted(CONTROLS)))
+# Either kind of character ``clean`` removes: one scan tells whether there is any.
+_ANY_ODD = re.compile("[%s\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+                      % "".join(re.escape(chr(code)) for code in sorted(CONTROLS)))
 
 
 def strip_controls(value: str) -> str:
     """``value`` without control characters (those that are spaces become a space)."""
-    return value.translate(CONTROLS)
+    return value.translate(CONTROLS) if _ANY_CONTROL.search(value) else value
+
+
+# clean(text) for texts seen lately, and clean(clean(text)) is clean(text): a page's texts are cleaned
+# by its page object, then again by normalization, and the second time is a lookup. Page objects
+# empty it for each new page (forget_cleaned), so one page never makes another cheaper.
+# Bounded (entries and their length), as other processes (the Datasette plugins) clean texts too.
+_CLEANED: dict[str, str | None] = {}
+_CLEANED_MAX = 1024
+_CLEANED_LONGEST = 4096
+
+
+def forget_cleaned() -> None:
+    """Empty clean's memory of texts already cleaned (a new page starts)."""
+    _CLEANED.clear()
 
 
 def clean(value: str | None) -> str | None:
     """NFC, no control characters, whitespace (nbsp included) collapsed to one space, trimmed; '' is None."""
     if value is None:
         return None
-    value = strip_controls(value)
-    if not value.isascii():
-        value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
-    return " ".join(value.split()) or None  # str.split() splits on every Unicode space, nbsp included
+    if type(value) is not str and isinstance(value, str):  # lxml's "smart" strings hold their tree:
+        value = str(value)                                   # never keep one in the memory
+    try:
+        return _CLEANED[value]
+    except KeyError:
+        pass
+    text = value
+    if _ANY_ODD.search(text):
+        text = _INVISIBLE.sub("", strip_controls(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    result = " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
+    if len(value) <= _CLEANED_LONGEST:
+        if len(_CLEANED) >= _CLEANED_MAX:
+            _CLEANED.clear()
+        _CLEANED[value] = result
+        if result is not None:
+            _CLEANED[result] = result
+    return result
 
 
 def clean_paragraphs(paragraphs: list[str]) -> str | None:
@@ -54,7 +90,7 @@ def fold(value: str | None) -> str:
 def fold_name(value: str | None) -> str:
     """Matching key for names: folded, quotes dropped, punctuation spaced out."""
     value = fold(value).translate(_QUOTES)
-    value = re.sub(r"[^\w]+", " ", value)
+    value = _NON_WORD.sub(" ", value)
     return _SPACES.sub(" ", value).strip()
 
 

@@ -234,6 +234,6 @@ def article_page_for(response) -> ArticlePage:
     """The page object for the layout the response is in; metadata-only when none is recognised."""
     page = ArticlePage(response)
     for cls, marker in LAYOUTS:
-        if page.nodes(marker):
+        if page.matches(marker):
             return cls(response, parsed=page)
     return page

@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 
+from lxml import etree
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, HTMLParser
 from parsel import Selector
 
-from vocab.text import clean
+from vocab.text import clean, forget_cleaned
 from scraper.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
+
+# The parser parsel would make for a page (recovering, UTF-8, huge trees), made once, with one
+# element class for every tag: lxml.html's own lookup calls back into Python for each element
+# the code touches (forms and inputs get their own classes there, which no page object uses).
+_PARSER = HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+_XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")  # parsel reads such a text as XML
+
+
+def html_selector(text: str, base_url: str) -> Selector:
+    """``Selector(text=text, base_url=base_url)``, the same tree, parsed by the parser above.
+
+    Texts parsel would not read as HTML (an XML declaration, JSON, nothing) go to parsel itself."""
+    data = text.strip()
+    if not data.startswith("<") or _XML_DECLARATION.match(text):
+        return Selector(text=text, base_url=base_url)
+    root = etree.fromstring(data.replace("\x00", "").encode("utf-8"), parser=_PARSER, base_url=base_url)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=_PARSER, base_url=base_url)
+    return Selector(root=root, type="html")
+
+
+@lru_cache(maxsize=256)
+def _plan(css: str) -> tuple[tuple[str, ...], list[str], bool]:
+    """What ``Page.nodes`` needs to know of a selector: the names one of which the page must mention,
+    its comma-separated alternatives, and whether each of them is simple (answered from the index)."""
+    alternatives = [a for a in css.split(",") if a.strip()]
+    return css_names(css), alternatives, all(simple_parts(a) for a in alternatives)
+
 
 class Response(Protocol):
     """What a page object reads of a response: its URL and bytes (Scrapy's Response, or a saved page).
@@ -45,9 +78,10 @@ class Page:
             if "_index" in parsed.__dict__:
                 self.__dict__["_index"] = parsed.__dict__["_index"]
             return
+        forget_cleaned()  # texts are cleaned once per page, never looked up from another page
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
         self.html = unicodedata.normalize("NFC", decoded(response))
-        self.sel = Selector(text=self.html, base_url=response.url)
+        self.sel = html_selector(self.html, response.url)
         self._meta = None
 
     def rebase(self, url: str) -> None:
@@ -59,18 +93,33 @@ class Page:
     def _index(self) -> dict[str, list]:
         return class_index(self.sel.root)
 
+    def _mentioned(self, names: tuple[str, ...]) -> bool:
+        """False when the page's text names none of the classes or ids (a selector needing them cannot match)."""
+        html = self.html
+        for name in names:
+            if name in html:
+                return True
+        return False
+
     def nodes(self, css: str) -> list:
         """lxml elements matching ``css``, in document order."""
-        if not any(name in self.html for name in css_names(css)):
-            return []  # a class or id the page never mentions cannot match
-        alternatives = [a for a in css.split(",") if a.strip()]
+        names, alternatives, simple = _plan(css)
+        if not self._mentioned(names):
+            return []
         if len(alternatives) == 1:
             return select(self.sel.root, self._index, css)
-        if all(simple_parts(a) for a in alternatives):
+        if simple:
             hits = [a for a in alternatives if select(self.sel.root, self._index, a)]
             if len(hits) <= 1:  # one kind matched: its order is document order
                 return select(self.sel.root, self._index, hits[0]) if hits else []
         return css_xpath(css)(self.sel.root)
+
+    def matches(self, css: str) -> bool:
+        """``bool(self.nodes(css))``, without putting several kinds of match in document order."""
+        names, alternatives, simple = _plan(css)
+        if simple and len(alternatives) > 1:
+            return self._mentioned(names) and any(select(self.sel.root, self._index, a) for a in alternatives)
+        return bool(self.nodes(css))
 
     def text(self, css: str) -> str | None:
         """Visible text of the first element matching ``css``, cleaned."""
@@ -88,9 +137,11 @@ class Page:
             self._meta = {}
             for node in self.sel.root.iter("meta"):
                 content = node.get("content")
+                if not content or not content.strip():
+                    continue
                 for attr in ("property", "name", "itemprop"):
                     key = node.get(attr)
-                    if key and content and content.strip():
+                    if key:
                         self._meta.setdefault(key.strip().lower(), content)
         for name in names:
             if name.lower() in self._meta:

@@ -12,7 +12,7 @@ import copy
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
@@ -30,7 +30,56 @@ AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc",
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
           "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
 PICTURES = "table.picture, figure"
+HEADING_TAGS = {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}  # may head a box with no text of their own
 _TAGS = re.compile(r"<[^>]+>")
+# XPaths compiled once (element.xpath() compiles its expression at every call).
+_LINKS = etree.XPath(".//a")
+_HREF_LINKS = etree.XPath(".//a[@href]")
+# A picture selector made of "tag", ".class" and "tag.class" alternatives only is matched by one walk
+# of the body (a few dozen elements: cheaper than an XPath evaluation); anything else by XPath.
+_TAG_CLASS = re.compile(r"^\s*([a-z][a-z0-9]*)?(?:\.([\w-]+))?\s*$")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses, as CSS classes do
+
+
+def _classes(element: HtmlElement) -> list[str]:
+    """The element's classes, split as CSS (and XPath's normalize-space) split them."""
+    return _XML_SPACE.split((element.get("class") or "").strip(" \t\r\n"))
+
+
+@lru_cache(maxsize=32)
+def _tag_class_alternatives(css: str) -> tuple[tuple[str | None, str | None], ...] | None:
+    alternatives = []
+    for alternative in css.split(","):
+        match = _TAG_CLASS.match(alternative)
+        if not match or not any(match.groups()):
+            return None
+        alternatives.append((match.group(1), match.group(2)))
+    return tuple(alternatives)
+
+
+def _select_in(root: HtmlElement, css: str) -> list[HtmlElement]:
+    """Elements matching ``css`` in ``root`` and below, in document order (as ``css_xpath(css)(root)``)."""
+    alternatives = _tag_class_alternatives(css)
+    if alternatives is None:
+        return css_xpath(css)(root)
+    found = []
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        for want_tag, want_class in alternatives:
+            if (want_tag is None or tag == want_tag) and (want_class is None or want_class in _classes(element)):
+                found.append(element)
+                break
+    return found
+
+
+def _first_caption(block: HtmlElement) -> HtmlElement | None:
+    """The first element below ``block`` of class "caption", or a <figcaption>, in document order."""
+    for element in block.iterdescendants():
+        if isinstance(element.tag, str) and (element.tag == "figcaption" or "caption" in _classes(element)):
+            return element
+    return None
 
 
 @dataclass
@@ -47,8 +96,11 @@ class Body:
             return None
         sanitized = sanitize_html(etree.tostring(self.tree, encoding="unicode", method="html",
                                                  with_tail=False)).strip()
-        visible = clean(html_lib.unescape(_TAGS.sub(" ", sanitized)))
-        return sanitized if visible or "<img" in sanitized else None
+        if "<img" in sanitized:
+            return sanitized
+        # Any text a reader sees: the text between two tags, one piece at a time (no entity spans a tag).
+        visible = any(clean(html_lib.unescape(piece)) for piece in _TAGS.split(sanitized))
+        return sanitized if visible else None
 
 
 def parse_body(node: HtmlElement | str, base_url: str, pictures: str = PICTURES) -> Body:
@@ -93,10 +145,16 @@ def _remove(element: HtmlElement) -> None:
         element.drop_tree()
 
 
+AD_PREFIXES = ("adasia", "adsbygoogle", "banner_ads")
+
+
 def _is_ad(element: HtmlElement) -> bool:
-    names = [element.get("id") or "", *(element.get("class") or "").split()]
-    return any(n.lower() in AD_MARKERS or n.lower().startswith(("adasia", "adsbygoogle", "banner_ads"))
-               for n in names if n)
+    for name in [element.get("id") or "", *(element.get("class") or "").split()]:
+        if name:
+            lower = name.lower()
+            if lower in AD_MARKERS or lower.startswith(AD_PREFIXES):
+                return True
+    return False
 
 
 def _drop_noise(root: HtmlElement) -> None:
@@ -142,13 +200,14 @@ def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
 def _is_heading(element: HtmlElement) -> bool:
     if is_related_heading(_own_text(element)):
         return True
-    return (not clean(_own_text(element)) and element.tag in {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}
-            and is_related_heading(element.text_content()) and not element.xpath(".//a"))
+    return (element.tag in HEADING_TAGS and not clean(_own_text(element))
+            and is_related_heading(element.text_content()) and not _LINKS(element))
 
 
 def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
     """Remove every "Tin liên quan" box from ``root``; return its links."""
-    if not any(hint in root.text_content().lower() for hint in RELATED_HINTS):
+    text = root.text_content().lower()
+    if not any(hint in text for hint in RELATED_HINTS):
         return []
     links: list[dict] = []
     for heading in [e for e in root.iter() if isinstance(e.tag, str) and _is_heading(e)]:
@@ -156,7 +215,7 @@ def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
             continue
         parts = _box_parts(root, heading)
         for part in parts:
-            for a in part.xpath(".//a[@href]"):
+            for a in _HREF_LINKS(part):
                 title = clean(a.text_content()) or clean(a.get("title"))
                 if title:
                     links.append({"url": absolute(a.get("href"), base_url), "title": title})
@@ -177,7 +236,7 @@ def _box_parts(root: HtmlElement, heading: HtmlElement) -> list[HtmlElement]:
     parts = [box]
     sibling = box.getnext() if not clean(box.tail) else None
     while sibling is not None:
-        if sibling.xpath(".//a") and _only_links_besides(sibling, heading):
+        if _LINKS(sibling) and _only_links_besides(sibling, heading):
             parts.append(sibling)
         elif clean(sibling.text_content()):
             break
@@ -198,13 +257,12 @@ def _image_src(img: HtmlElement, base_url: str) -> str | None:
 def _lift_images(root: HtmlElement, base_url: str, pictures: str) -> list[dict]:
     """Replace each picture block by a plain <figure>, collecting src and caption in order."""
     images: list[dict] = []
-    for block in css_xpath(pictures)(root):
+    for block in _select_in(root, pictures):
         if block is not root and block.getparent() is None:
             continue
-        imgs = block.xpath(".//img")
-        captions = block.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
-                               " | .//figcaption")
-        caption = clean(captions[0].text_content()) if captions else None
+        imgs = list(block.iterdescendants("img"))
+        first_caption = _first_caption(block)
+        caption = clean(first_caption.text_content()) if first_caption is not None else None
         if imgs and not caption:
             caption = clean(imgs[0].get("title-image")) or clean(imgs[0].get("data-caption"))
         src = _image_src(imgs[0], base_url) if imgs else None
@@ -271,14 +329,16 @@ def _paragraphs(node: HtmlElement) -> list[str]:
                 flush()
             else:
                 inline.append("\n")
-        elif child.tag in BLOCKS or _has_block(child):
-            flush()
-            if _has_block(child):
-                out += _paragraphs(child)
-            else:
-                out.append(_inline_text(child))
         else:
-            inline.append(_inline_text(child))
+            nested = _has_block(child)
+            if nested or child.tag in BLOCKS:
+                flush()
+                if nested:
+                    out += _paragraphs(child)
+                else:
+                    out.append(_inline_text(child))
+            else:
+                inline.append(_inline_text(child))
         inline.append(child.tail or "")
     flush()
     return out

@@ -1,9 +1,9 @@
-"""CSS lookups for page objects: simple selectors from a one-pass class/id index, others by XPath.
+"""CSS lookups for page objects: simple selectors and chains from a one-pass class/id index, others by XPath.
 
 A page object asks for a handful of selectors (``h1.title_detail_news``,
-``.breadcump > a``, ``#cotent_detail``); walking the whole tree once to index
-classes and ids and answering from the index is several times cheaper than
-one XPath evaluation per selector.
+``.breadcump > a``, ``#cotent_detail``, ``.breadcump .bread_right a.active``);
+walking the whole tree once to index classes and ids and answering from the
+index is several times cheaper than one XPath evaluation per selector.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from parsel.csstranslator import HTMLTranslator
 _NAMES = re.compile(r"[.#]([\w-]+)")
 # tag.class / .class / tag#id / #id, optionally followed by "> tag" or " tag"
 _SIMPLE = re.compile(r"^\s*([a-z][a-z0-9]*)?([.#][\w-]+)\s*(?:(>|\s)\s*([a-z][a-z0-9]*))?\s*$")
-_CLASSED = etree.XPath("//*[@class or @id]")
 
 
 @lru_cache(maxsize=256)
@@ -48,18 +47,88 @@ def simple_parts(css: str) -> tuple | None:
 def class_index(root) -> dict[str, list]:
     """``.class`` and ``#id`` -> elements carrying it, in document order."""
     index: dict[str, list] = {}
-    for element in _CLASSED(root):
-        for name in (element.get("class") or "").split():
-            index.setdefault("." + name, []).append(element)
-        if element.get("id"):
-            index.setdefault("#" + element.get("id").strip(), []).append(element)
+    for element in root.iter(etree.Element):  # (a walk: several times cheaper than an XPath for them)
+        classes = element.get("class")
+        if classes:
+            for name in classes.split():
+                index.setdefault("." + name, []).append(element)
+        ident = element.get("id")
+        if ident:
+            index.setdefault("#" + ident.strip(), []).append(element)
     return index
+
+
+_COMPOUND = re.compile(r"([a-z][a-z0-9]*)?((?:[.#][\w-]+)*)$")
+_COMBINATOR = re.compile(r"\s*(>)\s*|\s+")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses (the CSS classes' split)
+Compound = tuple[str | None, tuple[str, ...], tuple[str, ...]]  # tag, classes, ids
+
+
+@lru_cache(maxsize=256)
+def chain_parts(css: str) -> tuple[list[Compound], list[str]] | None:
+    """``".a .b > p.c"`` -> ([(None, ("a",), ()), (None, ("b",), ()), ("p", ("c",), ())], [" ", ">"]):
+    compounds of a tag and classes or ids joined by descendant or child combinators, the last one
+    naming a class or id (it is looked up in the index); None for any other selector."""
+    pieces = _COMBINATOR.split(css.strip())
+    compounds: list[Compound] = []
+    combinators: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i % 2:    # the separator: ">" or None (a descendant)
+            combinators.append(">" if piece else " ")
+            continue
+        match = _COMPOUND.match(piece or "")
+        if not piece or not match:
+            return None
+        names = re.findall(r"[.#][\w-]+", match.group(2))
+        compounds.append((match.group(1), tuple(n[1:] for n in names if n[0] == "."),
+                          tuple(n[1:] for n in names if n[0] == "#")))
+    last = compounds[-1] if compounds else None
+    if last is None or not (last[1] or last[2]) or len(combinators) != len(compounds) - 1:
+        return None
+    return compounds, combinators
+
+
+def _compound_matches(element, compound: Compound) -> bool:
+    tag, classes, ids = compound
+    if tag is not None and element.tag != tag:
+        return False
+    if classes:
+        have = _XML_SPACE.split((element.get("class") or "").strip(" \t\r\n"))
+        if any(c not in have for c in classes):
+            return False
+    return all(element.get("id") == i for i in ids)
+
+
+def _ancestry_matches(element, compounds: list[Compound], combinators: list[str], i: int) -> bool:
+    """``element`` matched compound ``i``: do its ancestors match the compounds before it?"""
+    if i == 0:
+        return True
+    if combinators[i - 1] == ">":
+        parent = element.getparent()
+        return (parent is not None and _compound_matches(parent, compounds[i - 1])
+                and _ancestry_matches(parent, compounds, combinators, i - 1))
+    return any(_compound_matches(a, compounds[i - 1]) and _ancestry_matches(a, compounds, combinators, i - 1)
+               for a in element.iterancestors())
+
+
+def _select_chain(index: dict[str, list], compounds: list[Compound], combinators: list[str]) -> list:
+    """What the XPath of the chain finds, from the index: candidates for the last compound (in document
+    order), kept when their ancestors match the rest."""
+    tag, classes, ids = compounds[-1]
+    key = "." + classes[0] if classes else "#" + ids[0]
+    last = len(compounds) - 1
+    found = (e for e in index.get(key, ()) if _compound_matches(e, compounds[-1])
+             and _ancestry_matches(e, compounds, combinators, last))
+    return list(dict.fromkeys(found))
 
 
 def select(root, index: dict[str, list], css: str) -> list:
     """Elements matching ``css``: from the index when the selector is simple, by XPath otherwise."""
     parts = simple_parts(css)
     if parts is None:
+        chain = chain_parts(css) if "," not in css else None
+        if chain is not None:
+            return _select_chain(index, *chain)
         return css_xpath(css)(root)
     tag, name, combinator, child_tag = parts
     found = [e for e in index.get(name, ()) if tag is None or e.tag == tag]
