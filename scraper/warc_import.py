@@ -17,7 +17,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
@@ -80,37 +80,59 @@ def timestamp_of(warc_date: str | None) -> str:
     return timestamp(when) if when else ""
 
 
-def _whole_member(stream, offset: int, length: int) -> bool:
-    """True when the gzip member at ``offset`` (the file's last) is complete, with nothing after it."""
-    stream.seek(offset)
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    left = length
-    while left > 0 and not inflater.eof:
-        chunk = stream.read(min(left, 65536))
+def _gzip_ends_cleanly(stream: BinaryIO) -> bool:
+    """True when the whole file is a run of complete gzip members (one per record, as WARC writers
+    make them): a file cut anywhere but between two members ends inside a record. Read in chunks, the
+    output bounded and dropped, so a large file costs time, not memory."""
+    stream.seek(0)
+    inflater = None  # None: between two members
+    while True:
+        chunk = stream.read(65536)
         if not chunk:
-            break
-        left -= len(chunk)
-        inflater.decompress(chunk, 1024 * 1024)  # the output is not needed: bounded, then dropped
-        while inflater.unconsumed_tail and not inflater.eof:
-            inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
-    return inflater.eof and not inflater.unused_data and left == 0 and not stream.read(1)
+            return inflater is None
+        while chunk:
+            if inflater is None:
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                inflater.decompress(chunk, 1024 * 1024)
+                while inflater.unconsumed_tail and not inflater.eof:
+                    inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+            except zlib.error:
+                return False
+            if inflater.eof:  # a member ends here; what is left of the chunk starts the next one
+                chunk, inflater = inflater.unused_data, None
+            else:
+                chunk = b""
 
 
 def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, ArcWarcRecord]]:
-    """The records of one file with their offsets; a file cut short or corrupt is read up to the damage."""
+    """The records of one file with their offsets; a file cut short or corrupt is read up to the damage.
+
+    warcio meets a cut in several ways (a short record, an exception of its own, nothing at all when
+    the cut falls in a gzip member's trailer), so the members of a gzip file are checked themselves."""
+    cut = "unreadable after some records (the file ends inside a record)"
     try:
-        with open(path, "rb") as stream:
+        stream = open(path, "rb")
+    except OSError as error:
+        problems.append(f"{path}: unreadable ({error.strerror or error})")
+        return
+    with stream:
+        gzipped = stream.read(2) == b"\x1f\x8b"
+        stream.seek(0)
+        try:
             iterator = ArchiveIterator(stream, arc2warc=True)
             record = None
             for record in iterator:
                 yield iterator.get_record_offset(), record
-            stream.seek(0)
-            gzipped = stream.read(2) == b"\x1f\x8b"
-            cut_gzip = gzipped and iterator.member_info is not None and not _whole_member(stream, *iterator.member_info)
-        if cut_gzip or (record is not None and getattr(record.raw_stream, "limit", 0) > 0):
-            problems.append(f"{path}: unreadable after some records (the file ends inside a record)")
-    except Exception as error:  # a truncated gzip member, a broken header: keep what came before
-        problems.append(f"{path}: unreadable after some records ({type(error).__name__}: {str(error)[:200]})")
+        except Exception as error:  # a truncated gzip member, a broken header: keep what came before
+            if gzipped and not _gzip_ends_cleanly(stream):
+                problems.append(f"{path}: {cut}")
+            else:
+                problems.append(f"{path}: unreadable after some records ({type(error).__name__}: {str(error)[:200]})")
+            return
+        if (gzipped and not _gzip_ends_cleanly(stream)) or \
+                (record is not None and getattr(record.raw_stream, "limit", 0) > 0):
+            problems.append(f"{path}: {cut}")
 
 
 def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:

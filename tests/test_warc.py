@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -305,15 +306,30 @@ def test_a_warc_file_cut_short_imports_what_comes_before_the_damage_and_says_so(
     assert all("unreadable" in e or "cut short" in e for e in errors)
 
 
+def _member_ends(data: bytes) -> set[int]:
+    """The offsets where the gzip members of a file end (cutting there leaves a valid, shorter WARC)."""
+    ends, offset = {0}, 0
+    while offset < len(data):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        inflater.decompress(data[offset:])
+        offset = len(data) - len(inflater.unused_data)
+        ends.add(offset)
+    return ends
+
+
 def test_a_cut_is_noticed_wherever_the_file_ends(exported, tmp_path):
     from scraper.warc_import import scan
 
     data = exported[1].read_bytes()
     whole, _, problems = scan([exported[1]])
     assert not problems
-    for tenth in range(1, 10):
-        cut = tmp_path / f"cut{tenth}.warc.gz"
-        cut.write_bytes(data[: len(data) * tenth // 10])
+    ends = _member_ends(data)
+    assert len(ends) > len(whole), "one gzip member per record"
+    for k in range(1, 40):
+        size = len(data) * k // 40
+        size += size in ends  # between two members the file is whole, only shorter: move into a record
+        cut = tmp_path / f"cut{k}.warc.gz"
+        cut.write_bytes(data[:size])
         entries, _, problems = scan([cut])
-        assert len(problems) == 1 and "ends inside a record" in problems[0], tenth
+        assert len(problems) == 1 and "ends inside a record" in problems[0], (size, problems)
         assert len(entries) < len(whole)
