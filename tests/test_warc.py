@@ -195,7 +195,7 @@ def _fetch(site, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(site.url + path, timeout=10) as answer:
+        with urllib.request.urlopen(site.url + path, timeout=60) as answer:
             return answer.status, list(answer.headers.items()), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, list(error.headers.items()), error.read()
