@@ -113,7 +113,38 @@ def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, object]]:
         if cut_gzip or (record is not None and getattr(record.raw_stream, "limit", 0) > 0):
             problems.append(f"{path}: unreadable after some records (the file ends inside a record)")
     except Exception as error:  # a truncated gzip member, a broken header: keep what came before
-        problems.append(f"{path}: unreadable after some records ({type(error).__name__}: {str(error)[:200]})")
+        if _gzip_cut_short(path):  # cut inside a member's first bytes: warcio sees a half header line
+            problems.append(f"{path}: unreadable after some records (the file ends inside a record)")
+        else:
+            problems.append(f"{path}: unreadable after some records ({type(error).__name__}: {str(error)[:200]})")
+
+
+def _gzip_cut_short(path: Path) -> bool:
+    """True when ``path`` is gzip whose last member stops before its end (the file was cut short)."""
+    with open(path, "rb") as stream:
+        if stream.read(2) != b"\x1f\x8b":
+            return False
+        stream.seek(0)
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        pending = b""
+        try:
+            while True:
+                data = pending or stream.read(65536)
+                pending = b""
+                if not data:
+                    return not inflater.eof
+                inflater.decompress(data, 1024 * 1024)
+                while inflater.unconsumed_tail and not inflater.eof:
+                    inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+                if inflater.eof:  # the next member starts in what is left
+                    pending = inflater.unused_data
+                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    if not pending:
+                        pending = stream.read(65536)
+                        if not pending:
+                            return False
+        except zlib.error:  # damaged, not cut
+            return False
 
 
 def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:
