@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint crawl serve sample-site bench bench-quick search-bench install-check clean
+.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench install-check clean
 
 $(VENV)/.created:
 	python3 -m venv $(VENV)
@@ -30,6 +30,9 @@ demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publ
 
 test: $(VENV)/.test     ## the whole test suite
 	$(PY) -m pytest -q
+
+stress-suite: $(VENV)/.test    ## the whole suite 5 times in a row beside `stress --cpu 2`: bench/out/stress-suite.log
+	PY=$(PY) bench/stress_suite.sh $(or $(RUNS),5)
 
 lint: $(VENV)/.test     ## ruff and mypy (settings in pyproject.toml), the architecture contracts (.importlinter)
 	$(VENV)/bin/ruff check .

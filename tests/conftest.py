@@ -56,16 +56,7 @@ def served(db: Path, *extra: str):
                                start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"kinhtedothi serve exited with status {process.returncode}") from None
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("kinhtedothi serve did not answer within 15 s")
+        wait_for(base + "/-/versions.json", process)
         yield base
     finally:
         stop_group(process)
@@ -156,9 +147,30 @@ def site():
         yield site
 
 
-@pytest.fixture(scope="module")
-def crawled(site, tmp_path_factory):
-    """One complete crawl of the sample site: (database path, finished process, request log)."""
+@pytest.fixture(scope="session")
+def crawled(tmp_path_factory):
+    """One complete crawl of a pristine sample site of its own, shared by the whole session:
+    (database path, finished process, request log as a tuple).
+
+    Read-only for every test: a test that changes the archive works on a copy
+    (`tests/datasette_support.copy_archive`, `shutil.copy`). The session checks it at the end:
+    the file's bytes must be what the crawl left."""
     db = tmp_path_factory.mktemp("crawl") / "archive.db"
-    process = run_crawl(db, site.url)
-    return db, process, site.requests
+    with SampleSite() as site:
+        process = run_crawl(db, site.url)
+        requests = tuple(site.requests)
+    before = _checksum(db)
+    yield db, process, requests
+    assert _checksum(db) == before, "a test wrote to the shared crawled archive: work on a copy"
+
+
+def _checksum(db: Path) -> str:
+    """The archive's bytes once its WAL is folded in (what any write would change)."""
+    import hashlib
+
+    if not db.exists():
+        return "missing"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return hashlib.sha256(db.read_bytes()).hexdigest()

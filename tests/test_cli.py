@@ -80,7 +80,7 @@ def test_sample_site_command_serves_the_copy_until_stopped():
         assert "DÒNG SỰ KIỆN" in page
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
 
 
 def port_is_free(port: int) -> bool:

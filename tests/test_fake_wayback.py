@@ -28,7 +28,7 @@ def fetch(base, path, follow=False):
     req = urllib.request.Request(base + path, headers={"User-Agent": UA})
     opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(req, timeout=10) as r:
+        with opener.open(req, timeout=60) as r:
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()

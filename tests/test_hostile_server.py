@@ -20,7 +20,9 @@ from scraper.publish import datasette_command, read_only
 from tests.conftest import ROOT, free_port
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
 
-BACKSTOP = 10.0  # seconds: a generous wall-clock limit, only against a regression to minutes
+# A hang guard (pytest-timeout stops the test), not a measurement: the costs are checked by counting
+# the lines executed (lines_run), which a loaded machine cannot change.
+BACKSTOP = 120
 
 
 def lines_run(function, *args) -> int:
@@ -71,14 +73,13 @@ def test_the_highlight_pattern_grows_linearly_with_the_query():
     assert small.search("dang dang")
 
 
+@pytest.mark.timeout(BACKSTOP)
 def test_a_snippet_of_a_huge_article_costs_no_more_than_one_of_a_long_article():
     query = words(V.MAX_QUERY_TERMS)
     long_article = lines_run(V.snippet, words(10_000), query)
     huge_article = lines_run(V.snippet, words(100_000), query)
     assert huge_article <= long_article * 1.1 + 100  # the scan window and the span cap bound the work
-    started = time.monotonic()
     text = V.snippet(words(100_000), query)
-    assert time.monotonic() - started < BACKSTOP
     assert len(text) <= V.MAX_SNIPPET_WIDTH * 20  # a bounded passage, however often the word appears
 
 
@@ -127,18 +128,16 @@ def hostile_ds(hostile_db):
                                       ("/archive/exact_search", "exact"), ("/archive/term_over_time", "term"),
                                       ("/-/chart", "q"), ("/archive/articles.json", "_search"),
                                       ("/-/search", "q"), ("/-/search.json", "q"), ("/-/export.csv", "q")])
+@pytest.mark.timeout(BACKSTOP)
 def test_a_search_of_3000_words_is_a_message_not_a_search(hostile_ds, path, arg):
-    started = time.monotonic()
     response = get(hostile_ds, path, params={arg: words(3000)})
-    assert time.monotonic() - started < BACKSTOP
     assert response.status_code == 400
     assert "too long" in response.text and len(response.text) < 50_000
 
 
+@pytest.mark.timeout(BACKSTOP)
 def test_a_search_of_a_huge_article_answers_with_a_short_passage(hostile_ds):
-    started = time.monotonic()
     response = get(hostile_ds, "/archive/search.json", params={"q": "covid", "_shape": "array"})
-    assert time.monotonic() - started < BACKSTOP
     assert response.status_code == 200
     hit = next(r for r in response.json() if r["article_id"] == 990301)
     assert "<mark>" in hit["snippet"] and len(hit["snippet"]) < 5_000
@@ -225,13 +224,15 @@ def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
                                    env={**os.environ, **env, "PYTHONDONTWRITEBYTECODE": "1"}, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
+            deadline = time.monotonic() + 120  # a backstop against a hang: a loaded machine starts slowly
+            while True:
                 try:
-                    urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                    urllib.request.urlopen(base + "/-/versions.json", timeout=5)
                     break
                 except OSError:
                     if process.poll() is not None:
                         raise AssertionError(process.stderr.read().decode()[-2000:]) from None
+                    assert time.monotonic() < deadline, "kinhtedothi serve did not answer within 120 s"
                     time.sleep(0.1)
             table = Path(name).stem
             found = json.load(urllib.request.urlopen(f"{base}/{table}/articles.json?_shape=array&_search=covid"))

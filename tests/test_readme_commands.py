@@ -17,8 +17,9 @@ from scraper.warc_export import export
 from tests.conftest import FAST, ROOT, free_port, wait_for
 
 SERVES_UNTIL_STOPPED = {"serve", "sample-site", "demo"}  # unless --no-serve
-WAYBACK_FAST = ["-s", "WAYBACK_CDX_DELAY=0.01", "-s", "WAYBACK_CAPTURE_DELAY=0.01", "-s", "WAYBACK_429_WAIT=0.05"]
-COMMONCRAWL_FAST = ["-s", "COMMONCRAWL_DELAY=0.01", "-s", "COMMONCRAWL_THROTTLE_WAIT=0.05",
+# No delays: these tests check that each example runs; politeness is test_wayback's and test_commoncrawl's.
+WAYBACK_FAST = ["-s", "WAYBACK_CDX_DELAY=0", "-s", "WAYBACK_CAPTURE_DELAY=0", "-s", "WAYBACK_429_WAIT=0.05"]
+COMMONCRAWL_FAST = ["-s", "COMMONCRAWL_DELAY=0", "-s", "COMMONCRAWL_THROTTLE_WAIT=0.05",
                     "-s", "RETRY_BACKOFF_BASE=0.05"]
 
 

@@ -21,7 +21,7 @@ def get(site, path, method="GET", follow=True):
     req = urllib.request.Request(site.url + path, method=method, headers={"User-Agent": UA})
     opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(req, timeout=10) as r:
+        with opener.open(req, timeout=60) as r:
             return r.status, dict(r.headers), r.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read().decode("utf-8")

@@ -31,7 +31,7 @@ def site():
 
 def get(site, path):
     try:
-        response = OPENER.open(site.url + path, timeout=10)
+        response = OPENER.open(site.url + path, timeout=60)
         return response.status, dict(response.headers), response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode("utf-8")
