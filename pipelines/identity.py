@@ -22,8 +22,8 @@ from typing import Any
 import sqlite_utils
 
 from vocab.text import clean
-from scraper.items import ArticleItem
-from scraper.urls import canonical_url, is_site_url
+from vocab.items import ArticleItem
+from vocab.urls import canonical_url, is_site_url
 
 FETCHED, REDIRECT, SITE_ID, TITLE_MINUTE = "fetched", "redirect", "site-id", "title-minute"
 

@@ -16,8 +16,8 @@ from typing import Any
 from pipelines.bylines import authors_of
 from vocab.dates import GarbledDate, parse_published
 from vocab.text import clean, clean_paragraphs, strip_controls
-from scraper.items import ArticleItem
-from scraper.urls import absolute, article_id, canonical_url, is_site_url
+from vocab.items import ArticleItem
+from vocab.urls import absolute, article_id, canonical_url, is_site_url
 
 logger = logging.getLogger(__name__)
 

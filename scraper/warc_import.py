@@ -22,7 +22,7 @@ from typing import BinaryIO, Iterable, Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from scraper.urls import is_site_url, site_url
+from vocab.urls import is_site_url, site_url
 from vocab.dates import UTC, parse_iso, timestamp
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")

@@ -11,7 +11,7 @@ from pipelines.raw_pages import decompress
 from pipelines.store import StorePipeline
 from vocab.text import fold
 from pipelines.validate import ValidatePipeline
-from scraper.items import ArticleItem, FeedLinkItem
+from vocab.items import ArticleItem, FeedLinkItem
 
 URL = "https://kinhtedothi.vn/quan-thanh-xuan-405813.html"
 

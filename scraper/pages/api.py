@@ -12,7 +12,7 @@ from typing import Any
 
 from vocab.text import clean
 from scraper.pages.listing import is_article_path
-from scraper.urls import absolute, canonical_url, is_site_url
+from vocab.urls import absolute, canonical_url, is_site_url
 
 MAX_JSON_BYTES = 5_000_000
 MAX_ITEMS = 500

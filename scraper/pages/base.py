@@ -12,7 +12,7 @@ from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstru
 from parsel import Selector
 
 from vocab.text import clean, forget_cleaned
-from scraper.decoding import page_text
+from vocab.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
 
 # The parser parsel would make for a page (recovering, UTF-8, huge trees), made once, with one
@@ -48,7 +48,7 @@ def _plan(css: str) -> tuple[tuple[str, ...], list[str], bool]:
 class Response(Protocol):
     """What a page object reads of a response: its URL and bytes (Scrapy's Response, or a saved page).
 
-    Read-only, so that Scrapy's properties satisfy it; the bytes are decoded by ``scraper.decoding``
+    Read-only, so that Scrapy's properties satisfy it; the bytes are decoded by ``vocab.decoding``
     (which also reads ``headers`` or ``content_type`` when there are any)."""
 
     @property
@@ -59,7 +59,7 @@ class Response(Protocol):
 
 
 def decoded(response: Response) -> str:
-    """The page's text, decoded page by page (scraper.decoding: UTF-8 first, bad bytes replaced)."""
+    """The page's text, decoded page by page (vocab.decoding: UTF-8 first, bad bytes replaced)."""
     return page_text(response)
 
 

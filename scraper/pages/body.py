@@ -20,7 +20,7 @@ from lxml.html import HtmlElement, fragment_fromstring
 from vocab.sanitize import sanitize_html
 from vocab.text import clean, fold_name
 from scraper.pages.css import css_xpath
-from scraper.urls import absolute
+from vocab.urls import absolute
 
 RELATED_HEADINGS = {"tin lien quan", "tin bai lien quan", "bai lien quan", "xem them"}
 RELATED_HINTS = ("liên quan", "xem thêm")  # in lower-cased NFC text: a cheap test before the real one

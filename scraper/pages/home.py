@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from vocab.text import clean, fold_name
 from scraper.pages.base import Page
-from scraper.urls import absolute, is_feed_url, site_url
+from vocab.urls import absolute, is_feed_url, site_url
 
 BAR_HEADING = "dong su kien"
 

@@ -16,12 +16,12 @@ from twisted.python.failure import Failure
 
 from vocab.dates import GarbledDate, parse_published
 from scraper import events as catalog
-from scraper.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
+from vocab.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import ListingPage
 from scraper.pages.api import paging_entries, search_entries
 from scraper.pages.selectors import PAGING_API_PATH, SEARCH_API_PATH
 from scraper.spiders import failed_request
-from scraper.urls import site_url
+from vocab.urls import site_url
 
 SEARCH_MARK = "/api/articles/search-article"
 
