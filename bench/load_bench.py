@@ -253,7 +253,9 @@ def main() -> None:
     result = run(args.quick, args.hostile, seconds, articles)
     print(markdown(result))
     under = result["ordinary_under_attack"]
-    if under["p95"] >= 1.0 or result["server_peak_anon_mb"] >= 500:
+    # Judged only in the full run: the quick mode is what CI runs beside other work, to see that the
+    # benchmark still works (a loaded machine's timings are not a verdict on the server).
+    if not args.quick and (under["p95"] >= 1.0 or result["server_peak_anon_mb"] >= 500):
         sys.exit(1)
 
 
