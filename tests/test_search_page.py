@@ -147,6 +147,15 @@ def test_the_first_day_after_the_last_is_an_error(ds):
     assert response.status_code == 400 and "is after the last day" in response.text
 
 
+@pytest.mark.parametrize("path", ["/-/search", "/-/search.json", "/-/search.atom", "/-/chart"])
+@pytest.mark.parametrize("name", ["person", "tag", "event", "section"])
+def test_a_filter_value_longer_than_any_name_is_refused_before_any_query(ds, path, name):
+    response = get(ds, path, params={name: "x" * 3000, "lang": "en"})
+    assert response.status_code == 400
+    assert f"The {name} filter is too long" in response.text
+    assert get(ds, path, params={name: "x" * 200, "lang": "en"}).status_code == 200
+
+
 # -- facets and sorts --------------------------------------------------------------------------------
 def test_facet_counts_are_the_matching_articles_per_value(ds, db):
     found = search(ds, q="covid", **{"from": "2021-01-01"})

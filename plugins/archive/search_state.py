@@ -43,6 +43,8 @@ register({
     "search.error.page": {"vi": "Trang không hợp lệ: “{value}”.", "en": "Not a page number: “{value}”."},
     "search.error.too_long": {"vi": "Từ khóa quá dài (tối đa {limit} ký tự).",
                               "en": "The search is too long (at most {limit} characters)."},
+    "search.error.filter_too_long": {"vi": "Giá trị lọc “{name}” quá dài (tối đa {limit} ký tự).",
+                                     "en": "The {name} filter is too long (at most {limit} characters)."},
     "search.param.from": {"vi": "từ ngày", "en": "from"},
     "search.param.to": {"vi": "đến ngày", "en": "to"},
 })
@@ -53,6 +55,7 @@ ORDER = ("q", "exact", "from", "to", "event", "tag", "person", "section", "year"
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY = 500          # characters of a search
 MAX_VALUES = 10          # values of one repeatable filter
+MAX_FILTER = 200         # characters of one filter value (an event, tag, person or section name)
 MAX_PAGE = 1000
 PAGE_SIZE = 20
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -126,7 +129,10 @@ def read_state(args, lang: str) -> SearchState:
         raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]))
     for name, target in (("event", state.events), ("tag", state.tags), ("person", state.people),
                          ("section", state.sections)):
-        target.extend(dict.fromkeys(v.strip() for k, v in pairs if k == name and v.strip()))
+        values = [v.strip() for k, v in pairs if k == name and v.strip()]
+        if any(len(v) > MAX_FILTER for v in values):
+            raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER))
+        target.extend(dict.fromkeys(values))
         del target[MAX_VALUES:]
     if get.get("year"):
         if not _YEAR.match(get["year"]):
