@@ -100,7 +100,8 @@ class Page:
     def nodes(self, css: str) -> list:
         """lxml elements matching ``css``, in document order."""
         names, alternatives, simple = _plan(css)
-        if not self._mentioned(names):
+        # The text scan is a cheap no before building the index; once it is built, the index says no cheaper.
+        if not (simple and "_index" in self.__dict__) and not self._mentioned(names):
             return []
         if len(alternatives) == 1:
             return select(self.sel.root, self._index, css)
@@ -114,7 +115,8 @@ class Page:
         """``bool(self.nodes(css))``, without putting several kinds of match in document order."""
         names, alternatives, simple = _plan(css)
         if simple and len(alternatives) > 1:
-            return self._mentioned(names) and any(select(self.sel.root, self._index, a) for a in alternatives)
+            return (("_index" in self.__dict__ or self._mentioned(names))
+                    and any(select(self.sel.root, self._index, a) for a in alternatives))
         return bool(self.nodes(css))
 
     def text(self, css: str) -> str | None:
