@@ -149,7 +149,10 @@ AD_PREFIXES = ("adasia", "adsbygoogle", "banner_ads")
 
 
 def _is_ad(element: HtmlElement) -> bool:
-    for name in [element.get("id") or "", *(element.get("class") or "").split()]:
+    ident, classes = element.get("id"), element.get("class")
+    if not ident and not classes:  # most elements: no name to test
+        return False
+    for name in [ident or "", *(classes or "").split()]:
         if name:
             lower = name.lower()
             if lower in AD_MARKERS or lower.startswith(AD_PREFIXES):
