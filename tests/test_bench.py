@@ -19,3 +19,15 @@ def test_the_parse_benchmark_runs_in_quick_mode(tmp_path):
     text = results.read_text(encoding="utf-8")
     assert "| distinct (49 pages) |" in text and "| every field right | **294/294** |" in text
     assert "| headline | 10/10 |" in text
+
+
+def test_the_stage_breakdown_of_the_parse_runs_on_saved_pages():
+    process = subprocess.run([sys.executable, str(ROOT / "bench" / "parse_stages.py"), str(ROOT / "tests" / "pages")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr[-3000:]
+    lines = process.stdout.splitlines()
+    assert [line.split("  ")[0] for line in lines[:7]] == ["decode, NFC, lxml parse", "class index", "layout markers",
+                                                           "the fields but the body", "body cleaning",
+                                                           "body_html (serialize, nh3)",
+                                                           "the record and normalize_article (content_hash)"]
+    assert lines[7].startswith("parse_page in all") and lines[7].endswith(" ms")

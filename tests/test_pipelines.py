@@ -145,3 +145,14 @@ def test_raw_pages_are_kept_compressed(crawl):
     raw_id = crawl.archive.save_raw_page(URL, "http://127.0.0.1:1/x", 200, "text/html", body)
     row = crawl.archive.db["raw_pages"].get(raw_id)
     assert decompress(row["body"]) == body and row["size"] == len(body) and row["status"] == 200
+
+
+def test_word_count_counts_the_words_of_the_body_text_whatever_spaces_the_paragraphs_had():
+    import random
+    pieces = ["Đoạn", "một.", "Hà", "Nội", "\xa0", " ", "\t", "\n", "\u2003", "\u200b", "\x0b", "\x85", "\u3000"]
+    rng = random.Random(11)
+    for _ in range(300):
+        paragraphs = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 5))]
+        article, _ = normalize_article(extracted(body_paragraphs=paragraphs))
+        body_text = article["body_text"]
+        assert article["word_count"] == (len(body_text.split()) if body_text else 0), paragraphs

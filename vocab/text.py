@@ -57,11 +57,17 @@ def clean(value: str | None) -> str | None:
     except KeyError:
         pass
     text = value
-    if _ANY_ODD.search(text):
-        text = _INVISIBLE.sub("", strip_controls(text))
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    result = " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # Most texts: words one space apart and nothing else to remove. Every control and invisible
+        # character and every space but " " is unprintable, and NFC makes no space of a printable
+        # character: only NFC can change such a text (one C scan instead of a regex search and a split).
+        result = (text if text.isascii() else unicodedata.normalize("NFC", text)) or None
+    else:
+        if _ANY_ODD.search(text):
+            text = _INVISIBLE.sub("", strip_controls(text))
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+        result = " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
     if len(value) <= _CLEANED_LONGEST:
         if len(_CLEANED) >= _CLEANED_MAX:
             _CLEANED.clear()

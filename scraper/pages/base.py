@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import cached_property, lru_cache
@@ -35,6 +36,27 @@ def html_selector(text: str, base_url: str) -> Selector:
     if root is None:
         root = etree.fromstring(b"<html/>", parser=_PARSER, base_url=base_url)
     return Selector(root=root, type="html")
+
+
+def _utf8_text(body: bytes) -> str | None:
+    """``decoded()``'s text when the page is UTF-8 without a byte-order mark (vocab.decoding reads
+    valid UTF-8 as UTF-8, whatever the page's label); None otherwise."""
+    if type(body) is not bytes or body.startswith(codecs.BOM_UTF8):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf8_selector(body: bytes, text: str, base_url: str) -> Selector | None:
+    """``html_selector(text, base_url)`` parsed straight from ``body`` when ``text`` is exactly
+    ``body.decode("utf-8")`` (no text to strip and encode again); None when that is not sure to hold."""
+    data = body.strip()
+    if not (data.startswith(b"<") and data.endswith(b">")) or b"\x00" in data or _XML_DECLARATION.match(text):
+        return None  # (between "<" and ">" bytes.strip and str.strip strip the same: ASCII spaces only)
+    root = etree.fromstring(data, parser=_PARSER, base_url=base_url)
+    return None if root is None else Selector(root=root, type="html")
 
 
 @lru_cache(maxsize=256)
@@ -80,8 +102,12 @@ class Page:
             return
         forget_cleaned()  # texts are cleaned once per page, never looked up from another page
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
-        self.html = unicodedata.normalize("NFC", decoded(response))
-        self.sel = html_selector(self.html, response.url)
+        body, text = response.body, _utf8_text(response.body)  # what decoded() reads first, when it can
+        self.html = unicodedata.normalize("NFC", decoded(response) if text is None else text)
+        selector = None
+        if text is not None and self.html is text:  # (NFC gives back the same string when it is NFC)
+            selector = _utf8_selector(body, text, response.url)  # the page's own bytes are the parser's
+        self.sel = html_selector(self.html, response.url) if selector is None else selector
         self._meta = None
 
     def rebase(self, url: str) -> None:
@@ -104,7 +130,8 @@ class Page:
     def nodes(self, css: str) -> list:
         """lxml elements matching ``css``, in document order."""
         names, alternatives, simple = _plan(css)
-        if not self._mentioned(names):
+        # The text scan is a cheap no before building the index; once it is built, the index says no cheaper.
+        if not (simple and "_index" in self.__dict__) and not self._mentioned(names):
             return []
         if len(alternatives) == 1:
             return select(self.sel.root, self._index, css)
@@ -118,7 +145,8 @@ class Page:
         """``bool(self.nodes(css))``, without putting several kinds of match in document order."""
         names, alternatives, simple = _plan(css)
         if simple and len(alternatives) > 1:
-            return self._mentioned(names) and any(select(self.sel.root, self._index, a) for a in alternatives)
+            return (("_index" in self.__dict__ or self._mentioned(names))
+                    and any(select(self.sel.root, self._index, a) for a in alternatives))
         return bool(self.nodes(css))
 
     def text(self, css: str) -> str | None:

@@ -149,7 +149,10 @@ AD_PREFIXES = ("adasia", "adsbygoogle", "banner_ads")
 
 
 def _is_ad(element: HtmlElement) -> bool:
-    for name in [element.get("id") or "", *(element.get("class") or "").split()]:
+    ident, classes = element.get("id"), element.get("class")
+    if not ident and not classes:  # most elements: no name to test
+        return False
+    for name in [ident or "", *(classes or "").split()]:
         if name:
             lower = name.lower()
             if lower in AD_MARKERS or lower.startswith(AD_PREFIXES):
@@ -197,11 +200,24 @@ def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
     return other <= max(20, in_links // 3)
 
 
+def _short_text(element: HtmlElement, limit: int = 40) -> str | None:
+    """``element.text_content()`` when shorter than ``limit`` characters, else None (read no further)."""
+    pieces, size = [], 0
+    for piece in element.itertext():  # (the text nodes text_content() joins: no comment, no tail)
+        size += len(piece)
+        if size >= limit:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
+
+
 def _is_heading(element: HtmlElement) -> bool:
-    if is_related_heading(_own_text(element)):
+    own = _own_text(element)
+    if is_related_heading(own):
         return True
-    return (element.tag in HEADING_TAGS and not clean(_own_text(element))
-            and is_related_heading(element.text_content()) and not _LINKS(element))
+    # A heading whose text is in its children: only a short text can be one (is_related_heading)
+    return (element.tag in HEADING_TAGS and not clean(own)
+            and is_related_heading(_short_text(element)) and not _LINKS(element))
 
 
 def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
@@ -308,8 +324,26 @@ def _inline_text(element: HtmlElement) -> str:
     return "".join(element.itertext())
 
 
-def _paragraphs(node: HtmlElement) -> list[str]:
+def _block_holders(root: HtmlElement) -> set[HtmlElement]:
+    """The elements of ``root``'s tree (``root`` included) that hold a block below them: one walk,
+    instead of a walk below every child for ``_has_block``."""
+    holders: set[HtmlElement] = set()
+    for block in root.iter(*BLOCKS):
+        if block is root:
+            continue
+        for holder in block.iterancestors():
+            if holder in holders:
+                break  # its ancestors are in already
+            holders.add(holder)
+            if holder is root:
+                break
+    return holders
+
+
+def _paragraphs(node: HtmlElement, holders: set[HtmlElement] | None = None) -> list[str]:
     """Text of the innermost blocks in document order; loose text between blocks is a paragraph too."""
+    if holders is None:
+        holders = _block_holders(node)
     out: list[str] = []
     inline: list[str] = [node.text or ""]
 
@@ -330,11 +364,11 @@ def _paragraphs(node: HtmlElement) -> list[str]:
             else:
                 inline.append("\n")
         else:
-            nested = _has_block(child)
+            nested = child in holders
             if nested or child.tag in BLOCKS:
                 flush()
                 if nested:
-                    out += _paragraphs(child)
+                    out += _paragraphs(child, holders)
                 else:
                     out.append(_inline_text(child))
             else:

@@ -44,17 +44,22 @@ def simple_parts(css: str) -> tuple | None:
     return match.groups() if match else None
 
 
+# Every class and id attribute, in document order (the attribute's parent is the element carrying it).
+_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
+
+
 def class_index(root) -> dict[str, list]:
     """``.class`` and ``#id`` -> elements carrying it, in document order."""
     index: dict[str, list] = {}
-    for element in root.iter(etree.Element):  # (a walk: several times cheaper than an XPath for them)
-        classes = element.get("class")
-        if classes:
-            for name in classes.split():
+    # One XPath for the attributes: only the elements that carry one become Python objects (a walk
+    # makes one for every element of the page, most of which carry neither).
+    for value in _CLASS_AND_ID(root):
+        element = value.getparent()
+        if value.attrname == "class":
+            for name in value.split():
                 index.setdefault("." + name, []).append(element)
-        ident = element.get("id")
-        if ident:
-            index.setdefault("#" + ident.strip(), []).append(element)
+        elif value:
+            index.setdefault("#" + value.strip(), []).append(element)
     return index
 
 
