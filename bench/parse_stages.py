@@ -60,8 +60,12 @@ def up_to(stage: int, bodies: list[bytes]) -> Callable[[], None]:
 
 
 def main() -> None:
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.exit(__doc__)
     folder = Path(sys.argv[1])
     paths = sorted(folder.glob("*.html"))
+    if not paths:
+        sys.exit(f"no saved pages (*.html) in {folder}")
     bodies = [p.read_bytes() for p in paths]
     before = 0.0
     for stage, label in enumerate(STAGES):

@@ -31,3 +31,13 @@ def test_the_stage_breakdown_of_the_parse_runs_on_saved_pages():
                                                            "body_html (serialize, nh3)",
                                                            "the record and normalize_article (content_hash)"]
     assert lines[7].startswith("parse_page in all") and lines[7].endswith(" ms")
+
+
+def test_the_stage_breakdown_explains_itself_when_given_no_pages(tmp_path):
+    usage = subprocess.run([sys.executable, str(ROOT / "bench" / "parse_stages.py"), "--help"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    empty = subprocess.run([sys.executable, str(ROOT / "bench" / "parse_stages.py"), str(tmp_path)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 1 and "parse_stages.py DIR" in usage.stderr
+    assert empty.returncode == 1 and f"no saved pages (*.html) in {tmp_path}" in empty.stderr
+    assert "Traceback" not in usage.stderr + empty.stderr
