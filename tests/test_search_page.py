@@ -147,13 +147,19 @@ def test_the_first_day_after_the_last_is_an_error(ds):
     assert response.status_code == 400 and "is after the last day" in response.text
 
 
-@pytest.mark.parametrize("path", ["/-/search", "/-/search.json", "/-/search.atom", "/-/chart"])
+@pytest.mark.parametrize("path", ["/-/search", "/-/search.json", "/-/search.atom", "/-/chart", "/-/export.csv"])
 @pytest.mark.parametrize("name", ["person", "tag", "event", "section"])
 def test_a_filter_value_longer_than_any_name_is_refused_before_any_query(ds, path, name):
     response = get(ds, path, params={name: "x" * 3000, "lang": "en"})
     assert response.status_code == 400
     assert f"The {name} filter is too long" in response.text
     assert get(ds, path, params={name: "x" * 200, "lang": "en"}).status_code == 200
+
+
+def test_the_export_refuses_more_filter_values_than_the_search_page_reads(ds):
+    too_many = get(ds, "/-/export.csv", params=[("tag", f"tag {i}") for i in range(11)])
+    assert too_many.status_code == 400 and "Too many tag filters: 11 (at most 10)" in too_many.text
+    assert get(ds, "/-/export.csv", params=[("tag", f"tag {i}") for i in range(10)]).status_code == 200
 
 
 # -- facets and sorts --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ url, snippet (plain text: the passage that matches, without ``<mark>``). ALL mat
 ``EXPORT_MAX``, ranked as the search page ranks them when there is a query, else newest first.
 ``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8.
 
-Parameters (those of the search page; each filter may be repeated, all must hold):
+Parameters (those of the search page; each filter may be repeated, all must hold; a value over 200
+characters, or more than 10 values of one filter, is a 400 rather than another search):
 
 * ``q`` (or ``_search``): the search, in the archive's search language; ``exact=1`` for exact spelling;
 * ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name), ``tag`` / ``_tag``, ``section``;
@@ -28,6 +29,7 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from plugins.archive.chart import archive_database
+from plugins.archive.search_state import MAX_FILTER, MAX_VALUES
 from vocab.dates import day_range, hanoi_time, parse_day
 
 EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
@@ -109,7 +111,12 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
     for names, condition in FILTERS.items():
         if names[0] == "person" and not has_people:
             condition = "a.author like '%' || :{key} || '%'"
-        for i, value in enumerate(_values(params, *names)):
+        values = _values(params, *names)
+        if any(len(value) > MAX_FILTER for value in values):  # as the search page: no name is that long
+            raise BadParameter(f"The {names[0]} filter is too long (at most {MAX_FILTER} characters)")
+        if len(values) > MAX_VALUES:  # all must hold: dropping some would export another search
+            raise BadParameter(f"Too many {names[0]} filters: {len(values)} (at most {MAX_VALUES})")
+        for i, value in enumerate(values):
             key = f"{names[0]}_{i}"
             where.append(condition.format(key=key))
             args[key] = value
