@@ -6,7 +6,7 @@ url, snippet (plain text: the passage that matches, without ``<mark>``). ALL mat
 ``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8.
 
 Parameters (those of the search page; each filter may be repeated, all must hold; a value over 200
-characters, or more than 10 values of one filter, is a 400 rather than another search):
+characters, or more than 10 different values of one filter, is a 400 rather than another search):
 
 * ``q`` (or ``_search``): the search, in the archive's search language; ``exact=1`` for exact spelling;
 * ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name), ``tag`` / ``_tag``, ``section``;
@@ -111,11 +111,11 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
     for names, condition in FILTERS.items():
         if names[0] == "person" and not has_people:
             condition = "a.author like '%' || :{key} || '%'"
-        values = _values(params, *names)
+        values = list(dict.fromkeys(_values(params, *names)))  # a value given twice is one condition
         if any(len(value) > MAX_FILTER for value in values):  # as the search page: no name is that long
             raise BadParameter(f"The {names[0]} filter is too long (at most {MAX_FILTER} characters)")
         if len(values) > MAX_VALUES:  # all must hold: dropping some would export another search
-            raise BadParameter(f"Too many {names[0]} filters: {len(values)} (at most {MAX_VALUES})")
+            raise BadParameter(f"Too many {names[0]} filters: {len(values)} (at most {MAX_VALUES}).")
         for i, value in enumerate(values):
             key = f"{names[0]}_{i}"
             where.append(condition.format(key=key))

@@ -45,6 +45,8 @@ register({
                               "en": "The search is too long (at most {limit} characters)."},
     "search.error.filter_too_long": {"vi": "Giá trị lọc “{name}” quá dài (tối đa {limit} ký tự).",
                                      "en": "The {name} filter is too long (at most {limit} characters)."},
+    "search.error.too_many_values": {"vi": "Quá nhiều giá trị lọc “{name}”: {count} (tối đa {limit}).",
+                                     "en": "Too many {name} filters: {count} (at most {limit})."},
     "search.param.from": {"vi": "từ ngày", "en": "from"},
     "search.param.to": {"vi": "đến ngày", "en": "to"},
 })
@@ -129,11 +131,12 @@ def read_state(args, lang: str) -> SearchState:
         raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]))
     for name, target in (("event", state.events), ("tag", state.tags), ("person", state.people),
                          ("section", state.sections)):
-        values = [v.strip() for k, v in pairs if k == name and v.strip()]
+        values = list(dict.fromkeys(v.strip() for k, v in pairs if k == name and v.strip()))
         if any(len(v) > MAX_FILTER for v in values):
             raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER))
-        target.extend(dict.fromkeys(values))
-        del target[MAX_VALUES:]
+        if len(values) > MAX_VALUES:  # all must hold: dropping some would answer another search
+            raise BadState(_("search.error.too_many_values", lang, name=name, count=len(values), limit=MAX_VALUES))
+        target.extend(values)
     if get.get("year"):
         if not _YEAR.match(get["year"]):
             raise BadState(_("search.error.year", lang, value=get["year"][:20]))
