@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vocab.text import fold  # noqa: E402
+from kinhtedothi.vocab.text import fold  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORDS_32 = " ".join(["covid", "vắc", "xin", "Hà", "Nội", "Đảng", "bộ", "bầu"] * 4)  # the longest search allowed
@@ -149,7 +149,7 @@ def hostile_urls(base: str) -> list[str]:
 
 
 def ordinary_urls(base: str) -> list[str]:
-    """Pages a reader opens without searching: they never queue behind searches (plugins/gate.py)."""
+    """Pages a reader opens without searching: they never queue behind searches (datasette_kinhtedothi/gate.py)."""
     return [f"{base}/", f"{base}/archive/articles", f"{base}/archive/articles/990002", f"{base}/archive/events",
             f"{base}/archive/articles?event=dai-dich-covid-19"]
 

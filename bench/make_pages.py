@@ -36,9 +36,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sample_site import SampleSite, expected_articles
-from sample_site.content import WEEKDAYS as WEEKDAYS_LEGACY
-from sample_site.render import WEEKDAYS_CUR
+from kinhtedothi.sample_site import SampleSite, expected_articles
+from kinhtedothi.sample_site.content import WEEKDAYS as WEEKDAYS_LEGACY
+from kinhtedothi.sample_site.render import WEEKDAYS_CUR
 
 SITE = "https://kinhtedothi.vn"
 HERE = Path(__file__).resolve().parent

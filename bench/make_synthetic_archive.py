@@ -10,7 +10,7 @@ with place and person names drawn from larger pools so that the vocabulary
 and the term frequencies look like a newspaper's. Titles, leads, bylines,
 sections, tags, events, pictures and dates follow the shapes of the real
 archive. Written with the archive's own schema (pipelines.schema) and the
-store's folding (vocab.text.fold) for the search index, so Datasette
+store's folding (kinhtedothi.vocab.text.fold) for the search index, so Datasette
 serves it exactly as it serves a crawl. Deterministic for a given --seed.
 """
 
@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipelines.schema import FTS_COLUMNS, ensure_schema  # noqa: E402
-from vocab.dates import HANOI  # noqa: E402
-from vocab.text import fold  # noqa: E402
+from kinhtedothi.vocab.dates import HANOI  # noqa: E402
+from kinhtedothi.vocab.text import fold  # noqa: E402
 from pipelines.schema import EXACT_INDEX_SQL  # noqa: E402  (created here when the schema lacks it)
-from sample_site import expected_articles  # noqa: E402
+from kinhtedothi.sample_site import expected_articles  # noqa: E402
 
 EVENTS = [
     ("bau-cu-quoc-hoi-khoa-xv", "Bầu cử đại biểu Quốc hội khóa XV và HĐND các cấp", 731,

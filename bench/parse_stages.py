@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from pipelines.normalize import normalize_article  # noqa: E402
 from scraper.pages.article import FIELDS, LAYOUTS, ArticlePage  # noqa: E402
 from scraper.parse import SavedPage, parse_page  # noqa: E402
-from vocab.urls import SITE  # noqa: E402
+from kinhtedothi.vocab.urls import SITE  # noqa: E402
 
 STAGES = ["decode, NFC, lxml parse", "class index", "layout markers", "the fields but the body", "body cleaning",
           "body_html (serialize, nh3)", "the record and normalize_article (content_hash)"]

@@ -18,7 +18,7 @@ import sqlite_utils
 from pipelines import articles, errors, events_store, raw_pages, runs
 from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
-from vocab.items import ArticleItem, FeedLinkItem
+from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem
 
 
 class Archive(ArchiveState):

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from pipelines.article_children import CHILD_FIELDS, stored_fields
 from pipelines.normalize import HASHED_FIELDS
-from vocab.items import ArticleItem
+from kinhtedothi.vocab.items import ArticleItem
 
 # Copies read from a web archive (not a visit to the site): filed by capture time, never over a newer copy.
 CAPTURE_SOURCES = frozenset({"wayback", "commoncrawl", "warc"})

@@ -15,8 +15,8 @@ from pipelines.events_store import link_article_events
 from pipelines.people import sync_authors
 from pipelines.search_index import index_article
 from pipelines.writing import now
-from vocab.items import ArticleItem
-from vocab.urls import article_id
+from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.urls import article_id
 
 ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                    "subsection", "body_text", "body_html", "word_count", "layout", "content_hash")

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from vocab.text import STRIP, clean
+from kinhtedothi.vocab.text import STRIP, clean
 
 PAPER = "Kinh tế & Đô thị"
 # role -> what it means; the words the paper prints for it are in PREFIX_LABELS / SUFFIX_LABELS

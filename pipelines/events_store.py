@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 
 from pipelines.writing import now, table
-from vocab.items import FeedLinkItem
-from vocab.urls import article_id
+from kinhtedothi.vocab.items import FeedLinkItem
+from kinhtedothi.vocab.urls import article_id
 
 
 def save_event(db: sqlite_utils.Database, slug: str, name: str, feed_url: str | None, found_by: str) -> None:

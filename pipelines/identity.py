@@ -21,9 +21,9 @@ from typing import Any
 
 import sqlite_utils
 
-from vocab.text import clean
-from vocab.items import ArticleItem
-from vocab.urls import canonical_url, is_site_url
+from kinhtedothi.vocab.text import clean
+from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.urls import canonical_url, is_site_url
 
 FETCHED, REDIRECT, SITE_ID, TITLE_MINUTE = "fetched", "redirect", "site-id", "title-minute"
 

@@ -14,10 +14,10 @@ from typing import Any
 
 
 from pipelines.bylines import authors_of
-from vocab.dates import GarbledDate, parse_published
-from vocab.text import clean, clean_paragraphs, strip_controls
-from vocab.items import ArticleItem
-from vocab.urls import absolute, article_id, canonical_url, is_site_url
+from kinhtedothi.vocab.dates import GarbledDate, parse_published
+from kinhtedothi.vocab.text import clean, clean_paragraphs, strip_controls
+from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.urls import absolute, article_id, canonical_url, is_site_url
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from vocab.dates import HANOI, UTC, parse_iso
+from kinhtedothi.vocab.dates import HANOI, UTC, parse_iso
 
 DEFAULT_SCHEDULE = "2d:6h, 7d:1d, 30d:7d, 365d:30d, *:180d"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}

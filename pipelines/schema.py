@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.db import Table
 
-from vocab.text import fold
+from kinhtedothi.vocab.text import fold
 
 SCHEMA_VERSION = 3
 
@@ -172,7 +172,7 @@ def _ensure_search_index(db: sqlite_utils.Database) -> None:
 
 
 # A second search index that keeps the diacritics, for searches that must tell "bàn" from
-# "bán" (plugins/vietnamese.py). It reads the articles table itself, kept in step by triggers.
+# "bán" (datasette_kinhtedothi/vietnamese.py). It reads the articles table itself, kept in step by triggers.
 EXACT_INDEX_SQL = """
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
     title, sapo, body_text,

@@ -6,7 +6,7 @@ from typing import Any
 
 from pipelines.errors import PERMANENT_STATUSES
 from pipelines.component import UsesArchive
-from vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
+from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 
 COVERAGE = {"author": lambda a: a["author"], "published_at": lambda a: a["published_at"],
             "sapo": lambda a: a["sapo"], "section": lambda a: a["section"], "tags": lambda a: a["tags"],

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pipelines.component import UsesArchive
-from vocab.items import ArticleItem
-from vocab.urls import is_site_url
+from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.urls import is_site_url
 
 REQUIRED = ("title", "body_text")
 # Kept when missing, but counted: a run where many pages lack them is a layout drift.

@@ -16,7 +16,7 @@ import click
 from scraper.dbcheck import NotAnArchive, check_db
 from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
-from vocab.dates import parse_iso
+from kinhtedothi.vocab.dates import parse_iso
 
 if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
     from scrapy import Spider
@@ -266,7 +266,7 @@ def reparse(db, quiet):
               help="legacy: the 2021 site with the event bar; current: the site as it is today (tag pages, "
                    "JSON paging, search, legacy URLs answering 301)")
 def sample_site(port, host, paging, generation):
-    """Serve the offline copy of the site (sample_site/) on loopback.
+    """Serve the offline copy of the site (kinhtedothi/sample_site/) on loopback.
 
     Example:
 
@@ -274,7 +274,7 @@ def sample_site(port, host, paging, generation):
         kinhtedothi sample-site --port 8000
         kinhtedothi sample-site --port 8000 --generation current
     """
-    from sample_site import SampleSite
+    from kinhtedothi.sample_site import SampleSite
 
     with SampleSite(port=port, host=host, paging=paging, generation=generation) as site:
         click.echo(f"sample site: {site.url}  (Ctrl-C to stop)")
@@ -349,7 +349,7 @@ def demo(db, site_port, port, no_serve):
         kinhtedothi demo
         kinhtedothi demo --no-serve --db /tmp/demo.db
     """
-    from sample_site import SampleSite
+    from kinhtedothi.sample_site import SampleSite
 
     with SampleSite(port=site_port) as site:
         click.echo(f"sample site: {site.url}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vocab.text import fold_name
+from kinhtedothi.vocab.text import fold_name
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from scrapy.utils.response import response_status_message
 
 from pipelines.component import UsesArchive
 from pipelines.raw_pages import decompress
-from vocab.decoding import decode_page
-from vocab.urls import from_mirror, is_site_url, to_mirror
+from kinhtedothi.vocab.decoding import decode_page
+from kinhtedothi.vocab.urls import from_mirror, is_site_url, to_mirror
 
 logger = logging.getLogger(__name__)
 

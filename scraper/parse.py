@@ -15,7 +15,7 @@ from w3lib.encoding import html_to_unicode
 from pipelines.normalize import normalize_article
 from pipelines.validate import problems
 from scraper.pages import article_page_for
-from vocab.urls import SITE
+from kinhtedothi.vocab.urls import SITE
 
 OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "authors", "byline_source", "published_at",
                  "published_raw", "section", "subsection", "body_text", "tags", "images", "related_links", "layout",

@@ -12,7 +12,7 @@ from pipelines.normalize import normalize_article
 from pipelines.archive import Archive
 from pipelines.raw_pages import decompress
 from pipelines.validate import problems
-from vocab.items import ArticleItem
+from kinhtedothi.vocab.items import ArticleItem
 from scraper.pages import article_page_for
 
 LATEST_ARTICLE_PAGES = """

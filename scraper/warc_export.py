@@ -22,7 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipelines.raw_pages import decompress
-from vocab.dates import UTC, parse_iso, parse_timestamp, warc_date
+from kinhtedothi.vocab.dates import UTC, parse_iso, parse_timestamp, warc_date
 
 SOFTWARE = "kinhtedothi-archive (warcio)"
 REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 302: "Found", 303: "See Other",

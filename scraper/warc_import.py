@@ -22,8 +22,8 @@ from typing import BinaryIO, Iterable, Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from vocab.urls import is_site_url, site_url
-from vocab.dates import UTC, parse_iso, timestamp
+from kinhtedothi.vocab.urls import is_site_url, site_url
+from kinhtedothi.vocab.dates import UTC, parse_iso, timestamp
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_PAYLOAD = 20 * 1024 * 1024  # a page larger than this is not an article: skipped, not read into memory

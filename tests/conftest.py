@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from sample_site import SampleSite
+from kinhtedothi.sample_site import SampleSite
 
 ROOT = Path(__file__).parent.parent
 # The tests crawl a loopback copy: no delay, short backoff. Said here, not hidden in the code.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sample_site import SampleSite
-from sample_site import content as C
+from kinhtedothi.sample_site import SampleSite
+from kinhtedothi.sample_site import content as C
 from tests.conftest import run_crawl
 
 EDITED = C.BY_KEY["c02"]                        # "Quận Ba Đình phong tỏa tạm thời tuyến phố Trúc Bạch"

@@ -1,6 +1,7 @@
 """A hostile copy of the site for the tests: every way a page or a server can try to fool, flood or
 make the crawler lose an article (docs/security.md). Its own code: it imports nothing of scraper/,
-pipelines/ or plugins/, only the loopback server and request handler every fake shares (sample_site/loopback.py).
+pipelines/ or datasette_kinhtedothi/, only the loopback server and request handler every fake shares
+(kinhtedothi/sample_site/loopback.py).
 
 Three feeds (crawled with --feed-url):
 
@@ -21,7 +22,7 @@ import zlib
 from functools import lru_cache
 from time import sleep
 
-from sample_site.loopback import FakeHandler, LoopbackServer, RequestLog
+from kinhtedothi.sample_site.loopback import FakeHandler, LoopbackServer, RequestLog
 
 SITE = "https://kinhtedothi.vn"
 BAD_BYTES = 5

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 from click.testing import CliRunner
 
-from sample_site import expected_articles
+from kinhtedothi.sample_site import expected_articles
 from scraper.cli import cli
 from tests.conftest import ROOT, connect, free_port, served, wait_for
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sample_site import WAYBACK_MISSING, FakeCommonCrawl, expected_wayback_articles
+from kinhtedothi.sample_site import WAYBACK_MISSING, FakeCommonCrawl, expected_wayback_articles
 from tests.conftest import ROOT, connect
 
 WAIT = 0.3   # COMMONCRAWL_THROTTLE_WAIT for the tests (30 s against the real Common Crawl)

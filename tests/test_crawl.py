@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
+from kinhtedothi.sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
 from tests.conftest import ROOT, connect, free_port, run_crawl
 
 EXPECTED = {a["url"]: a for a in expected_articles()}

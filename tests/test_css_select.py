@@ -10,7 +10,7 @@ from parsel import Selector
 
 from scraper.pages.base import html_selector
 from scraper.pages.css import chain_parts, class_index, css_xpath, select
-from vocab.text import clean, forget_cleaned
+from kinhtedothi.vocab.text import clean, forget_cleaned
 
 PAGES = Path(__file__).parent / "pages"
 CLASSES = ["a", "b", "c", "a b", "b  c", "c\ta", " c ", ""]
@@ -75,5 +75,5 @@ def test_clean_answers_the_same_from_memory_and_keeps_no_lxml_tree():
     assert [clean(c) for c in fresh] == fresh  # clean of a clean text is itself
     smart = html.fromstring("<p>Một  bài </p>").xpath("string()")
     assert clean(smart) == "Một bài"
-    from vocab import text as vocab_text
+    from kinhtedothi.vocab import text as vocab_text
     assert all(type(key) is str for key in vocab_text._CLEANED)

@@ -1,4 +1,4 @@
-"""The one date module (vocab/dates.py): what the paper prints, ISO timestamps, a reader's day, web-archive
+"""The one date module (kinhtedothi/vocab/dates.py): what the paper prints, ISO timestamps, a reader's day, web-archive
 timestamps, and how the archive writes them back. Tables first; then the rule that nobody else parses dates."""
 
 import json
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from vocab import dates as D
-from vocab.dates import GarbledDate
+from kinhtedothi.vocab import dates as D
+from kinhtedothi.vocab.dates import GarbledDate
 
 ROOT = Path(__file__).resolve().parent.parent
 HANOI = timezone(timedelta(hours=7))  # written out here, so the tests do not check the module against itself
@@ -226,7 +226,7 @@ def test_hanoi_is_utc_plus_seven_all_year():
 # -- where the archive shows them ----------------------------------------------------------------------------
 
 def test_the_wayback_link_asks_for_the_utc_moment():
-    from plugins.archive.article import wayback_url
+    from datasette_kinhtedothi.archive.article import wayback_url
 
     url = "https://kinhtedothi.vn/a-1.html"
     assert wayback_url(url, "2021-01-13T20:36:00+07:00") == f"https://web.archive.org/web/20210113133600/{url}"
@@ -259,7 +259,7 @@ def test_a_feed_is_updated_at_its_latest_moment_whatever_the_offsets(tmp_path):
 # -- cost: hostile text is read in one pass --------------------------------------------------------------
 
 def lines_run(function, *args) -> int:
-    """How many lines of vocab/dates.py a call executes: an operation count, not a clock."""
+    """How many lines of kinhtedothi/vocab/dates.py a call executes: an operation count, not a clock."""
     count = 0
 
     def tracer(frame, event, arg):
@@ -293,15 +293,16 @@ READERS = re.compile(r"\b(strptime|fromisoformat)\(|timezone\(timedelta\(")
 
 
 def test_nobody_but_vocab_dates_parses_dates():
-    """Dates are read in vocab/dates.py only: no strptime, fromisoformat or home-made Hanoi zone elsewhere in
-    the packages (the sample site is the world we crawl: it keeps its own)."""
+    """Dates are read in kinhtedothi/vocab/dates.py only: no strptime, fromisoformat or home-made Hanoi zone
+    elsewhere in the packages (the sample site is the world we crawl: it keeps its own)."""
     found = []
-    for package in ("vocab", "scraper", "pipelines", "plugins"):
+    for package in ("kinhtedothi/vocab", "scraper", "pipelines", "datasette_kinhtedothi"):
         for path in sorted((ROOT / package).rglob("*.py")):
-            if path == ROOT / "vocab" / "dates.py":
+            if path == ROOT / "kinhtedothi" / "vocab" / "dates.py":
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if READERS.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
-    assert READERS.search((ROOT / "vocab" / "dates.py").read_text(encoding="utf-8"))  # the check can see them
+    # the check can see them
+    assert READERS.search((ROOT / "kinhtedothi" / "vocab" / "dates.py").read_text(encoding="utf-8"))

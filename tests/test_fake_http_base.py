@@ -1,4 +1,4 @@
-"""The request handler every fake server shares (sample_site/loopback.py), over real loopback HTTP."""
+"""The request handler every fake server shares (kinhtedothi/sample_site/loopback.py), over real loopback HTTP."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from sample_site.loopback import FakeHandler, LoopbackServer, RequestLog
+from kinhtedothi.sample_site.loopback import FakeHandler, LoopbackServer, RequestLog
 
 BLOB = bytes(range(256)) * 4  # 1,024 bytes, every byte value
 

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from sample_site import (FAULT_URLS, TAG_PAGE, WAYBACK_MISSING, FakeWayback, SampleSite, expected_articles,
+from kinhtedothi.sample_site import (FAULT_URLS, TAG_PAGE, WAYBACK_MISSING, FakeWayback, SampleSite, expected_articles,
                          expected_tag_articles, expected_wayback_articles, wayback_captures)
-from sample_site.wayback_data import digest_of, surt
+from kinhtedothi.sample_site.wayback_data import digest_of, surt
 
 UA = "kinhtedothi-archive-tests/1.0 (+https://example.org/contact)"
 FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]

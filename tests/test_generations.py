@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from sample_site import (FakeWayback, SampleSite, expected_current_articles, expected_current_events,
+from kinhtedothi.sample_site import (FakeWayback, SampleSite, expected_current_articles, expected_current_events,
                          outside_the_event)
-from sample_site.truth_current import paging_urls
+from kinhtedothi.sample_site.truth_current import paging_urls
 from tests.conftest import connect, run_crawl
 from tests.test_wayback import wayback_crawl
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins import vi_search as V
+from datasette_kinhtedothi import vi_search as V
 from scraper.publish import datasette_command, read_only
 from tests.conftest import ROOT, free_port
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
@@ -26,7 +26,7 @@ BACKSTOP = 120
 
 
 def lines_run(function, *args) -> int:
-    """How many lines of plugins/vi_search.py a call executes: an operation count, not a clock."""
+    """How many lines of datasette_kinhtedothi/vi_search.py a call executes: an operation count, not a clock."""
     count = 0
 
     def tracer(frame, event, arg):
@@ -104,7 +104,7 @@ def test_an_asked_width_is_capped():
 
 def test_exact_spelling_is_linear():
     assert lines_run(V.exact, words(100_000, "bàn"), "bàn bán") < 200  # regex work is done in C, once
-    # vi_date reads with vocab.dates.parse_day: tests/test_dates.py counts its lines on hostile text
+    # vi_date reads with kinhtedothi.vocab.dates.parse_day: tests/test_dates.py counts its lines on hostile text
 
 
 # -- the server ----------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_the_read_only_decision_follows_the_file_and_its_directory(tmp_path):
 
 # -- the gate for expensive requests ------------------------------------------------------------------
 def test_searches_sql_and_the_chart_pass_the_gate_and_plain_pages_do_not():
-    from plugins.gate import is_expensive
+    from datasette_kinhtedothi.gate import is_expensive
 
     assert is_expensive("/archive/search", b"q=covid") and is_expensive("/archive.json", b"sql=select+1")
     assert is_expensive("/archive/articles", b"_search_title=x") and is_expensive("/-/chart", b"")
@@ -264,7 +264,7 @@ def test_searches_sql_and_the_chart_pass_the_gate_and_plain_pages_do_not():
 def test_the_gate_lets_a_few_through_and_turns_the_rest_away():
     import asyncio
 
-    from plugins.gate import Gate
+    from datasette_kinhtedothi.gate import Gate
 
     async def scenario():
         gate, release, outcome = Gate(size=1, wait=0.2), asyncio.Event(), []

@@ -7,7 +7,7 @@ import pytest
 from pipelines.identity import headline_key, minute_key
 from pipelines.normalize import normalize_article
 from pipelines.archive import Archive
-from vocab.items import ArticleItem
+from kinhtedothi.vocab.items import ArticleItem
 
 LEGACY = "https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin-409318.html"
 CURRENT = "https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin.html"

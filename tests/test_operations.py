@@ -11,8 +11,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from sample_site import SampleSite, expected_articles
-from sample_site import content as C
+from kinhtedothi.sample_site import SampleSite, expected_articles
+from kinhtedothi.sample_site import content as C
 from scraper.cli import cli
 from scraper.pages import ArticlePage, register_layout
 from scraper.pages.article import LAYOUTS

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.bylines import PAPER
-from plugins.archive import export
-from plugins.archive.export import COLUMNS
-from plugins.archive.worddiff import MAX_TOKENS, changed_words, diff_html
-from plugins.vietnamese import prepare_connection
+from datasette_kinhtedothi.archive import export
+from datasette_kinhtedothi.archive.export import COLUMNS
+from datasette_kinhtedothi.archive.worddiff import MAX_TOKENS, changed_words, diff_html
+from datasette_kinhtedothi.vietnamese import prepare_connection
 from scraper.cli import cli
-from vocab.dates import paper_date
+from kinhtedothi.vocab.dates import paper_date
 from tests.conftest import ROOT
 from tests.datasette_support import copy_archive, datasette_for, get
 from tests.edits_support import ADDED_PARAGRAPH, CO_WRITTEN, EDITED, EDITED_ID, NEW_TITLE, edited_archive

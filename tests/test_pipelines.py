@@ -9,9 +9,9 @@ from pipelines.normalize import NormalizePipeline, normalize_article, strip_sapo
 from pipelines.archive import Archive
 from pipelines.raw_pages import decompress
 from pipelines.store import StorePipeline
-from vocab.text import fold
+from kinhtedothi.vocab.text import fold
 from pipelines.validate import ValidatePipeline
-from vocab.items import ArticleItem, FeedLinkItem
+from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem
 
 URL = "https://kinhtedothi.vn/quan-thanh-xuan-405813.html"
 

@@ -7,7 +7,7 @@ import yaml
 from datasette.app import Datasette
 
 from pipelines.archive import Archive
-from plugins.vietnamese import prepare_connection
+from datasette_kinhtedothi.vietnamese import prepare_connection
 from scraper.publish import METADATA
 
 

@@ -11,7 +11,7 @@ import sys
 import click
 import pytest
 
-from sample_site import FakeCommonCrawl, FakeWayback
+from kinhtedothi.sample_site import FakeCommonCrawl, FakeWayback
 from scraper.cli import cli
 from scraper.warc_export import export
 from tests.conftest import FAST, ROOT, free_port, wait_for

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
+from kinhtedothi.sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
 
 UA = "kinhtedothi-archive-tests/1.0 (+https://example.org/contact)"
 

@@ -9,10 +9,10 @@ from urllib.parse import quote
 
 import pytest
 
-from sample_site import SampleSite, expected_current_articles
-from sample_site import current_data as D
+from kinhtedothi.sample_site import SampleSite, expected_current_articles
+from kinhtedothi.sample_site import current_data as D
 
-SAMPLE = Path(__file__).parent.parent / "sample_site"
+SAMPLE = Path(__file__).parent.parent / "kinhtedothi" / "sample_site"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -91,4 +91,4 @@ def test_the_current_half_imports_nothing_of_the_crawler():
         tree = ast.parse((SAMPLE / name).read_text(encoding="utf-8"))
         modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-        assert not [m for m in modules if m.split(".")[0] in ("scraper", "pipelines", "plugins")], name
+        assert not [m for m in modules if m.split(".")[0] in ("scraper", "pipelines", "datasette_kinhtedothi")], name

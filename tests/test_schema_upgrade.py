@@ -7,7 +7,7 @@ import pytest
 
 from pipelines.schema import SCHEMA_VERSION, TABLES
 from pipelines.archive import Archive
-from sample_site import expected_articles
+from kinhtedothi.sample_site import expected_articles
 from tests.conftest import connect, run_crawl
 
 OLD_SCHEMA = """

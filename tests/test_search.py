@@ -7,10 +7,10 @@ import unicodedata
 
 import pytest
 
-from vocab.text import fold
-from plugins import vi_search
-from plugins.vi_search import exact, exact_match, fts_match, snippet, vi_date
-from plugins.vietnamese import prepare_connection
+from kinhtedothi.vocab.text import fold
+from datasette_kinhtedothi import vi_search
+from datasette_kinhtedothi.vi_search import exact, exact_match, fts_match, snippet, vi_date
+from datasette_kinhtedothi.vietnamese import prepare_connection
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731

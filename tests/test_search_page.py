@@ -12,8 +12,8 @@ import pytest
 import sqlite_utils
 
 from pipelines.schema import FTS_COLUMNS, ensure_schema
-from vocab.text import fold
-from plugins.archive.chart_labels import MONTH_LABEL_GAP, YEAR_LABEL_GAP, tick_labels
+from kinhtedothi.vocab.text import fold
+from datasette_kinhtedothi.archive.chart_labels import MONTH_LABEL_GAP, YEAR_LABEL_GAP, tick_labels
 from tests.datasette_support import add_article, copy_archive, datasette_for, get
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}

@@ -1,5 +1,5 @@
-"""The seed article (sample_site/data/seed-article.txt: the visible text of a real January 2021 page), one tiny test
-per field."""
+"""The seed article (kinhtedothi/sample_site/data/seed-article.txt: the visible text of a real January 2021 page),
+one tiny test per field."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import pytest
 from scraper.parse import parse_page
 
 ROOT = Path(__file__).parent.parent
-SEED_TEXT = (ROOT / "sample_site" / "data" / "seed-article.txt").read_text(encoding="utf-8")
+SEED_TEXT = (ROOT / "kinhtedothi" / "sample_site" / "data" / "seed-article.txt").read_text(encoding="utf-8")
 CAPTION = "Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI, nhiệm kỳ 2020 - 2025 tổ chức Hội nghị lần thứ 5 ngày 13/1"
 
 

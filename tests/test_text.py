@@ -1,6 +1,6 @@
 import unicodedata
 
-from vocab.text import clean, clean_paragraphs, fold, fold_name
+from kinhtedothi.vocab.text import clean, clean_paragraphs, fold, fold_name
 
 
 def test_clean_makes_nfc_and_collapses_whitespace():
@@ -37,7 +37,7 @@ def test_clean_of_a_text_already_spaced_right_equals_the_full_rule_on_any_charac
     controls and invisible characters out, NFC, whitespace collapsed."""
     import random
 
-    from vocab.text import _ANY_ODD, _INVISIBLE, forget_cleaned, strip_controls
+    from kinhtedothi.vocab.text import _ANY_ODD, _INVISIBLE, forget_cleaned, strip_controls
 
     def full_rule(text):
         if _ANY_ODD.search(text):

@@ -1,4 +1,4 @@
-from vocab.urls import article_id, canonical_url, feed_id, from_mirror, site_url, to_mirror
+from kinhtedothi.vocab.urls import article_id, canonical_url, feed_id, from_mirror, site_url, to_mirror
 
 MIRROR = "http://127.0.0.1:8000"
 

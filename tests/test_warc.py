@@ -240,7 +240,7 @@ def write_foreign_warc(site, path: Path, pages: list[str], revisit: str, other: 
 
 
 def test_a_warc_written_by_another_tool_imports_with_a_revisit_resolved_and_non_articles_left_out(tmp_path):
-    from sample_site import FAULT_URLS, SampleSite, expected_articles
+    from kinhtedothi.sample_site import FAULT_URLS, SampleSite, expected_articles
 
     from scrapy.http import HtmlResponse
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from sample_site import (TAG_PAGE, WAYBACK_MISSING, FakeWayback, SampleSite, expected_articles,
+from kinhtedothi.sample_site import (TAG_PAGE, WAYBACK_MISSING, FakeWayback, SampleSite, expected_articles,
                          expected_tag_articles, expected_wayback_articles)
 from tests.conftest import ROOT, connect
 

@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from vocab.text import clean
+from kinhtedothi.vocab.text import clean
 from scraper.pages.listing import is_article_path
-from vocab.urls import absolute, canonical_url, is_site_url
+from kinhtedothi.vocab.urls import absolute, canonical_url, is_site_url
 
 MAX_JSON_BYTES = 5_000_000
 MAX_ITEMS = 500

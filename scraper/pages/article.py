@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from vocab.text import clean
+from kinhtedothi.vocab.text import clean
 from scraper.pages.base import Page
 from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
 from scraper.pages.captions import lift_text_captions
 from scraper.pages import selectors as S
-from vocab.urls import absolute, site_url
+from kinhtedothi.vocab.urls import absolute, site_url
 
 # Text nodes that may head a related-news box (plain contains: translate() is slow on big pages).
 RELATED_TEXT = etree.XPath("//body//text()[contains(., 'iên quan') or contains(., 'IÊN QUAN') "

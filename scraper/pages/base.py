@@ -12,8 +12,8 @@ from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, HTMLParser
 from parsel import Selector
 
-from vocab.text import clean, forget_cleaned
-from vocab.decoding import page_text
+from kinhtedothi.vocab.text import clean, forget_cleaned
+from kinhtedothi.vocab.decoding import page_text
 from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
 
 # The parser parsel would make for a page (recovering, UTF-8, huge trees), made once, with one
@@ -39,7 +39,7 @@ def html_selector(text: str, base_url: str) -> Selector:
 
 
 def _utf8_text(body: bytes) -> str | None:
-    """``decoded()``'s text when the page is UTF-8 without a byte-order mark (vocab.decoding reads
+    """``decoded()``'s text when the page is UTF-8 without a byte-order mark (kinhtedothi.vocab.decoding reads
     valid UTF-8 as UTF-8, whatever the page's label); None otherwise."""
     if type(body) is not bytes or body.startswith(codecs.BOM_UTF8):
         return None
@@ -70,7 +70,7 @@ def _plan(css: str) -> tuple[tuple[str, ...], list[str], bool]:
 class Response(Protocol):
     """What a page object reads of a response: its URL and bytes (Scrapy's Response, or a saved page).
 
-    Read-only, so that Scrapy's properties satisfy it; the bytes are decoded by ``vocab.decoding``
+    Read-only, so that Scrapy's properties satisfy it; the bytes are decoded by ``kinhtedothi.vocab.decoding``
     (which also reads ``headers`` or ``content_type`` when there are any)."""
 
     @property
@@ -81,7 +81,7 @@ class Response(Protocol):
 
 
 def decoded(response: Response) -> str:
-    """The page's text, decoded page by page (vocab.decoding: UTF-8 first, bad bytes replaced)."""
+    """The page's text, decoded page by page (kinhtedothi.vocab.decoding: UTF-8 first, bad bytes replaced)."""
     return page_text(response)
 
 

@@ -17,10 +17,10 @@ from functools import cached_property, lru_cache
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
-from vocab.sanitize import sanitize_html
-from vocab.text import clean, fold_name
+from kinhtedothi.vocab.sanitize import sanitize_html
+from kinhtedothi.vocab.text import clean, fold_name
 from scraper.pages.css import css_xpath
-from vocab.urls import absolute
+from kinhtedothi.vocab.urls import absolute
 
 RELATED_HEADINGS = {"tin lien quan", "tin bai lien quan", "bai lien quan", "xem them"}
 RELATED_HINTS = ("liên quan", "xem thêm")  # in lower-cased NFC text: a cheap test before the real one
@@ -91,7 +91,7 @@ class Body:
 
     @cached_property
     def html(self) -> str | None:
-        """The cleaned body as sanitized HTML (vocab.sanitize); None when nothing is left."""
+        """The cleaned body as sanitized HTML (kinhtedothi.vocab.sanitize); None when nothing is left."""
         if self.tree is None:
             return None
         sanitized = sanitize_html(etree.tostring(self.tree, encoding="unicode", method="html",

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from vocab.text import clean
+from kinhtedothi.vocab.text import clean
 from scraper.pages.body import BLOCKS, Body, _has_block, _remove, paragraphs_of
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vocab.text import clean, fold_name
+from kinhtedothi.vocab.text import clean, fold_name
 from scraper.pages.base import Page
-from vocab.urls import absolute, is_feed_url, site_url
+from kinhtedothi.vocab.urls import absolute, is_feed_url, site_url
 
 BAR_HEADING = "dong su kien"
 

@@ -9,7 +9,7 @@ from scraper.pages.base import Page
 from scraper.pages.css import css_xpath
 from scraper.pages.selectors import (LISTING_LINKS, PAGING_API, PAGING_API_PATH, PAGING_ID_ATTRIBUTES,
                                      PAGING_PAGE_ATTRIBUTE)
-from vocab.urls import absolute, article_id, canonical_url, is_site_url, site_url
+from kinhtedothi.vocab.urls import absolute, article_id, canonical_url, is_site_url, site_url
 
 # Listing pages, never articles, even when they end in .html. Other odd pages (galleries,
 # videos) are fetched: validation drops them with a reason, so they show in crawl_errors.

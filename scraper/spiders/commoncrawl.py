@@ -21,7 +21,7 @@ from scraper.commoncrawl import (DATA_URL, INDEX_URL, CcCapture, byte_range, cra
                                  parse_index, parse_num_pages, record_url)
 from scraper.spiders.wayback import WaybackSpider
 from scraper.wayback import Capture
-from vocab.urls import canonical_url, site_url
+from kinhtedothi.vocab.urls import canonical_url, site_url
 from scraper.warc_import import MAX_PAYLOAD
 
 MAX_INDEX_ANSWER = 64 * 1024 * 1024  # one page of the index (15,000 lines) is a few MB

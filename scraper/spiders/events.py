@@ -20,11 +20,11 @@ from twisted.python.failure import Failure
 
 from scraper import events as catalog
 from scraper.extensions import archive_for
-from vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
+from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.spiders import failed_request, failure_name
 from scraper.spiders.today import SEARCH_MARK, TodaysSite
-from vocab.urls import SITE, article_id, canonical_url, from_mirror, site_url
+from kinhtedothi.vocab.urls import SITE, article_id, canonical_url, from_mirror, site_url
 
 
 def feed_slug(url: str, event: str | None) -> str:

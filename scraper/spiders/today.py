@@ -14,14 +14,14 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from vocab.dates import GarbledDate, parse_published
+from kinhtedothi.vocab.dates import GarbledDate, parse_published
 from scraper import events as catalog
-from vocab.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
+from kinhtedothi.vocab.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import ListingPage
 from scraper.pages.api import paging_entries, search_entries
 from scraper.pages.selectors import PAGING_API_PATH, SEARCH_API_PATH
 from scraper.spiders import failed_request
-from vocab.urls import site_url
+from kinhtedothi.vocab.urls import site_url
 
 SEARCH_MARK = "/api/articles/search-article"
 

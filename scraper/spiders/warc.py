@@ -19,11 +19,11 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from scraper import events as catalog
-from vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
+from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.pages.listing import is_article_path
 from scraper.spiders import failed_request, failure_name
-from vocab.urls import canonical_url
+from kinhtedothi.vocab.urls import canonical_url
 from scraper.warc_import import Entry, read_record, scan, warc_files
 
 

@@ -18,11 +18,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from scraper import events as catalog
-from vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
+from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.spiders import failed_request, failure_name
 from scraper.spiders.events import fallback_items, feed_slug, listing_failure, name_of
-from vocab.urls import SITE, absolute, canonical_url, site_url
+from kinhtedothi.vocab.urls import SITE, absolute, canonical_url, site_url
 from scraper.wayback import WAYBACK_PATH, Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
 
 HOME_CAPTURES_TRIED = 5  # older home page captures read when the latest lacks an event

@@ -4,14 +4,14 @@
 
 Each ``<name>.html`` is a page as the sample site serves it; ``<name>.json`` is
 what ``kinhtedothi parse`` must print for it, taken from the sample site's own
-truth (``sample_site.expected_articles``), never from our parsers.
+truth (``kinhtedothi.sample_site.expected_articles``), never from our parsers.
 """
 
 import json
 import urllib.request
 from pathlib import Path
 
-from sample_site import FAULT_URLS, SampleSite, expected_articles
+from kinhtedothi.sample_site import FAULT_URLS, SampleSite, expected_articles
 
 HERE = Path(__file__).parent
 FIXTURES = {  # fixture name -> the variation that picks its page

@@ -17,13 +17,13 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from plugins.archive import atom, search_engine
-from plugins.archive.chart import archive_database
-from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import language, register
-from plugins.archive.search_state import PAGE_SIZE, BadState, SearchState, link, read_state
-from plugins.vi_search import snippet, snippet_exact
-from vocab.dates import paper_date
+from datasette_kinhtedothi.archive import atom, search_engine
+from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.i18n import gettext as _
+from datasette_kinhtedothi.archive.i18n import language, register
+from datasette_kinhtedothi.archive.search_state import PAGE_SIZE, BadState, SearchState, link, read_state
+from datasette_kinhtedothi.vi_search import snippet, snippet_exact
+from kinhtedothi.vocab.dates import paper_date
 
 register({
     "search.title": {"vi": "Tìm kiếm", "en": "Search"},

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from datasette.utils.asgi import Response
 
-from vocab.dates import UTC, parse_iso
+from kinhtedothi.vocab.dates import UTC, parse_iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 REQUIRED = {"atom_id", "atom_title", "atom_updated"}

@@ -1,6 +1,6 @@
 """A fake Wayback Machine on loopback, holding captures of the sample legacy pages.
 
-    from sample_site import FakeWayback
+    from kinhtedothi.sample_site import FakeWayback
     with FakeWayback() as wb:
         wb.url + "/cdx/search/cdx?url=kinhtedothi.vn/&output=json"
         wb.url + "/web/20210510013000id_/https://kinhtedothi.vn/"

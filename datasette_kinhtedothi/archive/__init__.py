@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from plugins.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
-from plugins.archive import atom, cells, chart, edits, export, guard, list_search, people, reads, search_page
-from plugins.archive.facets import FACET_CLASSES, through_filters
-from plugins.archive.robots import robots
-from plugins.archive.template_vars import template_context
+from datasette_kinhtedothi.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
+from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, reads,
+                                           search_page)
+from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
+from datasette_kinhtedothi.archive.robots import robots
+from datasette_kinhtedothi.archive.template_vars import template_context
 
 
 @hookimpl

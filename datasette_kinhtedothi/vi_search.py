@@ -1,6 +1,6 @@
 """The Vietnamese search language, snippets and exact spelling: pure functions, no Datasette.
 
-``plugins/vietnamese.py`` registers them as SQL functions (``vi_match``,
+``datasette_kinhtedothi/vietnamese.py`` registers them as SQL functions (``vi_match``,
 ``vi_snippet``, ``vi_exact`` …); see its docstring for what each one does.
 """
 
@@ -11,8 +11,8 @@ import re
 import unicodedata
 from typing import Literal, Union
 
-from vocab.dates import parse_day
-from vocab.text import STRIP, fold, strip_marks  # noqa: F401 (strip_marks: part of this module's search vocabulary)
+from kinhtedothi.vocab.dates import parse_day
+from kinhtedothi.vocab.text import STRIP, fold, strip_marks  # noqa: F401 (strip_marks: part of this module's search vocabulary)
 
 OPERATORS = {"OR", "AND", "NOT"}
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -227,7 +227,7 @@ def exact(text: str | None, query: str | None) -> int:
 
 def vi_date(value: str | None) -> str | None:
     """The SQL function: '23/5/2021', '23-05-2021' or '2021-05-23' -> '2021-05-23'; None when it is not a day
-    of the calendar (vocab.dates.parse_day reads it)."""
+    of the calendar (kinhtedothi.vocab.dates.parse_day reads it)."""
     day = parse_day(value)
     return day.isoformat() if day else None
 

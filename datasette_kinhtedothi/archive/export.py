@@ -28,9 +28,9 @@ import sqlite3
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
-from plugins.archive.chart import archive_database
-from plugins.archive.search_state import MAX_FILTER, MAX_VALUES
-from vocab.dates import day_range, hanoi_time, parse_day
+from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.search_state import MAX_FILTER, MAX_VALUES
+from kinhtedothi.vocab.dates import day_range, hanoi_time, parse_day
 
 EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
 EXPORT_TIME_LIMIT_MS = 20_000   # the export's own time limit (a page's queries have 3 s)
@@ -78,7 +78,7 @@ def _first(params, *names: str) -> str:
 
 
 def _day(value: str, name: str) -> tuple[str, str]:
-    """The whole Hanoi day ``value`` names, as bounds on ``published_at`` (vocab.dates.day_range)."""
+    """The whole Hanoi day ``value`` names, as bounds on ``published_at`` (kinhtedothi.vocab.dates.day_range)."""
     day = parse_day(value)
     if day is None:
         raise BadParameter(f"{name}={value!r} is not a date of the calendar: use 2021-05-23 or 23/5/2021")

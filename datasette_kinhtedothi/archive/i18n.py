@@ -4,7 +4,7 @@ Every page of the archive takes its words from here. A module that adds pages
 registers its own strings with :func:`register`; a page asks :func:`language`
 which language the visitor wants and :func:`gettext` for each string.
 
-    from plugins.archive.i18n import register, language, gettext as _
+    from datasette_kinhtedothi.archive.i18n import register, language, gettext as _
     register({"edited": {"vi": "Đã sửa", "en": "Edited"}})
     lang = language(request)
     _("edited", lang)

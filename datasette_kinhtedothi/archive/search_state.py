@@ -27,10 +27,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 
-from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import register
-from vocab.dates import day_range
-from vocab.dates import parse_day as reader_day
+from datasette_kinhtedothi.archive.i18n import gettext as _
+from datasette_kinhtedothi.archive.i18n import register
+from kinhtedothi.vocab.dates import day_range
+from kinhtedothi.vocab.dates import parse_day as reader_day
 
 register({
     "search.error.date": {"vi": "Ngày không hợp lệ: “{value}” ({name}). Hãy viết ngày như 2021-05-23 hoặc 23/5/2021.",

@@ -1,6 +1,6 @@
 """A fake Common Crawl on loopback: its index server and its data host, in one server.
 
-    from sample_site import FakeCommonCrawl
+    from kinhtedothi.sample_site import FakeCommonCrawl
     with FakeCommonCrawl() as cc:
         cc.url + "/collinfo.json"
         cc.url + "/CC-MAIN-2021-21-index?url=kinhtedothi.vn/&output=json"

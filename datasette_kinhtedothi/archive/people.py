@@ -14,11 +14,11 @@ from urllib.parse import quote, unquote
 
 from datasette.utils.asgi import NotFound, Response
 
-from plugins.archive.chart import archive_database
-from plugins.archive.edits import page_url
-from plugins.archive.facets import filter_url
-from plugins.archive.i18n import gettext, language, register
-from vocab.dates import paper_date
+from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.edits import page_url
+from datasette_kinhtedothi.archive.facets import filter_url
+from datasette_kinhtedothi.archive.i18n import gettext, language, register
+from kinhtedothi.vocab.dates import paper_date
 
 MAX_ARTICLES = 2000   # articles listed on a person's page (the list, through ?_person=, has them all)
 MAX_NAME = 200

@@ -7,7 +7,7 @@ takes both languages from here.
 
 from __future__ import annotations
 
-from plugins.archive.i18n import register
+from datasette_kinhtedothi.archive.i18n import register
 
 QUERIES = {
     "search": ("Tìm kiếm xếp theo mức độ phù hợp", "Search, ranked by relevance",

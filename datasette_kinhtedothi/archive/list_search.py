@@ -18,10 +18,10 @@ from typing import Any, Awaitable, Callable
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
-from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import language, register
-from plugins.archive.search_state import BadState, parse_day
-from plugins.vietnamese import refuse_search, refused_search
+from datasette_kinhtedothi.archive.i18n import gettext as _
+from datasette_kinhtedothi.archive.i18n import language, register
+from datasette_kinhtedothi.archive.search_state import BadState, parse_day
+from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
 
 register({
     "list.from": {"vi": "xuất bản từ ngày {day} (giờ Hà Nội)", "en": "published on or after {day} (Hanoi time)"},

@@ -13,15 +13,15 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from plugins.archive.facets import filter_url
-from vocab.dates import UTC, paper_date, parse_iso, parse_timestamp, timestamp, utc_time
-from vocab.sanitize import sanitize_html
+from datasette_kinhtedothi.archive.facets import filter_url
+from kinhtedothi.vocab.dates import UTC, paper_date, parse_iso, parse_timestamp, timestamp, utc_time
+from kinhtedothi.vocab.sanitize import sanitize_html
 
 SITE = "Kinh tế & Đô thị"
 
 
 def sanitize(html: str | None) -> Markup:
-    """Markup safe to put into a page: the archive's one allow-list (vocab.sanitize), no relative URLs,
+    """Markup safe to put into a page: the archive's one allow-list (kinhtedothi.vocab.sanitize), no relative URLs,
     images lazy and referrer-free."""
     if not html:
         return Markup("")

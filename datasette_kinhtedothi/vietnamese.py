@@ -1,7 +1,7 @@
 """Vietnamese search for Datasette: folding, the search language, snippets, exact search.
 
 The search index ``articles_fts`` holds folded text (no diacritics, ``đ`` as
-``d``, lower case: ``vocab.text.fold``). Everything a query goes through
+``d``, lower case: ``kinhtedothi.vocab.text.fold``). Everything a query goes through
 is folded the same way, so ``dang bo``, ``Đảng bộ``, ``ĐẢNG BỘ`` and the NFD
 spelling of ``Đảng bộ`` find the same articles, and ``khóa``/``khoá`` are one word.
 
@@ -53,10 +53,10 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
-from vocab.text import fold
-from plugins.gate import Gate, is_expensive, send_busy
-from plugins.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, query_problem, snippet,
-                               snippet_exact, strip_marks, vi_date)
+from kinhtedothi.vocab.text import fold
+from datasette_kinhtedothi.gate import Gate, is_expensive, send_busy
+from datasette_kinhtedothi.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, query_problem,
+                                             snippet, snippet_exact, strip_marks, vi_date)
 
 # Request arguments that carry a search as typed: a value past the limits (vi_search.MAX_QUERY_CHARS,
 # MAX_QUERY_TERMS) is answered 400 with a message before any SQL runs.
@@ -120,7 +120,7 @@ async def refuse_search(datasette, scope, send, problem: str) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    gate = Gate()  # a few searches at a time (plugins/gate.py)
+    gate = Gate()  # a few searches at a time (datasette_kinhtedothi/gate.py)
 
     def wrap(app):
         async def folded_raw_search(scope, receive, send):

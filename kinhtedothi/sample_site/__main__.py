@@ -1,4 +1,4 @@
-"""python -m sample_site --port N [--host H] [--paging path|query] [--generation legacy|current] [--wayback|--commoncrawl [--throttle]]"""
+"""python -m kinhtedothi.sample_site --port N [--host H] [--paging path|query] [--generation legacy|current] [--wayback|--commoncrawl [--throttle]]"""
 import argparse
 import time
 
@@ -29,7 +29,7 @@ def serve_commoncrawl(port, host, throttle):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m sample_site", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m kinhtedothi.sample_site", description=__doc__)
     ap.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--paging", choices=["path", "query"], default="path")

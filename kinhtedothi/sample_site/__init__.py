@@ -1,6 +1,6 @@
 """An offline copy of a slice of the legacy kinhtedothi.vn site, served on loopback.
 
-    from sample_site import SampleSite, expected_articles, expected_events
+    from kinhtedothi.sample_site import SampleSite, expected_articles, expected_events
     with SampleSite() as site:
         ...  # crawl site.url; site.requests is the request log
 

@@ -17,12 +17,12 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import NotFound, Response
 
-from plugins.archive import edits_text  # noqa: F401  (registers the words)
-from plugins.archive.chart import archive_database
-from plugins.archive.i18n import gettext, language
-from plugins.archive.versions import FIELDS, article_versions, changed, is_edit
-from plugins.archive.worddiff import MAX_TOKENS, diff_html
-from vocab.dates import paper_date
+from datasette_kinhtedothi.archive import edits_text  # noqa: F401  (registers the words)
+from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.i18n import gettext, language
+from datasette_kinhtedothi.archive.versions import FIELDS, article_versions, changed, is_edit
+from datasette_kinhtedothi.archive.worddiff import MAX_TOKENS, diff_html
+from kinhtedothi.vocab.dates import paper_date
 
 RECENT_EDITS = 200   # articles listed on /-/edits
 RECENT_SQL = f"""

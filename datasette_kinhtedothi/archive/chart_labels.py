@@ -17,9 +17,9 @@ import math
 
 from datasette.utils import sqlite_timelimit
 
-from plugins.archive import search_engine
-from plugins.archive.i18n import register
-from plugins.archive.search_state import BadState, link, read_state
+from datasette_kinhtedothi.archive import search_engine
+from datasette_kinhtedothi.archive.i18n import register
+from datasette_kinhtedothi.archive.search_state import BadState, link, read_state
 
 register({
     "chart.title": {"vi": "Số bài mỗi tháng, theo sự kiện", "en": "Articles per month, per event"},

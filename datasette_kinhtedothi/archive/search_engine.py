@@ -23,8 +23,8 @@ from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
-from plugins.archive.search_state import SearchState
-from plugins.vi_search import exact_match, fts_match, fts_match_in, phrase_match
+from datasette_kinhtedothi.archive.search_state import SearchState
+from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
 
 FIELDS = {"title": "title", "tag": "tags", "author": "people", "caption": "captions"}
 # a field prefix applies to everything after it, up to the next prefix: "tag:vắc xin" is the tag "vắc xin"

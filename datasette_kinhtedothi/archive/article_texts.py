@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.archive.i18n import register
+from datasette_kinhtedothi.archive.i18n import register
 
 register({
     "article.words": {"vi": "{n} chữ", "en": "{n} words"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
-from plugins.archive import list_search
-from plugins.archive.headers import COMMON_HEADERS, Send, is_strict, with_headers
+from datasette_kinhtedothi.archive import list_search
+from datasette_kinhtedothi.archive.headers import COMMON_HEADERS, Send, is_strict, with_headers
 
 App = Callable[[dict[str, Any], Any, Send], Awaitable[None]]
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -1,6 +1,6 @@
 """The words of the edit pages, the edited mark and the citation's version line (Vietnamese, English)."""
 
-from plugins.archive.i18n import register
+from datasette_kinhtedothi.archive.i18n import register
 
 FIELD_NAMES = {
     "title": ("Tiêu đề", "Headline"), "sapo": ("Sapo (đoạn mở đầu)", "Lead"), "author": ("Tác giả", "Byline"),

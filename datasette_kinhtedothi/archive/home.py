@@ -9,10 +9,10 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from plugins.archive.facets import filter_url
-from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import register
-from vocab.dates import paper_date, utc_time
+from datasette_kinhtedothi.archive.facets import filter_url
+from datasette_kinhtedothi.archive.i18n import gettext as _
+from datasette_kinhtedothi.archive.i18n import register
+from kinhtedothi.vocab.dates import paper_date, utc_time
 
 register({
     "home.title": {"vi": "Kho lưu trữ sự kiện báo Kinh tế & Đô thị", "en": "Kinh tế & Đô thị event archive"},

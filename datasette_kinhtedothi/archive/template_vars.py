@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from plugins.archive import column_texts, edits, home, list_search, people
-from plugins.archive.article import article_context
-from plugins.archive.facets import filter_url
-from plugins.archive.i18n import gettext, language
+from datasette_kinhtedothi.archive import column_texts, edits, home, list_search, people
+from datasette_kinhtedothi.archive.article import article_context
+from datasette_kinhtedothi.archive.facets import filter_url
+from datasette_kinhtedothi.archive.i18n import gettext, language
 
 SEARCH_QUERIES = {"search", "exact_search"}
 FACET_ORDER = ["event", "published_at_year", "published_at_month", "section", "person", "tag"]

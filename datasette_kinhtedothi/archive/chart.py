@@ -12,12 +12,11 @@ from __future__ import annotations
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from plugins.archive.chart_labels import (CHART_FILTERED_SQL, chart_rows, chart_state, month_label, point_url,
-                                         year_bounds,
-                                          tick_labels)
-from plugins.archive.facets import filter_url
-from plugins.archive.i18n import gettext as _
-from plugins.archive.i18n import language
+from datasette_kinhtedothi.archive.chart_labels import (CHART_FILTERED_SQL, chart_rows, chart_state, month_label,
+                                                        point_url, tick_labels, year_bounds)
+from datasette_kinhtedothi.archive.facets import filter_url
+from datasette_kinhtedothi.archive.i18n import gettext as _
+from datasette_kinhtedothi.archive.i18n import language
 
 COLORS = ["#1f6fb2", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285", "#c2255c", "#495057"]
 WIDTH, HEIGHT = 960, 340
