@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipelines import articles, errors, events_store, raw_pages, runs
+from pipelines import articles, errors, events_store, raw_pages, runs, upgrade
 from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
 from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem
@@ -29,7 +29,7 @@ class Archive(ArchiveState):
         self.db = sqlite_utils.Database(self.path)
         self.db.conn.execute("PRAGMA busy_timeout = 10000")
         self.db.conn.execute("PRAGMA foreign_keys = ON")
-        ensure_schema(self.db)
+        upgrade.upgrade(self.db, ensure_schema(self.db))
         self.run_id: int | None = None
 
     def close(self) -> None:
@@ -74,7 +74,7 @@ class Archive(ArchiveState):
     def find_article(self, url: str, site_id: int | None) -> dict[str, Any] | None:
         return articles.find_article(self.db, url, site_id)
 
-    def save_article(self, item: ArticleItem, raw_page_id: int | None = None, cause: str = "recheck") -> str:
+    def save_article(self, item: ArticleItem, raw_page_id: int | None = None, cause: str = "crawl") -> str:
         return articles.save_article(self.db, item, raw_page_id, cause)
 
     def mark_removed(self, url: str) -> bool:

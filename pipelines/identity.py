@@ -1,17 +1,22 @@
-"""One story across the site's two generations: the rules that join a legacy page and a current page.
+"""One story, whatever address, layout or source it was read at: the rules that join its readings.
 
 A story may be read at several addresses: its legacy URL (``/<slug>-409318.html``, live, on a
-mirror or in the Wayback Machine) and its current one (``/<slug>.html`` or ``/<slug>.692315.html``).
-They are one ``articles`` row when, in this order:
+mirror or in a web archive) and its current one (``/<slug>.html`` or ``/<slug>.692315.html``).
+A reading joins an archived story when, in this order:
 
-1. an address is already known for an archived article (``articles.url`` or ``article_urls``),
+1. one of its addresses is already known for the story (``articles.url`` or ``article_urls``),
    including an old URL that the site itself redirected to the new one ('redirect');
-2. both carry the site's id and it is the same ('site-id');
-3. the headlines are identical once normalized AND the publication minute is the same
-   ('title-minute'), with no conflicting site ids and exactly one such article.
+2. its address carries the same site id **in the same numbering** as an address of the story
+   ('site-id'): the legacy CMS's hyphen ids and the 2025 CMS's dot ids are two numberings
+   (``kinhtedothi.vocab.generations``), and an id says nothing across them;
+3. the headline (normalized) and the publication minute are the same ('title-minute');
+4. the publication minute is the same and the body is nearly the same, word for word
+   ('minute-body': a headline the paper rewrote between two readings).
 
-Two different stories are never joined: same headline at another minute, or another headline
-at the same minute, stay apart.
+Rules 3 and 4 join only when exactly one archived story matches, and never a story that already
+has an address in the reading's numbering with another id. Two different stories are never joined:
+the same headline at another minute, or another headline and another body at the same minute,
+stay apart.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ from typing import Any
 
 import sqlite_utils
 
-from kinhtedothi.vocab.text import clean
 from kinhtedothi.vocab.items import ArticleItem
-from kinhtedothi.vocab.urls import canonical_url, is_site_url
+from kinhtedothi.vocab.text import clean
+from kinhtedothi.vocab.urls import canonical_url, is_site_url, numbered_id
 
-FETCHED, REDIRECT, SITE_ID, TITLE_MINUTE = "fetched", "redirect", "site-id", "title-minute"
+FETCHED, REDIRECT, SITE_ID, TITLE_MINUTE, MINUTE_BODY = "fetched", "redirect", "site-id", "title-minute", "minute-body"
+JOINED_BY_CONTENT = (SITE_ID, TITLE_MINUTE, MINUTE_BODY)
+SHINGLE = 3            # words per shingle when bodies are compared
+SAME_BODY = 0.8        # share of the shorter body's shingles the longer one must hold too
+MIN_BODY_WORDS = 30    # shorter bodies are too short to tell two stories apart
 
 
 def headline_key(title: str | None) -> str | None:
@@ -45,6 +54,20 @@ def minute_key(published_at: str | None) -> str | None:
     return published_at[:16]
 
 
+def shingles(text: str | None) -> set[tuple[str, ...]]:
+    words = (text or "").casefold().split()
+    return {tuple(words[i:i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+def same_body(a: str | None, b: str | None) -> bool:
+    """Two bodies of which the shorter says nearly word for word what the longer says (a paragraph added
+    or cut by an edit leaves the rest), both long enough to tell two stories apart."""
+    if len((a or "").split()) < MIN_BODY_WORDS or len((b or "").split()) < MIN_BODY_WORDS:
+        return False
+    x, y = shingles(a), shingles(b)
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= SAME_BODY
+
+
 def by_url(db: sqlite_utils.Database, urls: list[str]) -> dict | None:
     """The article that any of these addresses already belongs to."""
     for url in urls:
@@ -57,24 +80,47 @@ def by_url(db: sqlite_utils.Database, urls: list[str]) -> dict | None:
     return None
 
 
-def by_site_id(db: sqlite_utils.Database, site_id: int | None) -> dict | None:
-    if site_id is None:
+def by_site_id(db: sqlite_utils.Database, url: str) -> dict | None:
+    """The one article with an address carrying this address's id in the same numbering."""
+    numbered = numbered_id(url)
+    if numbered is None:
         return None
-    rows = list(db.query("SELECT * FROM articles WHERE site_id = ? OR id = ? ORDER BY id = ? DESC LIMIT 1",
-                         [site_id, site_id, site_id]))
-    return rows[0] if rows else None
+    rows = list(db.query("SELECT DISTINCT a.* FROM articles a JOIN article_urls u ON u.article_id = a.id "
+                         "WHERE u.site_id = ? AND u.numbering = ? LIMIT 2", [numbered.id, numbered.numbering]))
+    return rows[0] if len(rows) == 1 else None
+
+
+def conflicting_id(db: sqlite_utils.Database, article_id: int, url: str) -> bool:
+    """The archived story has an address in this address's numbering with another id: another story."""
+    numbered = numbered_id(url)
+    if numbered is None:
+        return False
+    row = db.execute("SELECT 1 FROM article_urls WHERE article_id = ? AND numbering = ? AND site_id != ? LIMIT 1",
+                     [article_id, numbered.numbering, numbered.id]).fetchone()
+    return row is not None
+
+
+def _same_minute(db: sqlite_utils.Database, article: dict[str, Any]) -> list[dict]:
+    minute = minute_key(article.get("published_at"))
+    if minute is None:
+        return []
+    rows = db.query("SELECT * FROM articles WHERE published_at >= ? AND published_at < ?", [minute, minute + ":60"])
+    return [r for r in rows if minute_key(r["published_at"]) == minute
+            and not conflicting_id(db, r["id"], article["url"])]
 
 
 def by_title_minute(db: sqlite_utils.Database, article: dict[str, Any]) -> dict | None:
     """The one archived article with the same normalized headline and publication minute, if exactly one."""
-    minute, headline = minute_key(article.get("published_at")), headline_key(article.get("title"))
-    if minute is None or headline is None:
+    headline = headline_key(article.get("title"))
+    if headline is None:
         return None
-    rows = [r for r in db.query("SELECT * FROM articles WHERE published_at >= ? AND published_at < ?",
-                                [minute, minute + ":60"])
-            if minute_key(r["published_at"]) == minute and headline_key(r["title"]) == headline]
-    site_id = article.get("site_id")
-    rows = [r for r in rows if site_id is None or r["site_id"] is None or r["site_id"] == site_id]
+    rows = [r for r in _same_minute(db, article) if headline_key(r["title"]) == headline]
+    return rows[0] if len(rows) == 1 else None
+
+
+def by_minute_body(db: sqlite_utils.Database, article: dict[str, Any]) -> dict | None:
+    """The one archived article of the same publication minute whose body says nearly the same."""
+    rows = [r for r in _same_minute(db, article) if same_body(r["body_text"], article.get("body_text"))]
     return rows[0] if len(rows) == 1 else None
 
 
@@ -86,27 +132,16 @@ def find(db: sqlite_utils.Database, article: dict[str, Any], other_urls: list[st
     row = by_url(db, [u for u in other_urls if u != article["url"]])
     if row:
         return row, REDIRECT
-    row = by_site_id(db, article.get("site_id"))
+    row = by_site_id(db, article["url"])
     if row:
         return row, SITE_ID
     row = by_title_minute(db, article)
     if row:
         return row, TITLE_MINUTE
+    row = by_minute_body(db, article)
+    if row:
+        return row, MINUTE_BODY
     return None, FETCHED
-
-
-def citation_url(existing: dict | None, article: dict[str, Any], source: str) -> str:
-    """The address to show and cite: the one a reader can open today.
-
-    A live reading wins over a Wayback capture; a live current-layout page wins over a legacy one."""
-    if existing is None:
-        return article["url"]
-    existing_live = existing.get("source") in (None, "live")
-    if source == "wayback" and existing_live:
-        return existing["url"]
-    if existing_live and existing.get("layout") == "current" and article.get("layout") != "current":
-        return existing["url"]
-    return article["url"]
 
 
 def other_urls(item: ArticleItem) -> list[str]:
@@ -115,29 +150,22 @@ def other_urls(item: ArticleItem) -> list[str]:
     return list(dict.fromkeys(canonical_url(u) for u in urls if u))
 
 
-def joined(item: ArticleItem, existing: dict | None) -> dict[str, Any]:
-    """The record as stored: the address a reader can open today, and the site id either reading knew."""
-    article = item.article
-    if article is None:
-        raise ValueError(f"{item.fetched_url}: not normalized (NormalizePipeline sets item.article)")
-    if existing is None:
-        return article
-    return {**article, "url": citation_url(existing, article, item.source),
-            "site_id": article["site_id"] or existing["site_id"]}
-
-
 def remember(db: sqlite_utils.Database, article_id: int, own: str, joined_existing: bool, learned: str,
              others: list[str], stamp: str) -> None:
     """Record every address of this reading: its own (how it was recognised), the others as redirects."""
-    urls = {own: learned if joined_existing and learned in (SITE_ID, TITLE_MINUTE) else FETCHED}
+    urls = {own: learned if joined_existing and learned in JOINED_BY_CONTENT else FETCHED}
     for url in others:
         urls.setdefault(url, REDIRECT)
     remember_urls(db, article_id, urls, stamp)
 
 
 def remember_urls(db: sqlite_utils.Database, article_id: int, urls: dict[str, str], stamp: str) -> None:
-    """Record each address of an article (url -> how it was learned); the first way learned is kept."""
+    """Record each address of an article (url -> how it was learned) with its id and numbering;
+    the first way learned is kept."""
     for url, learned_by in urls.items():
-        db.execute("INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at, learned_by) "
-                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
-                   "article_id = excluded.article_id", [url, article_id, stamp, stamp, learned_by])
+        numbered = numbered_id(url)
+        db.execute("INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at, learned_by, site_id, "
+                   "numbering) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                   "last_seen_at = excluded.last_seen_at, article_id = excluded.article_id",
+                   [url, article_id, stamp, stamp, learned_by, numbered.id if numbered else None,
+                    numbered.numbering if numbered else None])

@@ -11,13 +11,14 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 
 from pipelines.bylines import authors_of
 from kinhtedothi.vocab.dates import GarbledDate, parse_published
 from kinhtedothi.vocab.text import clean, clean_paragraphs, strip_controls
 from kinhtedothi.vocab.items import ArticleItem
-from kinhtedothi.vocab.urls import absolute, article_id, canonical_url, is_site_url
+from kinhtedothi.vocab.urls import absolute, article_id, canonical_url, is_site_url, numbered_id
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,35 @@ def strip_sapo_prefix(sapo: str | None) -> str | None:
     return clean(SAPO_PREFIX.sub("", sapo)) if sapo else None
 
 
-def identity(extracted: dict[str, Any]) -> str:
-    """The article's canonical URL: the page's own canonical link when it is a site article URL."""
+def slug_of(url: str) -> str:
+    """``/ha-noi-409318.html``, ``/ha-noi.692315.html`` and ``/ha-noi.html`` -> ``ha-noi``."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    name = re.sub(r"\.html?$", "", name)
+    return re.sub(r"[-.]\d{4,}$", "", name) if article_id(url) is not None else name
+
+
+def names_same_story(own: str, fetched: str) -> bool:
+    """A page's canonical address may stand for where it was fetched when it names the same story: the
+    same path, the same id in the same numbering, or the same slug (another form of one address)."""
+    if urlsplit(own).path == urlsplit(fetched).path:
+        return True
+    own_id, fetched_id = numbered_id(own), numbered_id(fetched)
+    if own_id and fetched_id and own_id.numbering == fetched_id.numbering:
+        return own_id == fetched_id
+    return slug_of(own) == slug_of(fetched)
+
+
+def identity(extracted: dict[str, Any], warnings: list[str] | None = None) -> str:
+    """The article's canonical URL: the page's own canonical link when it is a site article URL that
+    names the same story as the address it was fetched from (never another story's address)."""
     own, fetched = extracted.get("url"), extracted.get("fetched_url")
+    fetched = canonical_url(fetched) if fetched else None
     if own and is_site_url(own) and own.endswith((".html", ".htm")):
-        return canonical_url(own)
+        own = canonical_url(own)
+        if not fetched or not is_site_url(fetched) or names_same_story(own, fetched):
+            return own
+        if warnings is not None:
+            warnings.append(f"the page's canonical address {own} names another story: kept {fetched}")
     url = fetched or own
     if not url:
         raise ValueError("an extraction with no URL (neither the page's own nor the fetched one)")
@@ -68,7 +93,7 @@ def _unique(values: list[str | None] | None) -> list[str]:
     return list(dict.fromkeys(v for v in (clean(x) for x in values or []) if v))
 
 
-def _word_count(body_text: str | None) -> int:
+def word_count(body_text: str | None) -> int:
     """``len(body_text.split())`` of a text made by ``clean_paragraphs``: its paragraphs are cleaned (words
     one space apart, no other space) and one blank line apart, so counting needs no list of words."""
     return body_text.count(" ") + body_text.count("\n\n") + 1 if body_text else 0
@@ -83,7 +108,7 @@ def content_hash(article: dict[str, Any]) -> str:
 def normalize_article(extracted: dict[str, Any], fingerprint: bool = True) -> tuple[dict[str, Any], list[str]]:
     """Raw page-object fields -> (normalized record, warnings); ``content_hash`` unless told not to."""
     warnings: list[str] = []
-    url = identity(extracted)
+    url = identity(extracted, warnings)
     published_raw = clean(extracted.get("published_raw"))
     try:
         published_at = parse_published(published_raw)
@@ -103,7 +128,7 @@ def normalize_article(extracted: dict[str, Any], fingerprint: bool = True) -> tu
         "subsection": clean(extracted.get("subsection")),
         "body_text": body_text,
         "body_html": strip_controls(extracted.get("body_html") or "") or None,
-        "word_count": _word_count(body_text),
+        "word_count": word_count(body_text),
         "tags": _unique(extracted.get("tags")),
         "images": _images(extracted.get("images")),
         "related_links": _links(extracted.get("related_links")),

@@ -11,7 +11,7 @@ from sqlite_utils.db import Table
 
 from kinhtedothi.vocab.text import fold
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: readings judged (edit_count, article_versions.change), ids with their numbering
 
 TABLES: dict[str, dict] = {
     "events": dict(
@@ -128,6 +128,15 @@ TABLES["article_authors"] = dict(
 TABLES["articles"]["columns"]["byline_source"] = str
 INDEXES += [("article_authors", ["name"], False)]
 
+# One story, one true history (pipelines/history.py, docs/people-and-edits.md): every reading judged,
+# edits by the paper counted apart from new addresses, layouts, sources and parsers; the best copy
+# kept field by field, with the reading each field came from; each address's id with its numbering.
+TABLES["articles"]["columns"].update(edit_count=int, edited_at=str, field_origin=str)
+TABLES["article_versions"]["columns"].update(url=str, layout=str, read_at=str, change=str, edited_fields=str,
+                                             effective=int, field_sources=str)
+TABLES["article_urls"]["columns"].update(site_id=int, numbering=str)
+INDEXES += [("article_urls", ["site_id", "numbering"], False), ("articles", ["edit_count"], False)]
+
 # The folded search index: headline, lead, body, picture captions, tags and the people of the byline.
 FTS_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
 FTS_SQL = f"""
@@ -202,8 +211,10 @@ def _table(db: sqlite_utils.Database, name: str) -> Table:
     return table
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create whatever is missing (tables, indexes, search index); never drops anything."""
+def ensure_schema(db: sqlite_utils.Database) -> int:
+    """Create whatever is missing (tables, indexes, search index); never drops anything. Returns the
+    schema version the file had before (0 for a new file), for ``pipelines.upgrade``."""
+    before = db.execute("PRAGMA user_version").fetchone()[0]
     db.enable_wal()
     for name, spec in TABLES.items():
         table = _table(db, name)
@@ -221,3 +232,4 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     if db.conn.in_transaction:  # leave no transaction open (a caller's PRAGMA synchronous would fail)
         db.conn.commit()
+    return before

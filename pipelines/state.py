@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from pipelines.recheck import is_due, parse_schedule
+from kinhtedothi.vocab.generations import era, newest_era
 
 
 class ArchiveState:
@@ -14,18 +15,26 @@ class ArchiveState:
 
     db: sqlite_utils.Database
 
-    def known_links(self) -> tuple[set[str], set[int]]:
-        """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
-        # An article read only from the Wayback Machine is not known to the live site: it may live on
-        # at a new address (docs/generations.md), so the live crawl reads it.
-        live = "coalesce(source, 'live') != 'wayback'"
-        urls = {r[0] for r in self.db.execute(f"SELECT url FROM articles WHERE {live}")}
-        urls |= {r[0] for r in self.db.execute(  # every address of a story read live
-            "SELECT u.url FROM article_urls u JOIN articles a ON a.id = u.article_id "
-            "WHERE coalesce(a.source, 'live') != 'wayback'")}
-        urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
-            "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
-        ids = {r[0] for r in self.db.execute(f"SELECT site_id FROM articles WHERE site_id IS NOT NULL AND {live}")}
+    def known_links(self) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+        """Addresses, and ids in their numbering, that need no fetch, each with the era of the site's
+        generation the story was last read in (``kinhtedothi.vocab.generations``): a listing of a newer
+        generation reads such a story again, to learn its address today. Links settled as errors too."""
+        # A story read only from a web archive is not known to the live site: it may live on at a new
+        # address (docs/generations.md), so the live crawl reads it.
+        live = "coalesce(a.source, 'live') = 'live'"
+        urls: dict[str, int] = {}
+        ids: dict[tuple[str, int], int] = {}
+        for url, layout in self.db.execute(f"SELECT a.url, a.layout FROM articles a WHERE {live}"):
+            urls[url] = era(layout)
+        for url, layout, site_id, numbering in self.db.execute(   # every address of a story read live
+                f"SELECT u.url, a.layout, u.site_id, u.numbering FROM article_urls u JOIN articles a "
+                f"ON a.id = u.article_id WHERE {live}"):
+            urls[url] = era(layout)
+            if site_id is not None and numbering:
+                ids[(numbering, site_id)] = era(layout)
+        for (url,) in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
+                "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'"):
+            urls.setdefault(url, newest_era())
         return urls, ids
 
     def due_for_recheck(self, schedule: str, at: datetime | None = None) -> list[str]:

@@ -15,9 +15,11 @@ from pipelines.validate import problems
 from kinhtedothi.vocab.items import ArticleItem
 from scraper.pages import article_page_for
 
+# Search results the crawl left out as published outside their event's dates are not re-read into the archive.
 LATEST_ARTICLE_PAGES = """
 SELECT id, url, content_type, body, source, capture_timestamp, fetched_from FROM raw_pages
 WHERE id IN (SELECT max(id) FROM raw_pages WHERE kind = 'article' AND status = 200 AND size > 0 GROUP BY url)
+  AND url NOT IN (SELECT url FROM crawl_errors WHERE kind = 'outside-dates')
 ORDER BY id
 """
 

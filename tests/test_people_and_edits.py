@@ -11,13 +11,17 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 
+from pipelines.archive import Archive
+from pipelines.article_children import stored_fields
 from pipelines.bylines import PAPER
+from pipelines.normalize import normalize_article
 from datasette_kinhtedothi.archive import export
 from datasette_kinhtedothi.archive.export import COLUMNS
 from datasette_kinhtedothi.archive.worddiff import MAX_TOKENS, changed_words, diff_html
 from datasette_kinhtedothi.vietnamese import prepare_connection
 from scraper.cli import cli
 from kinhtedothi.vocab.dates import paper_date
+from kinhtedothi.vocab.items import ArticleItem
 from tests.conftest import ROOT
 from tests.datasette_support import copy_archive, datasette_for, get
 from tests.edits_support import ADDED_PARAGRAPH, CO_WRITTEN, EDITED, EDITED_ID, NEW_TITLE, edited_archive
@@ -156,14 +160,14 @@ def test_an_edited_article_says_so_at_the_top_with_what_changed(ds):
     assert "kt-edited" not in page(ds, "/archive/articles/405813")
 
 
-def test_the_citation_names_the_version_and_the_date_it_was_fetched(ds, db):
-    fetched = query(db, "select last_fetched_at from articles where id = ?", [EDITED_ID])[0][0]
+def test_the_citation_names_the_papers_version_and_when_it_was_last_read(ds, db):
+    read = query(db, "select max(read_at) from article_versions where article_id = ?", [EDITED_ID])[0][0]
     html = page(ds, f"/archive/articles/{EDITED_ID}")
     citation = re.search(r'<section class="kt-citation".*?</section>', html, re.S).group(0)
-    assert f"Phiên bản 2 trên 2, lấy về lúc {paper_date(fetched)} (giờ Hà Nội)" in citation
-    assert f"(phiên bản 2, lấy về {paper_date(fetched)})" in citation
-    assert "Version 2 of 2, fetched" in page(ds, f"/archive/articles/{EDITED_ID}?lang=en")
-    assert "Phiên bản 1 trên 1" in page(ds, "/archive/articles/405813")
+    assert f"Phiên bản 2 trên 2 của báo, đọc lần cuối lúc {paper_date(read)} (giờ Hà Nội; 2 lần đọc)" in citation
+    assert f"(phiên bản 2, đọc {paper_date(read)})" in citation
+    assert "The paper's version 2 of 2, last read" in unescape(page(ds, f"/archive/articles/{EDITED_ID}?lang=en"))
+    assert "Phiên bản 1 trên 1 của báo" in page(ds, "/archive/articles/405813")
 
 
 def _sections(html):
@@ -199,10 +203,11 @@ def test_the_diff_page_refuses_versions_that_do_not_exist(ds):
 
 def test_the_versions_page_lists_every_version_with_the_diff_one_click_away(ds, db):
     html = page(ds, f"/-/versions/{EDITED_ID}")
-    rows = re.findall(r"<tr( class=\"kt-current\")?>\s*<td>(\d+)", html)
-    assert [(bool(current), int(n)) for current, n in rows] == [(False, 1), (True, 2)]
+    rows = re.findall(r"<tr class=\"kt-change-(\w+)\">\s*<td>(\d+)", html)
+    assert [(kind, int(n)) for kind, n in rows] == [("first", 1), ("edit", 2)]
     assert f'href="/-/diff/{EDITED_ID}?from=1&amp;to=2"' in html and "Tiêu đề, Nội dung" in html
-    assert EDITED["title"] == query(db, "select title from article_versions where article_id = ?", [EDITED_ID])[0][0]
+    assert [EDITED["title"], NEW_TITLE] == [r[0] for r in query(
+        db, "select title from article_versions where article_id = ? order by version", [EDITED_ID])]
     assert "Bài này chưa từng được sửa" in page(ds, "/-/versions/405813")
 
 
@@ -272,7 +277,7 @@ def test_the_csv_keeps_the_filters_and_dates_are_hanoi_days_included_whole(ds, d
 def test_the_csv_can_start_with_a_bom_for_excel(ds):
     plain, _ = csv_rows(ds, q="vắc xin")
     bom, rows = csv_rows(ds, q="vắc xin", _bom="1")
-    assert bom.content.startswith(b"\xef\xbb\xbfheadline,") and not plain.content.startswith(b"\xef\xbb\xbf")
+    assert bom.content.startswith(b"\xef\xbb\xbfarchive_id,headline,") and not plain.content.startswith(b"\xef\xbb\xbf")
     assert bom.content[3:] == plain.content and rows
 
 
@@ -301,23 +306,41 @@ def test_an_archive_made_before_people_still_shows_its_lists_and_articles(db, tm
 
 def test_a_copy_read_again_by_better_parsers_is_not_called_an_edit(db, tmp_path):
     reread = copy_archive(db, tmp_path)
-    conn = sqlite3.connect(reread)
-    with conn:  # the row the store writes when `kinhtedothi reparse` changes a field (here: the section)
-        conn.execute(
-            "insert into article_versions (article_id, version, archived_at, cause, changed_fields, title, sapo, "
-            "author, published_at, section, subsection, body_text, tags, images, related_links, fetched_at, source) "
-            "select id, 1, '2026-01-05T01:00:00+00:00', 'reparse', '[\"section\"]', title, sapo, author, "
-            "published_at, 'Chuyên mục cũ', subsection, body_text, "
-            "(select json_group_array(tag) from article_tags where article_id = a.id), "
-            "(select json_group_array(json_object('src', src, 'caption', caption)) "
-            "from images where article_id = a.id), "
-            "(select json_group_array(json_object('url', url, 'title', title)) "
-            "from related_links where article_id = a.id), "
-            "last_fetched_at, 'live' from articles a where id = 405813")
-        conn.execute("update articles set version = 2 where id = 405813")
+    archive = Archive(reread)
+    try:   # what `kinhtedothi reparse` hands the store when newer parsers read the section differently
+        row = next(archive.db.query("select * from articles where id = 405813"))
+        fields = stored_fields(archive.db, row)
+        extracted = {"url": row["url"], "fetched_url": row["url"], "layout": row["layout"], "field_sources": {},
+                     "title": row["title"], "author": row["author"], "published_raw": row["published_raw"],
+                     "sapo": row["sapo"], "section": "Chuyên mục mới", "subsection": row["subsection"],
+                     "tags": fields["tags"], "body_paragraphs": row["body_text"].split("\n\n"),
+                     "body_html": row["body_html"], "images": fields["images"],
+                     "related_links": fields["related_links"]}
+        item = ArticleItem(fetched_url=row["url"], link_urls=[row["url"]], extracted=extracted,
+                           raw_page_id=row["raw_page_id"])
+        item.article, _ = normalize_article(extracted)
+        assert archive.save_article(item, row["raw_page_id"], cause="reparse") == "updated"
+    finally:
+        archive.close()
+    assert query(reread, "select section, edit_count from articles where id = 405813") == [("Chuyên mục mới", 0)]
+    assert query(reread, "select change, effective from article_versions where article_id = 405813 "
+                         "order by version") == [("parser", 0), ("first", 1)]
+    published = datasette_for(reread)
+    html = page(published, "/archive/articles/405813")
+    assert "kt-edited" not in html and "báo sửa" not in html
+    versions = page(published, "/-/versions/405813")
+    assert "Bài này chưa từng được sửa" in versions and "bản đọc cũ, đã được bộ đọc mới đọc lại" in versions
+
+
+def test_an_archive_made_before_readings_were_judged_still_shows_its_edits(db, tmp_path):
+    old = copy_archive(db, tmp_path)
+    conn = sqlite3.connect(old)
+    with conn:   # as schema 3 kept it: the replaced version only, the newest one in articles
+        conn.execute("delete from article_versions where article_id = ? and version = 2", [EDITED_ID])
+        conn.execute("update article_versions set change = null, effective = null, read_at = null, url = null")
+        conn.execute("drop index idx_articles_edit_count")
+        conn.execute("alter table articles drop column edit_count")
     conn.close()
-    html = page(datasette_for(reread), "/archive/articles/405813")
-    banner = re.search(r'<p class="kt-notice kt-edited">(.*?)</p>', html, re.S).group(1)
-    assert "đọc lại bằng bộ phân tích mới lúc 05/01/2026 08:00" in banner and "Chuyên mục." in banner
-    assert "báo sửa" not in banner
-    assert set(_sections(page(datasette_for(reread), "/-/diff/405813"))) == {"section"}
+    html = page(datasette_for(old), f"/archive/articles/{EDITED_ID}")
+    assert "Bài đã được báo sửa sau khi đăng" in html
+    assert NEW_TITLE in html

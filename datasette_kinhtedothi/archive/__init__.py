@@ -35,6 +35,7 @@ from datasette_kinhtedothi.archive.template_vars import template_context
 @hookimpl
 def prepare_connection(conn):
     reads.memory_map(conn)
+    conn.create_function("kt_entry_id", 1, atom.entry_id, deterministic=True)  # metadata.yml's feed query
 
 
 @hookimpl

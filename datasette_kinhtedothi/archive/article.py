@@ -14,8 +14,10 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup, escape
 
 from datasette_kinhtedothi.archive.facets import filter_url
+from datasette_kinhtedothi.archive.i18n import gettext
 from kinhtedothi.vocab.dates import UTC, paper_date, parse_iso, parse_timestamp, timestamp, utc_time
 from kinhtedothi.vocab.sanitize import sanitize_html
+from kinhtedothi.vocab.urls import address_era
 
 SITE = "Kinh tế & Đô thị"
 
@@ -48,7 +50,10 @@ def wayback_url(url: str, when: str | None) -> str:
     return f"https://web.archive.org/web/{stamp}/{url}"
 
 
-def citation(article: dict, archived_at: str | None, wayback: str, captured: str | None = None) -> str:
+def citation(article: dict, archived_at: str | None, wayback: str, captured: str | None = None,
+             published_url: str | None = None, lang: str = "vi") -> str:
+    """The ready-to-paste citation, in the reader's language: who, what, the paper, when, the address at
+    publication and the address today when they differ, and where a copy can be checked."""
     parts = []
     if article.get("author"):
         parts.append(f"{article['author']}.")
@@ -56,13 +61,35 @@ def citation(article: dict, archived_at: str | None, wayback: str, captured: str
     parts.append(f"{SITE},")
     if article.get("published_at"):
         parts.append(f"{paper_date(article['published_at'], with_time=False)}.")
-    parts.append(article["url"])
-    if captured:
-        parts.append(f"(Wayback Machine capture of {captured[:10]}: {wayback})")
+    if published_url and published_url != article["url"]:
+        parts.append(gettext("article.cite.moved", lang, then=published_url, now=article["url"]))
     else:
-        parts.append(f"(archived {utc_time(archived_at, '%Y-%m-%d')}; "
-                     f"Wayback Machine: {wayback})")
+        parts.append(article["url"])
+    if captured:
+        parts.append(gettext("article.cite.text_capture", lang, when=captured[:10], wayback=wayback))
+    else:
+        parts.append(gettext("article.cite.text_archived", lang, when=utc_time(archived_at, "%Y-%m-%d"),
+                             wayback=wayback))
     return " ".join(parts)
+
+
+async def addresses(db, article: dict) -> tuple[str, list[str]]:
+    """The address at publication and every address of the story, oldest generation first.
+
+    At publication: the address of the earliest reading the archive holds, unless the story is
+    known (by the site's own redirect, its id or its headline) at an address of an older generation."""
+    urls = [article["url"]]
+    if await db.table_exists("article_urls"):
+        urls += [r[0] for r in (await db.execute(
+            "select url from article_urls where article_id = ? order by first_seen_at, url", [article["id"]])).rows]
+    earliest = article["url"]
+    if await db.table_exists("article_versions") and "read_at" in await db.table_columns("article_versions"):
+        found = (await db.execute("select url from article_versions where article_id = ? and url is not null "
+                                  "order by read_at, id limit 1", [article["id"]])).rows
+        earliest = found[0][0] if found else earliest
+    ordered = sorted(dict.fromkeys([earliest, *urls]), key=lambda u: (address_era(u), u != earliest))
+    published = earliest if address_era(earliest) <= address_era(ordered[0]) else ordered[0]
+    return published, ordered
 
 
 async def _rows(db, sql: str, params: list) -> list[dict]:
@@ -84,7 +111,7 @@ async def _byline_link(datasette, database: str, db, article: dict) -> str | Non
     return filter_url(datasette, database, author=article["author"])
 
 
-async def article_context(datasette, database: str, pk: str) -> dict | None:
+async def article_context(datasette, database: str, pk: str, lang: str = "vi") -> dict | None:
     """Everything the article template needs, or None when the row is not an article."""
     db = datasette.get_database(database)
     try:
@@ -117,7 +144,9 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
     from_wayback = article.get("source") == "wayback"
     captured = (utc_time(parse_timestamp(article.get("capture_timestamp"))) or None) if from_wayback else None
     capture = web_url(article.get("capture_url")) if from_wayback else None
-    wayback = capture or wayback_url(article["url"], archived_at)
+    published_url, all_urls = await addresses(db, article)
+    # the page as the paper published it: the capture nearest the publication, at the address of that day
+    wayback = capture or wayback_url(published_url, article.get("published_at") or archived_at)
     for event in events:
         event["href"] = filter_url(datasette, database, event=event["slug"])
     for tag in tags:
@@ -146,12 +175,16 @@ async def article_context(datasette, database: str, pk: str) -> dict | None:
             "published_iso": article.get("published_at"),
             "url": article["url"],
             "href": web_url(article["url"]),
+            "published_url": published_url if published_url != article["url"] else None,
+            "published_href": web_url(published_url),
             "archived_at": utc_time(archived_at),
             "first_seen_at": utc_time(article.get("first_seen_at")),
             "wayback": wayback,
             "captured": captured,
             "from_wayback": from_wayback,
-            "wayback_list": f"https://web.archive.org/web/*/{quote(article['url'], safe=':/')}",
-            "text": citation(article, archived_at, wayback, captured),
+            "wayback_list": f"https://web.archive.org/web/*/{quote(article['url'], safe=':/%')}",
+            "wayback_lists": [{"url": u, "href": f"https://web.archive.org/web/*/{quote(u, safe=':/%')}"}
+                              for u in all_urls if web_url(u)],
+            "text": citation(article, archived_at, wayback, captured, published_url, lang),
         },
     }

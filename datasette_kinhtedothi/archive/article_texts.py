@@ -28,8 +28,16 @@ register({
     "article.cite.capture_used": {"vi": "bản chụp đã dùng để lưu bài này", "en": "the capture this copy was read from"},
     "article.cite.capture_nearest": {"vi": "bản chụp gần ngày lưu nhất", "en": "capture nearest to the archived date"},
     "article.cite.all_captures": {"vi": "mọi bản chụp", "en": "all captures"},
-    "article.versions": {"vi": "{n} phiên bản trước", "en": "{n} earlier versions"},
-    "article.version_one": {"vi": "1 phiên bản trước", "en": "1 earlier version"},
+    "article.cite.all_captures_of": {"vi": "mọi bản chụp của {url}", "en": "all captures of {url}"},
+    "article.cite.url_then": {"vi": "Địa chỉ khi đăng", "en": "Address at publication"},
+    "article.cite.url_now": {"vi": "Địa chỉ hiện nay", "en": "Address today"},
+    "article.cite.moved": {"vi": "{then} (nay ở {now})", "en": "{then} (now at {now})"},
+    "article.cite.text_capture": {"vi": "(bản chụp Wayback Machine ngày {when}: {wayback})",
+                                  "en": "(Wayback Machine capture of {when}: {wayback})"},
+    "article.cite.text_archived": {"vi": "(lưu trữ {when}; Wayback Machine: {wayback})",
+                                   "en": "(archived {when}; Wayback Machine: {wayback})"},
+    "article.cite.capture_published": {"vi": "bản chụp gần ngày đăng nhất", "en": "capture nearest to publication"},
+    "article.readings": {"vi": "{n} lần đọc đã lưu", "en": "{n} readings kept"},
     "article.fields": {"vi": "Mọi trường của dòng này, như đã lưu", "en": "Every field of this row, as stored"},
 })
 

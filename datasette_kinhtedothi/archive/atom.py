@@ -19,6 +19,15 @@ from kinhtedothi.vocab.dates import UTC, parse_iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 REQUIRED = {"atom_id", "atom_title", "atom_updated"}
+# An entry's id is the story's archive id, never its address: a story whose address changes (the site's
+# 2022 and 2025 CMS moved every story) is the same entry to a feed reader. metadata.yml's feed query
+# calls it as the SQL function kt_entry_id(id).
+ENTRY_ID_PREFIX = "tag:kinhtedothi-archive,2026:article/"
+
+
+def entry_id(article_id: int) -> str:
+    """The Atom entry id of a story (RFC 4151 tag URI), unchanged when its address changes."""
+    return f"{ENTRY_ID_PREFIX}{article_id}"
 
 
 def can_render(columns) -> bool:

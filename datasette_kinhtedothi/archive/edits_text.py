@@ -7,6 +7,7 @@ FIELD_NAMES = {
     "published_at": ("Thời gian đăng", "Publication date"), "section": ("Chuyên mục", "Section"),
     "subsection": ("Chuyên mục con", "Sub-section"), "body_text": ("Nội dung", "Body"), "tags": ("Thẻ", "Tags"),
     "images": ("Ảnh và chú thích", "Pictures and captions"), "related_links": ("Tin liên quan", "Related news"),
+    "captions": ("Chú thích ảnh", "Captions"),
 }
 register({f"versions.field.{k}": {"vi": vi, "en": en} for k, (vi, en) in FIELD_NAMES.items()})
 register({
@@ -22,10 +23,38 @@ register({
     "versions.all": {"vi": "Tất cả {count} phiên bản", "en": "All {count} versions"},
     "versions.title": {"vi": "Các phiên bản của bài", "en": "Versions of the article"},
     "versions.intro": {
-        "vi": "Mỗi lần báo sửa bài, kho lưu giữ phiên bản cũ. Phiên bản 1 là bản lưu đầu tiên, phiên bản cuối là bản "
-              "hiện tại.",
-        "en": "Each time the paper edits an article, the archive keeps the earlier version. Version 1 is the first "
-              "copy archived, the last one is the current copy."},
+        "vi": "Mỗi lần kho đọc bài ở một địa chỉ, một nguồn hay một giao diện khác, nó giữ lại bản đọc đó. Chỉ khi chữ "
+              "bạn đọc thấy (tiêu đề, sapo, tác giả, nội dung, chú thích ảnh, giờ đăng) đổi khác thì mới là báo sửa "
+              "bài. Dưới đây trước hết là các phiên bản báo đăng: bản đầu tiên và mỗi lần sửa.",
+        "en": "Each time the archive reads the article at another address, from another source or in another "
+              "layout, it keeps that reading. Only a change in the words a reader reads (headline, lead, byline, "
+              "body, captions, publication time) is an edit by the paper. First come the paper's versions: the "
+              "first one and each edit."},
+    "versions.paper": {"vi": "Các phiên bản báo đăng", "en": "The paper's versions"},
+    "versions.others": {"vi": "Các lần đọc khác (không phải báo sửa bài)",
+                        "en": "Other readings (not edits by the paper)"},
+    "versions.others_intro": {
+        "vi": "Cùng chữ, khác địa chỉ, giao diện, nguồn, ảnh, chú thích mặc định hay bộ đọc: {count} lần đọc.",
+        "en": "The same words at another address, in another layout, from another source, with other pictures, "
+              "default captions or parsers: {count} readings."},
+    "versions.kind": {"vi": "Loại thay đổi", "en": "Kind of change"},
+    "versions.address": {"vi": "Địa chỉ", "en": "Address"},
+    "versions.kept": {"vi": "Bản lưu giữ từ lần đọc này", "en": "Kept in the archive's copy"},
+    "versions.change.first": {"vi": "bản đầu tiên kho có", "en": "the oldest copy the archive holds"},
+    "versions.change.edit": {"vi": "báo sửa bài", "en": "edited by the paper"},
+    "versions.change.migration": {"vi": "chuyển địa chỉ hoặc giao diện mới (không sửa chữ)",
+                                  "en": "new address or layout (words unchanged)"},
+    "versions.change.source": {"vi": "nguồn khác (không sửa chữ)", "en": "another source (words unchanged)"},
+    "versions.change.presentation": {"vi": "ảnh, chú thích mặc định, thẻ hoặc tin liên quan khác (không sửa chữ)",
+                                     "en": "other pictures, default captions, tags or related links (words unchanged)"},
+    "versions.change.parser": {"vi": "bản đọc cũ, đã được bộ đọc mới đọc lại",
+                               "en": "an older parser's reading, read again by newer parsers"},
+    "versions.not_edited": {
+        "vi": "Báo không sửa bài này: kho giữ {count} lần đọc (địa chỉ, giao diện, nguồn hoặc bộ đọc khác), chữ báo "
+              "đăng vẫn như cũ.",
+        "en": "The paper did not edit this article: the archive keeps {count} readings (other addresses, layouts, "
+              "sources or parsers) with the same words."},
+    "article.kept": {"vi": "Giữ từ lần đọc trước", "en": "Kept from an earlier reading"},
     "versions.number": {"vi": "Phiên bản", "en": "Version"},
     "versions.fetched": {"vi": "Lấy về lúc (giờ Hà Nội)", "en": "Fetched (Hanoi time)"},
     "versions.how": {"vi": "Nguồn", "en": "How"},
@@ -38,6 +67,9 @@ register({
     "versions.cause.reparse": {"vi": "đọc lại bằng bộ phân tích mới", "en": "read again by improved parsers"},
     "versions.source.live": {"vi": "trang báo", "en": "the site"},
     "versions.source.wayback": {"vi": "Wayback Machine", "en": "Wayback Machine"},
+    "versions.source.commoncrawl": {"vi": "Common Crawl", "en": "Common Crawl"},
+    "versions.source.warc": {"vi": "tệp WARC", "en": "a WARC file"},
+    "versions.show_others": {"vi": "Hiện các lần đọc khác", "en": "Show the other readings"},
     "versions.raw": {"vi": "Dữ liệu gốc (article_versions)", "en": "Raw rows (article_versions)"},
     "versions.back": {"vi": "Về bài viết", "en": "Back to the article"},
     "versions.none": {"vi": "Bài này chưa từng được sửa.", "en": "This article was never edited."},
@@ -63,10 +95,12 @@ register({
     "edits.when": {"vi": "Ghi nhận lúc (giờ Hà Nội)", "en": "Seen (Hanoi time)"},
     "edits.article": {"vi": "Bài", "en": "Article"},
     "edits.fields": {"vi": "Thay đổi", "en": "Changed"},
-    "edits.versions": {"vi": "Số phiên bản", "en": "Versions"},
+    "edits.versions": {"vi": "Số lần sửa", "en": "Edits"},
     "edits.none": {"vi": "Chưa có bài nào được sửa.", "en": "No article has been edited yet."},
     "cite.version": {"vi": "Phiên bản", "en": "Version"},
-    "cite.version_text": {"vi": "Phiên bản {n} trên {total}, lấy về lúc {when} (giờ Hà Nội)",
-                          "en": "Version {n} of {total}, fetched {when} (Hanoi time)"},
-    "cite.version_short": {"vi": "phiên bản {n}, lấy về {when}", "en": "version {n}, fetched {when}"},
+    "cite.version_text": {"vi": "Phiên bản {n} trên {total} của báo, đọc lần cuối lúc {when} (giờ Hà Nội; {readings} "
+                                "lần đọc)",
+                          "en": "The paper's version {n} of {total}, last read {when} (Hanoi time; {readings} "
+                                "readings)"},
+    "cite.version_short": {"vi": "phiên bản {n}, đọc {when}", "en": "version {n}, read {when}"},
 })

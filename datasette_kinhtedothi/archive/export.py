@@ -1,8 +1,9 @@
 """CSV of a search with a journalist's columns: ``/-/export.csv?q=…&<filters>``.
 
-Columns: headline, date (Hanoi time, ``YYYY-MM-DD HH:MM``), people, events, tags (each ``; ``-separated),
-url, snippet (plain text: the passage that matches, without ``<mark>``). ALL matching rows, up to
-``EXPORT_MAX``, ranked as the search page ranks them when there is a query, else newest first.
+Columns: archive_id (the story's id in the archive, unchanged when its address changes), headline, date
+(Hanoi time, ``YYYY-MM-DD HH:MM``), people, events, tags (each ``; ``-separated), url, snippet (plain
+text: the passage that matches, without ``<mark>``). ALL matching rows, up to ``EXPORT_MAX``, ranked as
+the search page ranks them when there is a query, else newest first.
 ``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8.
 
 Parameters (those of the search page; each filter may be repeated, all must hold; a value over 200
@@ -34,7 +35,7 @@ from kinhtedothi.vocab.dates import day_range, hanoi_time, parse_day
 
 EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
 EXPORT_TIME_LIMIT_MS = 20_000   # the export's own time limit (a page's queries have 3 s)
-COLUMNS = ("headline", "date", "people", "events", "tags", "url", "snippet")
+COLUMNS = ("archive_id", "headline", "date", "people", "events", "tags", "url", "snippet")
 MAX_PARAM = 500                 # characters read from any one parameter
 FILTERS = {  # parameter names -> the condition one value adds
     ("event", "_event"): "a.id in (select article_id from article_events where event_slug = :{key})",
@@ -151,8 +152,9 @@ async def search_rows(db, params) -> tuple[list[dict], bool]:
             return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     found = await db.execute_fn(run)
-    rows = [{"headline": r["headline"], "date": _hanoi(r["published_at"]), "people": r["people"] or "",
-             "events": r["events"] or "", "tags": r["tags"] or "", "url": r["url"], "snippet": _plain(r["snippet"])}
+    rows = [{"archive_id": r["id"], "headline": r["headline"], "date": _hanoi(r["published_at"]),
+             "people": r["people"] or "", "events": r["events"] or "", "tags": r["tags"] or "", "url": r["url"],
+             "snippet": _plain(r["snippet"])}
             for r in found[:EXPORT_MAX]]
     return rows, len(found) > EXPORT_MAX
 

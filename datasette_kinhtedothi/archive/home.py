@@ -12,7 +12,7 @@ from typing import Any
 from datasette_kinhtedothi.archive.facets import filter_url
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.i18n import register
-from kinhtedothi.vocab.dates import paper_date, utc_time
+from kinhtedothi.vocab.dates import paper_date
 
 register({
     "home.title": {"vi": "Kho lưu trữ sự kiện báo Kinh tế & Đô thị", "en": "Kinh tế & Đô thị event archive"},
@@ -30,6 +30,29 @@ register({
     "home.span": {"vi": "{n} bài, đăng từ {first} đến {last}.", "en": "{n} articles, published {first} to {last}."},
     "home.last_run": {"vi": "Lần thu thập gần nhất kết thúc lúc {when} ({status}).",
                       "en": "Last crawl finished {when} ({status})."},
+    "home.run.ok": {"vi": "thành công", "en": "succeeded"},
+    "home.run.failed": {"vi": "chưa trọn vẹn", "en": "did not complete"},
+    # one line per exit status (docs/operators.md): what happened, what to do; the archive is never damaged
+    "home.run.why.1": {"vi": "Lần chạy gặp lỗi ({reason}). Bài đã lưu vẫn nguyên; người vận hành cần xem nhật ký "
+                             "và bảng crawl_errors rồi chạy lại.",
+                       "en": "The run failed ({reason}). What was archived is intact; the operator should read the "
+                             "log and crawl_errors, then run it again."},
+    "home.run.why.3": {"vi": "Không vào được trang báo (mạng hoặc trang báo lỗi). Bài đã lưu vẫn nguyên; lần chạy sau "
+                             "sẽ tự thử lại.",
+                       "en": "The site could not be reached (network or site down). What was archived is intact; the "
+                             "next run tries again."},
+    "home.run.why.4": {"vi": "Giao diện trang báo đã đổi, bộ đọc chưa nhận ra ({reason}). Bài đã lưu vẫn nguyên; cần "
+                             "dạy bộ đọc giao diện mới (docs/developers.md).",
+                       "en": "The site's layout changed and the parsers do not know it yet ({reason}). What was "
+                             "archived is intact; the parsers need to learn the new layout (docs/developers.md)."},
+    "home.run.why.5": {"vi": "Chưa đọc hết các dòng sự kiện ({reason}). Bài đã lưu vẫn nguyên; xem bảng crawl_errors, "
+                             "lần chạy sau sẽ đọc tiếp.",
+                       "en": "The feeds were not read to the end ({reason}). What was archived is intact; see "
+                             "crawl_errors; the next run goes on."},
+    "home.run.why.other": {"vi": "Lần chạy dừng giữa chừng ({reason}). Bài đã lưu vẫn nguyên; lần chạy sau sẽ đọc "
+                                 "tiếp.",
+                           "en": "The run stopped early ({reason}). What was archived is intact; the next run goes "
+                                 "on."},
     "home.latest": {"vi": "Bài mới nhất", "en": "Latest articles"},
     "home.all_latest": {"vi": "Xem tất cả, mới nhất trước", "en": "All of them, newest first"},
     "home.queries": {"vi": "Câu hỏi có sẵn", "en": "Ready-made questions"},
@@ -78,11 +101,11 @@ async def archive_summary(datasette, name: str, db) -> dict[str, Any]:
     span = (await db.execute("select min(published_at), max(published_at) from articles")).rows[0]
     last_run = None
     if await db.table_exists("crawl_runs"):
-        rows = (await db.execute("select finished_at, status from crawl_runs where finished_at is not null "
-                                 "order by id desc limit 1")).rows
+        rows = (await db.execute("select finished_at, status, exit_code, reason from crawl_runs "
+                                 "where finished_at is not null order by id desc limit 1")).rows
         last_run = dict(rows[0]) if rows else None
         if last_run:
-            last_run["finished"] = utc_time(last_run["finished_at"])
+            last_run["finished"] = paper_date(last_run["finished_at"])
     queries = await datasette.get_canned_queries(name, None)
     return {"name": name, "articles": count, "first": (span[0] or "")[:10], "last": (span[1] or "")[:10],
             "events": events, "last_run": last_run,
@@ -92,6 +115,20 @@ async def archive_summary(datasette, name: str, db) -> dict[str, Any]:
             "search_url": datasette.urls.query(name, "search"),
             "exact_url": datasette.urls.query(name, "exact_search"),
             "chart_url": datasette.urls.path("/-/chart") + (f"?db={name}" if len(datasette.databases) > 2 else "")}
+
+
+def run_words(last_run: dict[str, Any] | None, lang: str) -> dict[str, str] | None:
+    """The last run in the reader's words: how it ended, and for a run that did not succeed, one line on why
+    and what to do."""
+    if not last_run:
+        return None
+    code = last_run.get("exit_code") or 0
+    words = {"status": _("home.run.ok" if code == 0 else "home.run.failed", lang)}
+    if code:
+        key = f"home.run.why.{code}"
+        text = _(key, lang, reason=last_run.get("reason") or "?")
+        words["why"] = text if text != key else _("home.run.why.other", lang, reason=last_run.get("reason") or "?")
+    return words
 
 
 async def home_extra(datasette, name: str, db, lang: str, hidden: set[str]) -> dict:

@@ -261,9 +261,16 @@ async def search_page(datasette, request):
 
 
 async def _atom(datasette, request, database: str, state: SearchState, articles: list[dict]):
+    db = datasette.get_database(database)
+    if articles and "edited_at" in await db.table_columns("articles"):   # an entry is updated by an edit
+        ids = [a["id"] for a in articles]
+        edited = dict((await db.execute(f"select id, edited_at from articles where id in ({','.join('?' * len(ids))})",
+                                        ids)).rows)
+        articles = [dict(a, edited_at=edited.get(a["id"])) for a in articles]
     columns = ["atom_id", "atom_title", "atom_updated", "atom_link", "atom_archive_id", "atom_author_name",
                "atom_content"]
-    rows = [{"atom_id": a["url"], "atom_title": a["title"], "atom_updated": a["published_at"], "atom_link": a["url"],
+    rows = [{"atom_id": atom.entry_id(a["id"]), "atom_title": a["title"],
+             "atom_updated": a.get("edited_at") or a["published_at"], "atom_link": a["url"],
              "atom_archive_id": a["id"], "atom_author_name": a["author"], "atom_content": _plain(a["snippet_marked"])}
             for a in articles]
     return await atom.render(datasette, request, columns, rows, database, None, None, None)

@@ -25,7 +25,7 @@ async def template_context(template: str, database: str | None, table: str | Non
     context.update(kt_lang=lang, kt_t=lambda key, **fields: gettext(key, lang, **fields),
                    kt_lang_url=list_search.other_language_url(request, lang))
     if template == "row.html" and table == "articles" and database:
-        found = await article_context(datasette, database, request.url_vars.get("pks", ""))
+        found = await article_context(datasette, database, request.url_vars.get("pks", ""), lang)
         if found:
             context.update(found)
             context.update(await edits.edit_context(datasette, database, found["article"], request))
@@ -37,6 +37,7 @@ async def template_context(template: str, database: str | None, table: str | Non
                 archives.append(await home.archive_summary(datasette, name, db))
                 archives[-1].update(await home.home_extra(datasette, name, db, language(request),
                                                           home.HIDDEN_QUERIES))
+                archives[-1]["run_words"] = home.run_words(archives[-1]["last_run"], lang)
         context["archives"] = archives
     elif template == "table.html" and table == "articles":
         context["kt_list"] = list_search.list_context(datasette, request, lang)

@@ -5,7 +5,13 @@ not from the crawler. What the current half holds, and how each story of the thr
 lives on:
 
 * every article of the three feeds has a current address: ``/<slug>.html`` (no id), or for
-  DOT_KEYS ``/<slug>.<legacy id>.html`` (the 2025 form, same number as the legacy page);
+  DOT_KEYS ``/<slug>.<new id>.html`` (the 2025 form): the 2025 CMS numbers its articles anew, so
+  the dot id is not the legacy id (NEW_IDS; one of them, c11's, is numerically another story's
+  legacy id: equal numbers in two numberings are not one story);
+* pictures are rehosted on ``resource.kinhtedothi.vn`` and most captions became the CMS default
+  "<headline> - Ảnh n"; KEPT_CAPTIONS stories still show the paper's own caption;
+* EDITED_TODAY is the one story the paper really edited after the migration: today's page has one
+  more paragraph (EDITED_PARAGRAPH) than its 2021 page;
 * its legacy address ``/<slug>-<id>.html`` answers 301 to the current address, except for
   GONE_KEYS, whose legacy address now answers 404 (only the headline and the minute tie
   their two pages together);
@@ -24,6 +30,10 @@ from . import content as C
 
 OUR = [a for a in C.ARTICLES if set(a["feeds"]) & set(C.OUR_FEEDS)]
 DOT_KEYS = ("e03", "ec4", "c05", "c11", "v01", "v04")  # v01: its Wayback captures carry an older headline
+NEW_IDS = {"e03": 704067, "ec4": 704512, "c05": 705101, "c11": 374626, "v01": 715145, "v04": 712004}
+KEPT_CAPTIONS = ("e01", "e04", "c03", "c07", "v02", "v11")
+EDITED_TODAY = "v01"
+EDITED_PARAGRAPH = "Cập nhật: Ban Tổ chức gia hạn nhận tác phẩm đến hết ngày 31/12/2020."
 GONE_KEYS = ("e05", "c08", "v07", "cv2")
 LEGACY_LINKED = ("e02", "e07", "e10", "ec1", "c02", "c09", "c14", "v02", "v09", "v11")
 TAGS = {  # event feed key -> (tag slug, tag name, category id behind its "Xem thêm")
@@ -42,7 +52,7 @@ def current_path(a):
     if a["layout"] == "current":
         return a["path"]
     if a["key"] in DOT_KEYS:
-        return "/%s.%d.html" % (a["slug"], a["site_id"])
+        return "/%s.%d.html" % (a["slug"], NEW_IDS[a["key"]])
     return "/%s.html" % a["slug"]
 
 
@@ -120,10 +130,17 @@ def date_text(a):
 
 
 def images(a):
-    """A story's pictures on today's site: rehosted, captioned "<headline> - Ảnh n"."""
+    """A story's pictures on today's site: rehosted, captioned "<headline> - Ảnh n" unless the story
+    kept its own captions (KEPT_CAPTIONS, where it had one)."""
     out = []
     for i, img in enumerate(a["images"]):
         name = img["src"].rsplit("/", 1)[-1]
+        kept = a["key"] in KEPT_CAPTIONS and img["caption"]
         out.append({"src": "https://resource.kinhtedothi.vn/%s/%s" % (a["published"].strftime("%Y/%m/%d"), name),
-                    "caption": "%s - Ảnh %d" % (a["title"], i + 1), "after": img["after"]})
+                    "caption": img["caption"] if kept else "%s - Ảnh %d" % (a["title"], i + 1), "after": img["after"]})
     return out
+
+
+def paragraphs(a):
+    """A story's paragraphs on today's site: as in 2021, but for the one the paper edited since."""
+    return a["paragraphs"] + ([EDITED_PARAGRAPH] if a["key"] == EDITED_TODAY else [])

@@ -100,7 +100,7 @@ def search_json(stories, total):
 
 def _body(a, pictures):
     parts = []
-    for i, text in enumerate(a["paragraphs"]):
+    for i, text in enumerate(D.paragraphs(a)):
         parts.append("<p>%s</p>" % esc(text))
         for n, img in enumerate(p for p in pictures if p["after"] == i):
             if (len(a["key"]) + n) % 2:  # a figure with its caption

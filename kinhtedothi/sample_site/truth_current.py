@@ -17,11 +17,9 @@ def joined_by(a):
         return None
     if a["layout"] == "current":
         return "url"   # the same address in both generations
-    if a["key"] in D.DOT_KEYS:
-        return "site-id"
     if a["key"] in D.LEGACY_LINKED:
         return "redirect"
-    return "title-minute"
+    return "title-minute"   # a 2025 dot id is another numbering: it says nothing of the legacy id
 
 
 def _article(a, legacy):
@@ -29,7 +27,7 @@ def _article(a, legacy):
     dotted = a["key"] in D.DOT_KEYS
     record = {
         "url": C.SITE + current,
-        "site_id": a["site_id"] if dotted or a in D.EXTRAS and a["site_id"] else None,
+        "site_id": D.NEW_IDS[a["key"]] if dotted else a["site_id"] if a in D.EXTRAS and a["site_id"] else None,
         "legacy_url": C.SITE + a["path"] if a in D.OUR and a["layout"] == "legacy" else None,
         "linked_as": C.SITE + D.listed_path(a),
         "title": norm(a["title"]),
@@ -39,7 +37,7 @@ def _article(a, legacy):
         "published_raw": D.date_text(a),
         "section": norm(a["section"]),
         "subsection": norm(a["subsection"]),
-        "body_text": "\n\n".join(norm(p) for p in a["paragraphs"]),
+        "body_text": "\n\n".join(norm(p) for p in D.paragraphs(a)),
         "tags": [norm(t) for t in a["tags"]],
         "images": [{"src": i["src"], "caption": norm(i["caption"])} for i in D.images(a)],
         "related_links": [],
@@ -49,7 +47,18 @@ def _article(a, legacy):
     }
     old = legacy.get(C.SITE + a["path"])
     record["differs_from_legacy"] = bool(old) and any(old[k] != record[k] for k in CONTENT)
+    # the paper's own edits since the legacy page (what the archive must count as edits): only EDITED_TODAY
+    record["edited_since_legacy"] = a["key"] == D.EDITED_TODAY
+    # the best copy of both readings: the legacy page's own captions where today's shows the CMS default
+    record["best_images"] = [{"src": i["src"], "caption": _best_caption(a, old, n, i)} for n, i in enumerate(D.images(a))]
     return record
+
+
+def _best_caption(a, old, n, image):
+    """Today's caption, unless it is the CMS default and the legacy page had the paper's own."""
+    if image["caption"] != "%s - Ảnh %d" % (a["title"], n + 1) or not old or n >= len(old["images"]):
+        return norm(image["caption"])
+    return old["images"][n]["caption"] or norm(image["caption"])
 
 
 def expected_current_articles():

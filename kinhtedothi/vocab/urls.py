@@ -7,7 +7,11 @@ a mirror (``--base-url``) only changes where the bytes are fetched from.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+import unicodedata
+from typing import NamedTuple
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+from kinhtedothi.vocab.generations import GENERATIONS, NUMBERING_BY_SEPARATOR, newest_era
 
 SITE = "https://kinhtedothi.vn"
 SITE_HOST = "kinhtedothi.vn"
@@ -50,9 +54,47 @@ def site_url(url: str, *, keep_query: bool = True) -> str:
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
 
 
+# Escapes that stand for characters with a meaning in a path: kept escaped (upper case), never decoded.
+_RESERVED_ESCAPE = re.compile(r"(%(?:2[fF]|25|3[fF]|23))")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def normal_path(path: str) -> str:
+    """One spelling of a path: percent escapes decoded, Unicode NFC, then percent-encoded as UTF-8.
+
+    ``/bầu-cử.html``, ``/b%E1%BA%A7u-c%E1%BB%AD.html`` and its lower-case or decomposed (NFD)
+    spellings are one address. Escapes of ``/``, ``%``, ``?`` and ``#`` stay as they are."""
+    if path.isascii() and "%" not in path:
+        return path
+    parts = _RESERVED_ESCAPE.split(path)
+    for i in range(0, len(parts), 2):
+        text = unicodedata.normalize("NFC", unquote(parts[i], errors="surrogateescape"))
+        parts[i] = quote(text, safe=_PATH_SAFE, errors="surrogateescape")
+    for i in range(1, len(parts), 2):
+        parts[i] = parts[i].upper()
+    return "".join(parts)
+
+
 def canonical_url(url: str) -> str:
-    """An article's identity: https, bare host, no query string, no fragment."""
-    return site_url(url, keep_query=False)
+    """An article's identity: https, bare host, no query string, no fragment, one spelling of the path."""
+    parts = urlsplit(site_url(url, keep_query=False))
+    return urlunsplit((parts.scheme, parts.netloc, normal_path(parts.path), "", ""))
+
+
+class NumberedId(NamedTuple):
+    """A site id with the numbering it belongs to: ids compare only within one numbering."""
+    numbering: str
+    id: int
+
+
+def numbered_id(url: str | None) -> NumberedId | None:
+    """The address's id and its numbering (``legacy`` after a hyphen, ``cms2022`` after a dot); None without."""
+    site_id = article_id(url)
+    if site_id is None or not url:
+        return None
+    match = _ARTICLE_ID.search(urlsplit(url).path)
+    assert match is not None  # article_id found it
+    return NumberedId(NUMBERING_BY_SEPARATOR[match.group("sep")], site_id)
 
 
 def article_id(url: str | None) -> int | None:
@@ -108,3 +150,12 @@ def from_mirror(url: str, base_url: str | None) -> str:
     prefix = mirror.path.rstrip("/")
     path = parts.path[len(prefix):] if prefix and parts.path.startswith(prefix) else parts.path
     return urlunsplit(("https", SITE_HOST, path or "/", parts.query, ""))
+
+
+def address_era(url: str | None) -> int:
+    """How recent the generation of the site an address belongs to is, by its form: an id in a numbering
+    belongs to that numbering's generation; an address without an id to today's site."""
+    numbered = numbered_id(url)
+    if numbered is None:
+        return newest_era()
+    return next(g.era for g in GENERATIONS if g.numbering == numbered.numbering)

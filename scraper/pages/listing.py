@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from scraper.pages.base import Page
 from scraper.pages.css import css_xpath
-from scraper.pages.selectors import (LISTING_LINKS, PAGING_API, PAGING_API_PATH, PAGING_ID_ATTRIBUTES,
+from scraper.pages.selectors import (LISTING_LAYOUTS, LISTING_LINKS, PAGING_API, PAGING_API_PATH, PAGING_ID_ATTRIBUTES,
                                      PAGING_PAGE_ATTRIBUTE)
 from kinhtedothi.vocab.urls import absolute, article_id, canonical_url, is_site_url, site_url
 
@@ -46,6 +46,10 @@ class ListingPage(Page):
             if url:
                 seen.setdefault(url)
         return list(seen)
+
+    def layout(self) -> str | None:
+        """The layout the listing is in (``LISTING_LAYOUTS``), None when no known block is on the page."""
+        return next((name for name, marker in LISTING_LAYOUTS if self.matches(marker)), None)
 
     def fallback_urls(self) -> list[str]:
         """Any link carrying an article id (unknown listing markup; years closing a slug excluded)."""

@@ -27,6 +27,12 @@ LISTING_LINKS = (
     ".box-category-item h3 > a",
     "article h3 a, .story__title a, .article-title a",
 )
+# Which layout a listing is in (its generation tells whether a story archived from an older generation
+# must be read again to learn its address today): the first whose marker the page matches.
+LISTING_LAYOUTS = (
+    ("current", "a.news__title, div.list__news--top, .story__title a, .box-category-item"),
+    ("legacy", ".pkg, ul.list_news_topcate"),
+)
 # The JSON paging endpoint behind a "Xem thêm" button: wherever the page names it
 # (an attribute or a script). The markup around it is not known, so we match the URL itself.
 PAGING_API = re.compile(r"/api/category/(\d+)/paging/")

@@ -24,7 +24,8 @@ from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, Feed
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.spiders import failed_request, failure_name
 from scraper.spiders.today import SEARCH_MARK, TodaysSite
-from kinhtedothi.vocab.urls import SITE, article_id, canonical_url, from_mirror, site_url
+from kinhtedothi.vocab.generations import era
+from kinhtedothi.vocab.urls import SITE, canonical_url, from_mirror, numbered_id, site_url
 
 
 def feed_slug(url: str, event: str | None) -> str:
@@ -84,10 +85,11 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         self.feed_urls = [u for u in (feed_urls.split(",") if isinstance(feed_urls, str) else feed_urls or []) if u]
         self.feed_event = event
         self.full = str(full).lower() in ("1", "true", "yes", "on")
-        self.known_urls: set[str] = set()
-        self.known_ids: set[int] = set()
+        self.known_urls: dict[str, int] = {}                 # address -> era of the story's last reading
+        self.known_ids: dict[tuple[str, int], int] = {}      # (numbering, id) -> the same
         self.walked: dict[str, str] = {}
         self.walks: dict[str, tuple[int, set[str]]] = {}  # first page -> (pages read, links seen) in this run
+        self.home_asked = False   # the home page is read once a run, however many stored feeds moved
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -117,12 +119,19 @@ class EventsSpider(TodaysSite, scrapy.Spider):
                 yield self.article_request(url)
 
     def home_request(self) -> scrapy.Request:
+        self.home_asked = True
         return scrapy.Request(f"{SITE}/", callback=self.parse_home, errback=self.home_failed,
                               meta={"page_kind": "home"})
 
-    def is_known(self, url: str) -> bool:
-        site_id = article_id(url)
-        return url in self.known_urls or (site_id is not None and site_id in self.known_ids)
+    def is_known(self, url: str, listing_era: int = 0) -> bool:
+        """Archived (or settled as an error) from a generation of the site at least as recent as the
+        listing's: a story archived from the legacy site and linked by today's is read again, to learn
+        its address today. Ids count only within their own numbering."""
+        numbered = numbered_id(url)
+        stored = self.known_urls.get(url)
+        if stored is None and numbered is not None:
+            stored = self.known_ids.get((numbered.numbering, numbered.id))
+        return stored is not None and stored >= listing_era
 
     # -- discovery -----------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:
@@ -185,7 +194,8 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         if not urls:  # no known listing markup: a failure the run reports, whatever the fallback finds
             urls = page.fallback_urls()
             yield listing_failure(self, page, response.url, response.status, len(urls))
-        new = [url for url in urls if not self.is_known(url)]
+        listing_era = era(page.layout())
+        new = [url for url in urls if not self.is_known(url, listing_era)]
         for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
             if self.full or url in new:
@@ -208,9 +218,25 @@ class EventsSpider(TodaysSite, scrapy.Spider):
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
     def feed_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failed_request(failure)
+        error = failure.value
+        status = error.response.status if isinstance(error, HttpError) else None
+        if request.meta.get("stored_feed_url") and status in (404, 410):
+            # A feed address stored by an earlier run is gone (the site's 2022 CMS dropped the legacy
+            # /su-kien/ feeds): not a failed run. The event is looked for again (bar, tag page, search);
+            # only if nothing finds it is the run incomplete (events_not_found, exit 5).
+            self.crawler.stats.inc_value("archive/feeds_moved")
+            self.logger.warning("%s: the stored feed address answers %d; looking for the event again", request.url,
+                                status)
+            yield CrawlErrorItem(from_mirror(request.url, self.base_url), status,
+                                 f"stored feed address gone ({status}): the event is looked for again on the home "
+                                 "page (tag page, site search)", kind="moved-feed")
+            if not self.home_asked:
+                yield self.home_request()
+            return
         self.crawler.stats.inc_value("archive/feed_pages_failed")
         yield self.error_item(failure)
-        if failed_request(failure).meta.get("stored_feed_url"):  # the feed moved: look for it in the bar again
+        if request.meta.get("stored_feed_url") and not self.home_asked:  # look for the feed in the bar again
             yield self.home_request()
 
     # -- articles --------------------------------------------------------------------

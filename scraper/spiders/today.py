@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from kinhtedothi.vocab.generations import newest_era
 from kinhtedothi.vocab.dates import GarbledDate, parse_published
 from scraper import events as catalog
 from kinhtedothi.vocab.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
@@ -39,7 +40,7 @@ class TodaysSite(scrapy.Spider):
     full: bool                  # --full: read every page again
     walked: dict[str, str]      # event slug -> its stored first feed page, for feeds read to the end before
 
-    def is_known(self, url: str) -> bool:
+    def is_known(self, url: str, listing_era: int = 0) -> bool:
         raise NotImplementedError
 
     def article_request(self, url: str) -> scrapy.Request:
@@ -114,7 +115,7 @@ class TodaysSite(scrapy.Spider):
             yield EventItem(event.slug, event.name, search_url(event.search_words or event.name, 1,
                                                                self.crawler.settings.getint("SEARCH_PAGE_SIZE", 20)),
                             "search")
-        new = [e for e in entries if not self.is_known(e.url)]
+        new = [e for e in entries if not self.is_known(e.url, newest_era())]   # the site search is today's site
         for position, entry in enumerate(entries, 1):
             if self.full or entry in new:
                 # read again even when another listing asked for it: its date decides whether it is the event's
@@ -165,7 +166,7 @@ class TodaysSite(scrapy.Spider):
             yield FeedEndItem(event_slug)
             return
         urls = [e.url for e in entries]
-        new = [url for url in urls if not self.is_known(url)]
+        new = [url for url in urls if not self.is_known(url, newest_era())]   # the JSON paging is today's site
         for position, url in enumerate(urls, 1):
             yield FeedLinkItem(event_slug, url, response.url, position)
             if self.full or url in new:
