@@ -122,7 +122,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
                                              existing.get("layout")) == (newest.get("source") or LIVE,
                                                                          newest.get("capture_timestamp"),
                                                                          newest.get("layout"))
-    if same_reading and existing["content_hash"] == best["content_hash"] and existing["url"] == best["url"] \
+    if existing is not None and same_reading and existing["content_hash"] == best["content_hash"] and existing["url"] == best["url"] \
             and existing.get("edit_count") == len(edits):
         if newest.get("cause") != REPARSE and not is_capture(newest.get("source")):
             db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?", [stamp, aid])
