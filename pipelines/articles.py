@@ -118,12 +118,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
     best.update(url=today["url"], layout=newest.get("layout"), word_count=word_count(best["body_text"]))
     best["site_id"] = site_id_of([today, newest, *reversed(ordered)], existing)
     best["content_hash"] = content_hash(best)
-    same_reading = existing is not None and (existing.get("source") or LIVE, existing.get("capture_timestamp"),
-                                             existing.get("layout")) == (newest.get("source") or LIVE,
-                                                                         newest.get("capture_timestamp"),
-                                                                         newest.get("layout"))
-    if existing is not None and same_reading and existing["content_hash"] == best["content_hash"] and existing["url"] == best["url"] \
-            and existing.get("edit_count") == len(edits):
+    if existing is not None and _row_holds(existing, best, newest, len(edits)):
         if newest.get("cause") != REPARSE and not is_capture(newest.get("source")):
             db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?", [stamp, aid])
         sync_authors(db, aid, existing)
@@ -151,6 +146,14 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
     sync_authors(db, aid, people)
     index_article(db, aid, {**best, **people})
     return True
+
+
+def _row_holds(existing: dict[str, Any], best: dict[str, Any], newest: dict[str, Any], edits: int) -> bool:
+    """The stored row is already this copy, from this reading, with this count of edits."""
+    return ((existing.get("source") or LIVE, existing.get("capture_timestamp"), existing.get("layout"),
+             existing["content_hash"], existing["url"], existing.get("edit_count"))
+            == (newest.get("source") or LIVE, newest.get("capture_timestamp"), newest.get("layout"),
+                best["content_hash"], best["url"], edits))
 
 
 def site_id_of(candidates: list[dict[str, Any]], existing: dict[str, Any] | None) -> int | None:
