@@ -296,16 +296,34 @@ def serve(db, host, port, cors):
     """Publish the archive with Datasette, read-only.
 
     Search ignores diacritics; /robots.txt turns crawlers away; CORS is off
-    unless --cors. A crawl may write to the file while it is served.
+    unless --cors. A crawl may write to the file while it is served. An archive
+    made by an older version is upgraded first, when the file is writable and
+    no crawl is running.
 
     Example:
 
         kinhtedothi serve --db archive.db --port 8001
     """
     checked_db(db, writing=False)
+    upgrade_before_serving(db)
     command = datasette_command(db, host, port, cors=cors)
     click.echo(f"archive: http://{host}:{port}/", err=True)
     _become(command)
+
+
+def upgrade_before_serving(db: str) -> None:
+    """An archive made by an older version gets the newer schema and data first, when the file may be
+    written and no crawl is running (a crawl upgrades it itself); otherwise it is served as it is."""
+    from pipelines.archive import Archive
+    from scraper.dbcheck import needs_upgrade
+    from scraper.lock import held_if_free
+
+    if not needs_upgrade(db):
+        return
+    with held_if_free(Path(db)) as free:
+        if free:
+            click.echo(f"upgrading {db}, made by an older version of kinhtedothi …", err=True)
+            Archive(db).close()
 
 
 def _become(command: list[str]) -> None:

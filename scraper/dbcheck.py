@@ -77,3 +77,15 @@ def check_db(db: str | Path, writing: bool = True) -> None:
                            f"this one knows {SCHEMA_VERSION})")
     if tables and version == 0:
         raise NotAnArchive(f"{db}: not an archive of this project (user_version 0)")
+
+
+def needs_upgrade(db: str | Path) -> bool:
+    """An archive made by an older version of this project, in a file this process may upgrade."""
+    path = Path(db)
+    if not path.is_file() or path.stat().st_size == 0 or not _writable(path) or not _writable(path.resolve().parent):
+        return False
+    try:
+        version, tables = _contents(path, immutable=False)
+    except sqlite3.DatabaseError:
+        return False
+    return bool(tables) and 0 < version < SCHEMA_VERSION

@@ -7,7 +7,8 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from contextlib import contextmanager
+from typing import IO, Any, Iterator
 
 import click
 
@@ -40,3 +41,16 @@ class CrawlLock:
         if self.handle is not None:
             self.handle.close()
             self.handle = None
+
+
+@contextmanager
+def held_if_free(db: Path) -> Iterator[bool]:
+    """The crawl lock when no crawl holds it (True), else nothing (False): for work a running crawl does
+    anyway, such as upgrading an archive made by an older version."""
+    with open(db.with_name(db.name + ".lock"), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True

@@ -85,10 +85,12 @@ def test_an_article_edited_between_crawls_has_its_versions_in_capture_order(rebu
     db = rebuilt[0]
     edited = next(a for a in EXPECTED.values() if a.get("earlier_versions"))
     article = rows(db, "select * from articles where url = ?", edited["url"])[0]
-    versions = rows(db, "select * from article_versions where article_id = ? order by capture_timestamp", article["id"])
-    assert [(v["capture_timestamp"], v["title"], v["body_text"]) for v in versions] == [
+    versions = rows(db, "select * from article_versions where article_id = ? order by version", article["id"])
+    assert [(v["capture_timestamp"], v["title"], v["body_text"]) for v in versions[:-1]] == [
         (e["capture_timestamp"], e["title"], e["body_text"]) for e in edited["earlier_versions"]]
-    assert versions[0]["cause"] == "commoncrawl" and article["version"] == 2
+    assert (versions[-1]["title"], versions[-1]["body_text"]) == (article["title"], article["body_text"])
+    assert [v["cause"] for v in versions] == ["commoncrawl", "commoncrawl"] and article["version"] == 2
+    assert [v["change"] for v in versions] == ["first", "edit"] and article["edit_count"] == 1
 
 
 def test_one_request_at_a_time_each_record_by_byte_range(rebuilt):

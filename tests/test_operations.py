@@ -75,19 +75,21 @@ def test_an_edited_article_keeps_its_previous_version_with_the_changed_fields(fr
     process = run_crawl(db, site.url, "-s", "RECHECK_SCHEDULE=*:0s")
     assert process.returncode == 0, process.stderr[-2000:]
     conn = connect(db)
-    versions = conn.execute("select * from article_versions").fetchall()
-    assert len(versions) == 1
-    assert json.loads(versions[0]["changed_fields"]) == ["title", "body_text"]
+    versions = conn.execute("select * from article_versions order by version").fetchall()
+    assert [v["change"] for v in versions] == ["first", "edit"]   # both readings, the paper's edit labelled
+    assert json.loads(versions[1]["edited_fields"]) == ["title", "body_text"]
+    assert json.loads(versions[1]["changed_fields"]) == ["title", "body_text"]
     assert versions[0]["title"] == EXPECTED[SITE + article["path"]]["title"]
-    current = conn.execute("select title, version from articles where url = ?", [SITE + article["path"]]).fetchone()
-    assert tuple(current) == ("Quận Ba Đình gỡ phong tỏa tuyến phố Trúc Bạch", 2)
+    current = conn.execute("select title, version, edit_count from articles where url = ?",
+                           [SITE + article["path"]]).fetchone()
+    assert tuple(current) == ("Quận Ba Đình gỡ phong tỏa tuyến phố Trúc Bạch", 2, 1)
     run = conn.execute("select * from crawl_runs order by id desc").fetchone()
     assert (run["articles_updated"], run["articles_unchanged"]) == (1, len(EXPECTED) - 1)
     changed = asyncio.run(datasette_for(db).client.get("/archive/recently_changed.json?_shape=array")).json()
-    assert [(c["article_id"], c["changed_fields"], c["previous_title"]) for c in changed] == [
+    assert [(c["article_id"], c["edited_fields"], c["previous_title"]) for c in changed] == [
         (article["site_id"], "title, body_text", versions[0]["title"])]
     page = asyncio.run(datasette_for(db).client.get(f"/archive/articles/{article['site_id']}")).text
-    assert f"/-/versions/{article['site_id']}" in page and "1 phiên bản trước" in page
+    assert f"/-/versions/{article['site_id']}" in page and "2 lần đọc đã lưu" in page
 
 
 def test_an_unchanged_recheck_only_updates_last_checked_at(fresh):
