@@ -237,3 +237,21 @@ def test_reparsing_the_merged_archive_changes_no_history(legacy_then_current, tm
     result = CliRunner().invoke(cli, ["reparse", "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert rows(db, "select url, edit_count, content_hash from articles order by url") == before
+
+
+def test_the_home_page_says_in_one_line_why_the_last_run_did_not_succeed(legacy_then_current, tmp_path):
+    db = copy_archive(legacy_then_current[0], tmp_path)
+    ds = datasette_for(db)
+    assert "kt-run-why" not in get(ds, "/").text   # the last run was good
+    conn = connect(db)
+    with conn:
+        conn.execute("insert into crawl_runs (started_at, finished_at, status, exit_code, reason) values "
+                     "('2026-12-05T01:00:00+00:00', '2026-12-05T01:05:00+00:00', 'failed', 5, "
+                     "'event feed not found for: dai-dich-covid-19')")
+    conn.close()
+    vi = unescape(get(datasette_for(db), "/").text)
+    line = re.search(r'<p class="kt-notice kt-run-why">(.*?)</p>', vi, re.S).group(1)
+    assert "Chưa đọc hết các dòng sự kiện" in line and "dai-dich-covid-19" in line and "crawl_errors" in line
+    assert "(chưa trọn vẹn)" in vi and "08:05" in vi   # the time in Hanoi's, not UTC
+    en = unescape(get(datasette_for(db), "/?lang=en").text)
+    assert "The feeds were not read to the end" in en

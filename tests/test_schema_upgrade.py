@@ -72,3 +72,43 @@ def test_a_crawl_into_an_old_archive_succeeds_and_loses_nothing(old_archive, sit
     assert urls == {a["url"] for a in expected_articles()} | {OLD_ARTICLE[1]}
     assert conn.execute("select title from articles where id = 999001").fetchone()[0] == OLD_ARTICLE[3]
     assert conn.execute("select count(*) from crawl_runs where exit_code = 0").fetchone()[0] == 1
+
+
+def test_an_archive_that_showed_a_migration_as_an_edit_is_judged_again_on_upgrade(tmp_path):
+    """Schema 3 kept the legacy reading as a replaced version and today's page in articles: a false edit
+    (pictures rehosted, the caption replaced by the CMS default). Opening it upgrades and judges again."""
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    title, body = "Hà Nội tiếp nhận vắc xin", "Sáng nay Hà Nội tiếp nhận lô vắc xin đầu tiên."
+    legacy, today = "https://kinhtedothi.vn/ha-noi-409318.html", "https://kinhtedothi.vn/ha-noi.html"
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("insert into articles (id, url, site_id, title, sapo, author, published_at, body_text, layout, "
+                     "source, first_seen_at, last_fetched_at, content_hash, version) values (409318, ?, 409318, ?, "
+                     "'Lời dẫn.', 'Hồng Thái', '2021-01-13T20:36:00+07:00', ?, 'current', 'live', "
+                     "'2026-01-01T00:00:00+00:00', '2026-06-01T00:00:00+00:00', 'h-today', 2)", [today, title, body])
+        conn.execute("insert into images values (409318, 1, 'https://resource.kinhtedothi.vn/a.jpg', ?)",
+                     [title + " - Ảnh 1"])
+        conn.execute("insert into article_versions (article_id, version, archived_at, cause, changed_fields, title, "
+                     "sapo, author, published_at, body_text, tags, images, related_links, content_hash, fetched_at, "
+                     "source) values (409318, 1, '2026-06-01T00:00:00+00:00', 'recheck', '[\"images\"]', ?, "
+                     "'Lời dẫn.', 'Hồng Thái', '2021-01-13T20:36:00+07:00', ?, '[]', ?, '[]', 'h-legacy', "
+                     "'2026-01-01T00:00:00+00:00', 'live')",
+                     [title, body, '[{"src": "https://cdn.kinhtedothi.vn/a.jpg", '
+                                   '"caption": "Lô vắc xin tại sân bay"}]'])
+        conn.execute("insert into article_urls (url, article_id, first_seen_at, last_seen_at, learned_by) values "
+                     "(?, 409318, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 'fetched')", [legacy])
+        conn.execute("update articles set edit_count = null")
+        conn.execute("update article_versions set change = null")
+        conn.execute("pragma user_version = 3")
+    conn.close()
+    Archive(db).close()
+    conn = connect(db)
+    assert conn.execute("select edit_count, url from articles").fetchone()[:] == (0, today)
+    assert [r[0] for r in conn.execute("select change from article_versions order by version")] == ["first",
+                                                                                                   "presentation"]
+    assert conn.execute("select caption from images").fetchone()[0] == "Lô vắc xin tại sân bay"
+    assert conn.execute("select numbering, site_id from article_urls where url = ?", [legacy]).fetchone()[:] == (
+        "legacy", 409318)
+    Archive(db).close()   # a second opening changes nothing more
+    assert conn.execute("select count(*) from article_versions").fetchone()[0] == 2
