@@ -143,9 +143,30 @@ def edited_fields(older: dict[str, Any], newer: dict[str, Any], titles: Iterable
     if a and b and a != b and _comparable(older, newer, "body_text"):
         changed.append("body_text")
     old_caps, new_caps = real_captions(older, titles), real_captions(newer, titles)
-    if len(old_caps) == len(new_caps) and any(x and y and x != y for x, y in zip(old_caps, new_caps)):
+    pairs = pair_pictures(older.get("images") or [], newer.get("images") or [])
+    if any(o is not None and old_caps[o] and new_caps[n] and old_caps[o] != new_caps[n] for o, n in pairs):
         changed.append("captions")
     return changed
+
+
+def _picture_name(src: str | None) -> str:
+    """A picture's file name, which survives a new host, folder or size: ``…/2021/12/2x/a.jpg`` -> ``a.jpg``."""
+    return (src or "").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1].casefold()
+
+
+def pair_pictures(old: list[dict], new: list[dict]) -> list[tuple[int | None, int]]:
+    """Each picture of ``new`` with the same picture in ``old`` (its index), or None: by file name (a
+    rehosted picture keeps it), else by position when both readings have as many pictures."""
+    names: dict[str, list[int]] = {}
+    for index, image in enumerate(old):
+        names.setdefault(_picture_name(image.get("src")), []).append(index)
+    pairs: list[tuple[int | None, int]] = []
+    for index, image in enumerate(new):
+        same = names.get(_picture_name(image.get("src")))
+        pairs.append((same.pop(0) if same else None, index))
+    if len(old) == len(new) and all(o is None for o, _ in pairs):
+        return [(i, i) for i in range(len(new))]
+    return pairs
 
 
 def change_kind(older: dict[str, Any], newer: dict[str, Any], titles: Iterable[str | None] = ()) -> str:
@@ -212,22 +233,24 @@ def _present(value: Any) -> bool:
 def _merge_images(best: list[dict], best_from: list[Any], new: list[dict], new_id: Any,
                   titles: list[str]) -> tuple[list[dict], list[Any], bool]:
     """Pictures of the copy so far and of a newer reading: the longer list (the newer on a tie), each
-    caption the paper's own wherever either has it (the newer's when both do). Returns the pictures,
-    the reading each caption came from, and whether the newer reading's list was taken."""
+    caption the paper's own wherever either reading has it for that picture (the newer's when both do;
+    pictures paired by ``pair_pictures``). Returns the pictures, the reading each caption came from, and
+    whether the newer reading's list was taken."""
     take_new = len(new) >= len(best)
+    if take_new:
+        pairs = pair_pictures(best, new)
+        base, base_from, other, other_from = new, [new_id] * len(new), best, best_from
+    else:
+        pairs = pair_pictures(new, best)
+        base, base_from, other, other_from = best, best_from, new, [new_id] * len(new)
     merged, origins = [], []
-    for position in range(len(new) if take_new else len(best)):
-        old = best[position] if position < len(best) else None
-        fresh = new[position] if position < len(new) else None
-        image = (fresh if take_new else old) or {}
-        old_real = old is not None and not is_default_caption(old.get("caption"), titles)
-        new_real = fresh is not None and not is_default_caption(fresh.get("caption"), titles)
-        if new_real:
-            caption, origin = fresh["caption"], new_id  # type: ignore[index]
-        elif old_real:
-            caption, origin = old["caption"], best_from[position]  # type: ignore[index]
-        else:
-            caption, origin = image.get("caption"), new_id if take_new else best_from[position]
+    for partner, index in pairs:
+        image = base[index]
+        caption, origin = image.get("caption"), base_from[index]
+        if partner is not None and not is_default_caption(other[partner].get("caption"), titles):
+            # the other reading's own caption: kept where this one has the default, or when it is the newer
+            if is_default_caption(caption, titles) or not take_new:
+                caption, origin = other[partner].get("caption"), other_from[partner]
         merged.append({"src": image.get("src"), "caption": caption})
         origins.append(origin)
     return merged, origins, take_new

@@ -111,3 +111,15 @@ def test_the_words_of_a_real_edit_win_and_a_metadata_lead_does_not_replace_one_f
     best, origin = best_copy(ordered)
     assert best["title"] == "Hà Nội nhận thêm vắc xin" and best["body_text"].endswith("Đoạn bổ sung.")
     assert best["sapo"] == "Lời dẫn." and origin["sapo"] == 1
+
+
+def test_a_caption_follows_its_own_picture_when_todays_page_adds_another():
+    cover = {"src": "https://resource.kinhtedothi.vn/thumb_w/800/bia.jpg", "caption": TITLE + " - Ảnh 1"}
+    moved = {"src": "https://resource.kinhtedothi.vn/2021/01/13/a.jpg", "caption": TITLE + " - Ảnh 2"}
+    ordered = history([reading(), today(images=[cover, moved])])
+    best, origin = best_copy(ordered)
+    assert [i["caption"] for i in best["images"]] == [TITLE + " - Ảnh 1", "Lô vắc xin tại sân bay"]
+    assert origin["captions"] == [2, 1]
+    assert edit_count(ordered) == 0
+    rewritten = dict(moved, caption="Lô vắc xin đầu tiên tại sân bay Nội Bài")
+    assert edited_fields(reading(), today(images=[cover, rewritten])) == ["captions"]
