@@ -14,16 +14,15 @@ import sqlite_utils
 from pipelines.article_children import CHILD_FIELDS, stored_fields
 from pipelines.normalize import HASHED_FIELDS
 from kinhtedothi.vocab.items import ArticleItem
-
-# Copies read from a web archive (not a visit to the site): filed by capture time, never over a newer copy.
-CAPTURE_SOURCES = frozenset({"wayback", "commoncrawl", "warc"})
+from kinhtedothi.vocab.sources import CAPTURE_SOURCES as CAPTURE_SOURCES  # noqa: F401 (articles.py's, from here)
+from kinhtedothi.vocab.sources import is_capture, kind_of
 
 
 def older_capture(item: ArticleItem, existing: dict[str, Any]) -> bool:
     """A Wayback capture older than what the archive holds (a live copy, or a later capture)."""
-    if item.source not in CAPTURE_SOURCES or item.capture_timestamp is None:
+    if not is_capture(item.source) or item.capture_timestamp is None:
         return False
-    return existing["source"] in (None, "live") or (existing["capture_timestamp"] or "") > item.capture_timestamp
+    return not is_capture(existing["source"]) or (existing["capture_timestamp"] or "") > item.capture_timestamp
 
 
 def keep_capture(db: sqlite_utils.Database, existing: dict[str, Any], item: ArticleItem, article: dict[str, Any],
@@ -56,7 +55,7 @@ def keep_version(db: sqlite_utils.Database, existing: dict[str, Any], article: d
                   cause=cause, changed_fields=json.dumps(changed), published_raw=existing["published_raw"],
                   body_html=existing["body_html"], content_hash=existing["content_hash"],
                   fetched_at=existing["last_fetched_at"], raw_page_id=existing["raw_page_id"],
-                  source=existing["source"] or "live", capture_timestamp=existing["capture_timestamp"],
+                  source=kind_of(existing["source"]).name, capture_timestamp=existing["capture_timestamp"],
                   capture_url=existing["capture_url"])
     insert_version(db, record)
 

@@ -23,6 +23,7 @@ import sqlite_utils
 
 from kinhtedothi.vocab.text import clean
 from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.sources import is_capture
 from kinhtedothi.vocab.urls import canonical_url, is_site_url
 
 FETCHED, REDIRECT, SITE_ID, TITLE_MINUTE = "fetched", "redirect", "site-id", "title-minute"
@@ -98,11 +99,11 @@ def find(db: sqlite_utils.Database, article: dict[str, Any], other_urls: list[st
 def citation_url(existing: dict | None, article: dict[str, Any], source: str) -> str:
     """The address to show and cite: the one a reader can open today.
 
-    A live reading wins over a Wayback capture; a live current-layout page wins over a legacy one."""
+    A live reading wins over a capture; a live current-layout page wins over a legacy one."""
     if existing is None:
         return article["url"]
-    existing_live = existing.get("source") in (None, "live")
-    if source == "wayback" and existing_live:
+    existing_live = not is_capture(existing.get("source"))
+    if is_capture(source) and existing_live:
         return existing["url"]
     if existing_live and existing.get("layout") == "current" and article.get("layout") != "current":
         return existing["url"]

@@ -7,6 +7,11 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from pipelines.recheck import is_due, parse_schedule
+from kinhtedothi.vocab.sources import CAPTURE_SOURCES, LIVE
+
+# A reading of the site itself: a visit by the crawler (or a row made before the source column).
+READ_LIVE = (f"coalesce({{table}}source, '{LIVE.name}') NOT IN "
+             f"({', '.join(repr(name) for name in sorted(CAPTURE_SOURCES))})")
 
 
 class ArchiveState:
@@ -16,13 +21,13 @@ class ArchiveState:
 
     def known_links(self) -> tuple[set[str], set[int]]:
         """URLs and site ids that need no fetch: archived articles, and links settled as errors."""
-        # An article read only from the Wayback Machine is not known to the live site: it may live on
+        # An article read only from a web archive or a file is not known to the live site: it may live on
         # at a new address (docs/generations.md), so the live crawl reads it.
-        live = "coalesce(source, 'live') != 'wayback'"
+        live = READ_LIVE.format(table="")
         urls = {r[0] for r in self.db.execute(f"SELECT url FROM articles WHERE {live}")}
         urls |= {r[0] for r in self.db.execute(  # every address of a story read live
             "SELECT u.url FROM article_urls u JOIN articles a ON a.id = u.article_id "
-            "WHERE coalesce(a.source, 'live') != 'wayback'")}
+            f"WHERE {READ_LIVE.format(table='a.')}")}
         urls |= {r[0] for r in self.db.execute(  # a gap in the Wayback Machine says nothing of the site
             "SELECT url FROM crawl_errors WHERE permanent = 1 AND coalesce(kind, 'error') != 'missing'")}
         ids = {r[0] for r in self.db.execute(f"SELECT site_id FROM articles WHERE site_id IS NOT NULL AND {live}")}

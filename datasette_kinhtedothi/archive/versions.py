@@ -57,9 +57,9 @@ async def _current(db, article: dict) -> dict:
     related = [dict(r) for r in (await db.execute(
         "select url, title from related_links where article_id = ? order by position", [aid])).rows]
     row = dict(article, tags=tags, images=images, related_links=related)
-    wayback = article.get("source") == "wayback"
-    return {"current": True, "cause": None, "changed_fields": [], "source": article.get("source") or "live",
-            "fetched_at": (capture_iso(article.get("capture_timestamp")) if wayback else None)
+    capture = is_capture(article.get("source"))  # dated by its capture time, not by when we read it
+    return {"current": True, "cause": None, "changed_fields": [], "source": kind_of(article.get("source")).name,
+            "fetched_at": (capture_iso(article.get("capture_timestamp")) if capture else None)
             or article.get("last_fetched_at") or article.get("first_seen_at"),
             "archived_at": None, "stored_version": article.get("version"), "row_id": None, "texts": _texts(row)}
 
@@ -69,11 +69,11 @@ async def article_versions(db, article: dict) -> list[dict]:
     rows = [dict(r) for r in (await db.execute(VERSION_SQL, [article["id"]])).rows]
     versions = []
     for row in rows:
-        wayback = row.get("source") == "wayback"
+        capture = is_capture(row.get("source"))
         versions.append({
-            "current": False, "cause": row["cause"], "source": row.get("source") or "live",
+            "current": False, "cause": row["cause"], "source": kind_of(row.get("source")).name,
             "changed_fields": json.loads(row["changed_fields"] or "[]"),
-            "fetched_at": (capture_iso(row.get("capture_timestamp")) if wayback else None) or row["fetched_at"],
+            "fetched_at": (capture_iso(row.get("capture_timestamp")) if capture else None) or row["fetched_at"],
             "archived_at": row["archived_at"], "stored_version": row["version"], "row_id": row["id"],
             "texts": _texts(row)})
     versions.sort(key=lambda v: (v["fetched_at"] or "", v["stored_version"] or 0, v["row_id"]))
