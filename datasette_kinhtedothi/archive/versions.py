@@ -1,7 +1,7 @@
 """An article's versions, rebuilt from ``article_versions`` and the current row (the newest version).
 
 The store copies the version being replaced to ``article_versions`` whole (every field, the child
-lists as JSON) with the fields that changed; a Wayback capture older than the archived copy is filed
+lists as JSON) with the fields that changed; a capture older than the archived copy is filed
 there too, without a version number. Here every version the archive holds is numbered in the order it
 was fetched (a capture by its capture time), oldest = 1, the current row last; for an article only
 ever fetched from the site this is the ``version`` column's numbering.
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
+from kinhtedothi.vocab.sources import is_capture, kind_of
 
 # Fields shown and compared, in page order.
 FIELDS = ("title", "sapo", "author", "published_at", "section", "subsection", "body_text", "tags", "images",

@@ -178,7 +178,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _number(value: Any) -> int:
+def _number(value: Any) -> float:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
@@ -186,7 +186,7 @@ def _found(rule: Rule, stats: Mapping[str, Any], drift_threshold: float) -> str 
     """The reason when ``rule`` holds for these stats, else None."""
     values = [stats.get(key) for key in rule.stats]
     texts = [v for v in values if isinstance(v, str) and v]
-    n: int | str = ", ".join(texts) if texts else sum(_number(v) for v in values)
+    n: float | str = ", ".join(texts) if texts else sum(_number(v) for v in values)
     if rule.holds == "none":
         if n:
             return None

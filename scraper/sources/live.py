@@ -13,8 +13,9 @@ from scraper.sources.base import EVENTS, FEED_EVENT, FEED_URLS, Plan, Source, wi
 
 BASE_URL = click.Option(["--base-url"], help="Fetch every site URL from this mirror instead (e.g. "
                                              "http://127.0.0.1:8000)")
-FULL = click.Option(["--full"], is_flag=True, help="Read every page of every feed and fetch every article again "
-                                                  "(default: incremental, stop at the first feed page with nothing new)")
+FULL = click.Option(["--full"], is_flag=True,
+                    help="Read every page of every feed and fetch every article again (default: incremental, stop "
+                         "at the first feed page with nothing new)")
 # The tests crawl a loopback copy: no delay, short backoff.
 FAKE_SETTINGS = ["--delay", "0", "-s", "RETRY_BACKOFF_BASE=0.05"]
 
