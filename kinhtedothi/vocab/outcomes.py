@@ -39,7 +39,7 @@ STATUS_DOCS: dict[ExitStatus, StatusDoc] = {
     ExitStatus.OK: StatusDoc("ok", "the crawl finished and the archive is consistent", "nothing"),
     ExitStatus.FAILED: StatusDoc(
         "anything else", "anything else went wrong (the message says what)", "read the log",
-        also="the crawl stopped before the end of its work (a signal, a setting Scrapy refused)"),
+        also="the crawl stopped before the end of its work: a signal, a setting Scrapy refused"),
     ExitStatus.UNREACHABLE: StatusDoc(
         "site unreachable", "site unreachable",
         "check the network or the site; nothing archived was touched"),
@@ -148,10 +148,10 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(ExitStatus.FAILED, (ScrapyStat.SPIDER_EXCEPTIONS,), "a page raised an error in the spider (a bug)",
+    Rule(ExitStatus.FAILED, (ScrapyStat.SPIDER_EXCEPTIONS,), "a page raised an error in the spider, a bug",
          "{n} page(s) raised an error in the spider (a bug: see the log); nothing was lost"),
-    Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error "
-         "(a bug)", "{n} article page(s) ended in neither an article nor a crawl error (a bug: see the log); they "
+    Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error, a "
+         "bug", "{n} article page(s) ended in neither an article nor a crawl error (a bug: see the log); they "
          "are recorded in crawl_errors and fetched again next run"),
     Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200,), "no page answered 200",
          "site unreachable: no page answered 200 ({errors} connection errors)", holds="none"),
@@ -167,7 +167,7 @@ RULES: tuple[Rule, ...] = (
     Rule(ExitStatus.INCOMPLETE, (Stat.FEED_PAGES_EMPTY,), "a listing page lists no article links",
          "{n} listing page(s) list no article links (see crawl_errors)"),
     Rule(ExitStatus.INCOMPLETE, (Stat.WARC_DAMAGED,),
-         "a WARC file given to `--source warc` is damaged (what came before the damage is archived)",
+         "a WARC file given to `--source warc` is damaged, though what came before the damage is archived",
          "{n} WARC file(s) or record(s) could not be read (see crawl_errors); what came before the damage is "
          "archived"),
     Rule(ExitStatus.INCOMPLETE, (Stat.SAVED_PAGES_UNREADABLE,),
