@@ -22,7 +22,7 @@ import os
 from datetime import datetime, timedelta, timezone
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -83,7 +83,8 @@ def _mhtml(folder, a, html):
     message["Date"] = format_datetime(SAVED_AT.astimezone(HANOI_OFFSET))
     charset = email.charset.Charset("utf-8")
     charset.body_encoding = email.charset.QP
-    page = MIMEText(html, "html", charset)
+    page = MIMENonMultipart("text", "html")
+    page.set_payload(html, charset)  # quoted-printable UTF-8, as Chrome writes the page
     page["Content-Location"] = url
     message.attach(page)
     for img in a["images"]:
