@@ -54,7 +54,8 @@ def test_every_saved_page_is_one_article_with_the_fields_the_page_shows(imported
     for page in saved:
         row, truth = got[page["url"]], EXPECTED[page["url"]]
         assert {k: row[k] for k in COMPARED} == {k: truth[k] for k in COMPARED}, page["file"]
-        tags = [r["tag"] for r in rows(db, "select tag from article_tags where article_id = ? order by rowid", row["id"])]
+        tags = [r["tag"] for r in rows(db, "select tag from article_tags where article_id = ? order by rowid",
+                                       row["id"])]
         assert tags == truth["tags"], page["file"]
 
 
