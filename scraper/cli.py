@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 from click.core import ParameterSource
 
@@ -19,6 +21,9 @@ from scraper.publish import datasette_command
 from scraper.sources.base import Source
 from kinhtedothi.vocab.dates import parse_iso
 from kinhtedothi.vocab.outcomes import ExitStatus, Stat, exit_summary
+
+if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
+    from scrapy.settings import Settings
 
 
 @click.group()
@@ -72,6 +77,28 @@ def _source_help() -> str:
     return "Where to read: " + "; ".join(f"{name}: {each.summary}" for name, each in sources.registry().items())
 
 
+def crawl_settings(db_path: Path, delay: float | None, settings: tuple[str, ...], quiet: bool) -> Settings:
+    """The project's Scrapy settings with the command line's: the archive, the delay, -s NAME=VALUE, --quiet."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
+    from scrapy.utils.project import get_project_settings
+
+    from scraper.settings import MIN_DOWNLOAD_DELAY
+
+    project_settings = get_project_settings()
+    project_settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
+    if delay is not None:
+        project_settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+        if delay == 0:
+            project_settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+    for name, value in _setting(settings).items():
+        project_settings.set(name, value, priority="cmdline")
+    if project_settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:  # 0 lets Scrapy send a burst to one host
+        project_settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority="cmdline")
+    if quiet:
+        project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    return project_settings
+
+
 def refuse_other_sources_options(chosen: Source, paths: tuple[str, ...]) -> None:
     """An option (or a file) that the chosen source does not read is a mistake, never silently ignored."""
     if paths and not chosen.takes_paths:
@@ -107,28 +134,13 @@ def crawl(db, source, paths, delay, settings, quiet, **options):
     except KeyError as error:
         raise click.ClickException(str(error.args[0])) from None
     checked_db(db)
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
-    from scrapy.crawler import CrawlerProcess
-
-    from scraper.settings import MIN_DOWNLOAD_DELAY
-    from scrapy.utils.project import get_project_settings
-
     db_path = Path(db).resolve()
-    project_settings = get_project_settings()
-    project_settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
-    if delay is not None:
-        project_settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
-        if delay == 0:
-            project_settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-    for name, value in _setting(settings).items():
-        project_settings.set(name, value, priority="cmdline")
-    if project_settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:  # 0 lets Scrapy send a burst to one host
-        project_settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority="cmdline")
-    if quiet:
-        project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    project_settings = crawl_settings(db_path, delay, settings, quiet)
     plan = chosen.plan({**options, "paths": paths}, project_settings, db_path)
     if not quiet or delay is not None:  # --quiet prints problems only, but a changed delay is never silent
         click.echo(plan.announce, err=True)
+    from scrapy.crawler import CrawlerProcess
+
     with CrawlLock(db_path):
         process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(chosen.spider())
