@@ -27,6 +27,8 @@ from kinhtedothi.vocab.items import ArticleItem
 from kinhtedothi.vocab.sources import LIVE, is_capture
 from kinhtedothi.vocab.urls import article_id, numbered_id
 
+LIVE_SOURCE = LIVE.name
+
 ARTICLE_COLUMNS = ("url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section",
                    "subsection", "body_text", "body_html", "word_count", "layout", "content_hash")
 REPARSE = "reparse"
@@ -103,7 +105,7 @@ def todays_reading(ordered: list[dict[str, Any]]) -> dict[str, Any]:
     """The reading whose address a reader can open today: the newest generation, a visit to the site
     before a copy, then the newest in time."""
     effective = [r for r in ordered if r["effective"]]
-    return max(effective, key=lambda r: (era(r.get("layout")), r.get("source") == LIVE,
+    return max(effective, key=lambda r: (era(r.get("layout")), (r.get("source") or LIVE_SOURCE) == LIVE_SOURCE,
                                          history.order_key(r)))
 
 
@@ -124,7 +126,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
         sync_authors(db, aid, existing)
         return False
     row = {c: best.get(c) for c in ARTICLE_COLUMNS}
-    row.update(id=aid, source=newest.get("source") or LIVE, capture_timestamp=newest.get("capture_timestamp"),
+    row.update(id=aid, source=newest.get("source") or LIVE_SOURCE, capture_timestamp=newest.get("capture_timestamp"),
                capture_url=newest.get("capture_url"), raw_page_id=newest.get("raw_page_id"),
                field_sources=json.dumps(newest.get("field_sources") or {}, ensure_ascii=False),
                field_origin=json.dumps(origin) if len(ordered) > 1 else None,
@@ -150,9 +152,9 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
 
 def _row_holds(existing: dict[str, Any], best: dict[str, Any], newest: dict[str, Any], edits: int) -> bool:
     """The stored row is already this copy, from this reading, with this count of edits."""
-    return ((existing.get("source") or LIVE, existing.get("capture_timestamp"), existing.get("layout"),
+    return ((existing.get("source") or LIVE_SOURCE, existing.get("capture_timestamp"), existing.get("layout"),
              existing["content_hash"], existing["url"], existing.get("edit_count"))
-            == (newest.get("source") or LIVE, newest.get("capture_timestamp"), newest.get("layout"),
+            == (newest.get("source") or LIVE_SOURCE, newest.get("capture_timestamp"), newest.get("layout"),
                 best["content_hash"], best["url"], edits))
 
 

@@ -8,6 +8,11 @@ import sqlite_utils
 
 from pipelines.recheck import is_due, parse_schedule
 from kinhtedothi.vocab.generations import era, newest_era
+from kinhtedothi.vocab.sources import CAPTURE_SOURCES, LIVE
+
+# A reading of the site itself: a visit by the crawler (or a row made before the source column).
+READ_LIVE = (f"coalesce({{table}}source, '{LIVE.name}') NOT IN "
+             f"({', '.join(repr(name) for name in sorted(CAPTURE_SOURCES))})")
 
 
 class ArchiveState:
@@ -21,7 +26,7 @@ class ArchiveState:
         generation reads such a story again, to learn its address today. Links settled as errors too."""
         # A story read only from a web archive is not known to the live site: it may live on at a new
         # address (docs/generations.md), so the live crawl reads it.
-        live = "coalesce(a.source, 'live') = 'live'"
+        live = READ_LIVE.format(table="a.")
         urls: dict[str, int] = {}
         ids: dict[tuple[str, int], int] = {}
         for url, layout in self.db.execute(f"SELECT a.url, a.layout FROM articles a WHERE {live}"):

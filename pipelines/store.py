@@ -7,6 +7,7 @@ from typing import Any
 from pipelines.errors import PERMANENT_STATUSES
 from pipelines.component import UsesArchive
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
+from kinhtedothi.vocab.outcomes import SAVE_OUTCOMES, Stat
 
 COVERAGE = {"author": lambda a: a["author"], "published_at": lambda a: a["published_at"],
             "sapo": lambda a: a["sapo"], "section": lambda a: a["section"], "tags": lambda a: a["tags"],
@@ -27,12 +28,12 @@ class StorePipeline(UsesArchive):
         elif isinstance(item, CrawlErrorItem):
             self.archive.record_error(item.url, item.status, item.reason, item.kind)
             if item.kind == "missing":
-                self.stats.inc_value("archive/missing_captures")
+                self.stats.inc_value(Stat.MISSING_CAPTURES)
             if item.status in PERMANENT_STATUSES and self.archive.mark_removed(item.url):
-                self.stats.inc_value("archive/articles_removed")
+                self.stats.inc_value(Stat.ARTICLES_REMOVED)
         elif isinstance(item, ArticleItem):
             outcome = self.archive.save_article(item, item.raw_page_id)
-            self.stats.inc_value(f"archive/articles_{outcome}")
+            self.stats.inc_value(SAVE_OUTCOMES[outcome])
             for name, has in COVERAGE.items():
                 if has(item.article):
                     self.stats.inc_value(f"coverage/{name}")

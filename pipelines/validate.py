@@ -6,6 +6,7 @@ from typing import Any
 
 from pipelines.component import UsesArchive
 from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.outcomes import Stat, StatFamily
 from kinhtedothi.vocab.urls import is_site_url
 
 REQUIRED = ("title", "body_text")
@@ -33,14 +34,14 @@ class ValidatePipeline(UsesArchive):
             from scrapy.exceptions import DropItem  # here, so that `kinhtedothi parse` never loads Scrapy
 
             reason = f"not an article ({item.extracted.get('layout')} layout): " + ", ".join(found)
-            self.stats.inc_value("archive/articles_failed")
+            self.stats.inc_value(Stat.ARTICLES_FAILED)
             for name in found:
-                self.stats.inc_value(f"archive/missing/{name.removeprefix('no ')}")
+                self.stats.inc_value(StatFamily.MISSING.of(name.removeprefix("no ")))
             self.archive.record_error(item.fetched_url, 200, reason)
             raise DropItem(reason)
         lacking = [name for name in EXPECTED if not article.get(name)]
         if lacking:
-            self.stats.inc_value("archive/articles_incomplete")
+            self.stats.inc_value(Stat.ARTICLES_INCOMPLETE)
             for name in lacking:
-                self.stats.inc_value(f"archive/missing/{name}")
+                self.stats.inc_value(StatFamily.MISSING.of(name))
         return item

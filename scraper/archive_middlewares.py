@@ -1,4 +1,5 @@
-"""Downloader middlewares for pages that come out of WARC records (a WARC file, Common Crawl).
+"""Downloader middlewares for pages that come out of records: of a local file (a WARC record, a saved page)
+or of Common Crawl's WARC files.
 
 Both hand the rest of the crawl an ordinary response for the page the record holds, so
 RawPageMiddleware stores the page's own bytes and the spiders parse it as any page.
@@ -8,38 +9,65 @@ from __future__ import annotations
 
 import hashlib
 from io import BytesIO
+from typing import Protocol
 
 from scrapy.http import HtmlResponse, Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.component import UsesArchive
-from scraper.warc_import import payload_of, read_record
+from scraper import meta
+from scraper.warc_import import payload_of
+from kinhtedothi.vocab.outcomes import Stat
 
 
-class WarcRecordMiddleware(UsesArchive):
-    """A request with ``meta['warc_entry']`` is answered from that record of a local WARC file, never
-    from the network; a page stored before with the same bytes is not stored again."""
+class LocalRecord(Protocol):
+    """A page in a local file: what a spider puts in ``meta[LOCAL_RECORD]``."""
+
+    @property
+    def capture_url(self) -> str: ...      # where the bytes are: ``warc:<path>#<offset>``, ``file:<name>``
+
+    @property
+    def timestamp(self) -> str: ...        # when it was made (YYYYMMDDhhmmss, UTC); "" when unknown
+
+    @property
+    def source(self) -> str: ...           # the source it is filed under
+
+    @property
+    def read_stat(self) -> Stat: ...       # counts the records read
+
+    @property
+    def stored_stat(self) -> Stat: ...     # counts those whose bytes the archive already held
+
+    def read(self) -> tuple[int | None, dict[str, str], bytes]: ...  # HTTP status, headers, payload; or raises
+
+
+class LocalRecordMiddleware(UsesArchive):
+    """A request with ``meta[LOCAL_RECORD]`` is answered from that record of a local file, never from the
+    network; a page stored before with the same bytes is not stored again. A record that cannot be read
+    fails its request (the spider's errback names it)."""
 
     def process_request(self, request: Request):
-        entry = request.meta.get("warc_entry")
-        if entry is None:
+        record: LocalRecord | None = request.meta.get(meta.LOCAL_RECORD)
+        if record is None:
             return None
-        status, headers, body = read_record(entry.path, entry.offset)
-        request.meta.update(fetched_from=entry.capture_url, capture_timestamp=entry.timestamp or None, source="warc")
+        status, headers, body = record.read()
+        request.meta.update({meta.FETCHED_FROM: record.capture_url, meta.CAPTURE_TIMESTAMP: record.timestamp or None,
+                             meta.SOURCE: record.source})
         stored = self.archive.find_raw_page(request.url, hashlib.sha1(body).hexdigest(), status or 200)
         if stored is not None:
-            request.meta.update(from_archive=True, raw_page_id=stored)
-            self.stats.inc_value("archive/warc_pages_already_stored")
-        self.stats.inc_value("archive/warc_records_read")
+            request.meta.update({meta.FROM_ARCHIVE: True, meta.RAW_PAGE_ID: stored})
+            self.stats.inc_value(record.stored_stat)
+        self.stats.inc_value(record.read_stat)
         return HtmlResponse(url=request.url, status=status or 200, headers=headers, body=body, request=request)
 
 
 class CommonCrawlRecordMiddleware:
-    """A byte-range answer from Common Crawl's data host (``meta['cc_record']``) is one gzip member holding
+    """A byte-range answer from Common Crawl's data host (``meta[CC_RECORD]``) is one gzip member holding
     one WARC record: it becomes the captured page (its HTTP status, Content-Type, Location and payload)."""
 
     def process_response(self, request: Request, response: Response):
-        if not request.meta.get("cc_record") or request.meta.get("from_archive") or response.status not in (200, 206):
+        if not request.meta.get(meta.CC_RECORD) or request.meta.get(meta.FROM_ARCHIVE) \
+                or response.status not in (200, 206):
             return response
         try:
             record = next(iter(ArchiveIterator(BytesIO(response.body))))
@@ -50,5 +78,5 @@ class CommonCrawlRecordMiddleware:
         status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else 200
         headers = {name: value for name, value in (http.headers if http else [])
                    if name.lower() in ("content-type", "location")}
-        request.meta["fetched_from"] = request.url
+        request.meta[meta.FETCHED_FROM] = request.url
         return HtmlResponse(url=request.url, status=status, headers=headers, body=payload, request=request)

@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
+from scraper import sources
 from scraper.dbcheck import NotAnArchive, check_db
 from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
+from scraper.sources.base import Source
 from kinhtedothi.vocab.dates import parse_iso
+from kinhtedothi.vocab.outcomes import ExitStatus, Stat, exit_summary
 
 if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
-    from scrapy import Spider
+    from scrapy.settings import Settings
 
 
 @click.group()
@@ -46,80 +50,42 @@ def _setting(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@cli.command()
-@click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-              help="SQLite archive to write")
-@click.option("--source", type=click.Choice(["live", "wayback", "commoncrawl", "warc"]), default="live",
-              show_default=True, help="Read the site itself (or --base-url), its captures in the Wayback Machine "
-              "or Common Crawl, or WARC files (FILE_OR_DIR…)")
-@click.argument("warc_paths", nargs=-1, metavar="[FILE_OR_DIR]...", type=click.Path(exists=True))
-@click.option("--base-url", help="Fetch every site URL from this mirror instead (e.g. http://127.0.0.1:8000)")
-@click.option("--events", help="Comma-separated event slugs (default: all in the catalog)")
-@click.option("--feed-url", "feed_urls", multiple=True, metavar="URL",
-              help="Crawl this listing page instead of the catalog's feeds: a legacy feed or category, or a "
-                   "current /tag/<slug> page (repeatable)")
-@click.option("--event", "feed_event", metavar="SLUG", help="File the --feed-url articles under this event")
-@click.option("--full", is_flag=True, help="Read every page of every feed and fetch every article again "
-              "(default: incremental, stop at the first feed page with nothing new)")
-@click.option("--wayback-url", default="https://web.archive.org", show_default=True,
-              help="The Wayback Machine to read (with --source wayback)")
-@click.option("--from", "date_from", metavar="YYYY[MMDD…]", help="Wayback: captures from this date on")
-@click.option("--to", "date_to", metavar="YYYY[MMDD…]", help="Wayback: captures up to this date")
-@click.option("--captures", type=click.Choice(["all", "latest"]), default="all", show_default=True,
-              help="Wayback: every different capture of an article (its versions) or only the latest")
-@click.option("--crawls", metavar="CC-MAIN-…,…", help="Common Crawl: the monthly crawls to read (default: "
-              "those of 2020-2022, COMMONCRAWL_CRAWLS)")
-@click.option("--cc-index-url", default="https://index.commoncrawl.org", show_default=True,
-              help="Common Crawl: the index server (or a mirror, or a fake)")
-@click.option("--cc-data-url", default="https://data.commoncrawl.org", show_default=True,
-              help="Common Crawl: where the WARC files are read by byte range")
-@click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
-              "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
-@click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full, wayback_url, date_from, date_to,
-          captures, crawls, cc_index_url, cc_data_url, delay, settings, quiet):
-    """Crawl the catalog's event feeds into the archive.
+CRAWL_HELP = """Crawl the catalog's event feeds into the archive: from the site, a web archive or files.
 
-    Example:
+Example:
 
-    \b
-        kinhtedothi crawl --db archive.db
-        kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19
-        kinhtedothi crawl --source wayback --from 2020 --to 2022
-        kinhtedothi crawl --source commoncrawl --crawls CC-MAIN-2021-17,CC-MAIN-2021-21
-        kinhtedothi crawl --source warc crawl.warc.gz warcs/
-        kinhtedothi crawl --feed-url https://kinhtedothi.vn/tag/bau-cu-2021 --event bau-cu-quoc-hoi-khoa-xv
+\b
+{examples}
 
-    Incremental by default: once a feed has been read to its end, a run reads
-    it only until a page lists nothing new, fetches links an interrupted run
-    left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
-    crawl never fetches a capture twice, so a second run resumes the first
-    (a Common Crawl crawl likewise never fetches a record twice). --source warc
-    reads WARC files (FILE_OR_DIR…), without the network.
+Incremental by default: once a feed has been read to its end, a run reads
+it only until a page lists nothing new, fetches links an interrupted run
+left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
+crawl never fetches a capture twice, so a second run resumes the first
+(a Common Crawl crawl likewise never fetches a record twice). --source warc
+and --source pages read files (FILE_OR_DIR…), without the network.
 
-    Exit status: 0 ok, 3 site unreachable, 4 layout drift (too many pages
-    failed extraction), 5 incomplete (an event, a feed page or a damaged WARC file),
-    75 another crawl is running, 1 anything else.
-    """
-    from scraper import events as catalog
+{exit_summary}
+"""
 
-    try:
-        catalog.select(events)
-    except KeyError as error:
-        raise click.ClickException(str(error.args[0])) from None
-    checked_db(db)
+
+def _crawl_help() -> str:
+    examples = [line for each in sources.registry().values() for line in each.examples]
+    return CRAWL_HELP.format(examples="\n".join(f"    {line}" for line in examples), exit_summary=exit_summary())
+
+
+def _source_help() -> str:
+    return "Where to read: " + "; ".join(f"{name}: {each.summary}" for name, each in sources.registry().items())
+
+
+def crawl_settings(db_path: Path, delay: float | None, settings: tuple[str, ...], quiet: bool) -> Settings:
+    """The project's Scrapy settings with the command line's: the archive, the delay, -s NAME=VALUE, --quiet."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
-    from scrapy.crawler import CrawlerProcess
-
-    from scraper.settings import MIN_DOWNLOAD_DELAY
     from scrapy.utils.project import get_project_settings
 
-    db_path = Path(db).resolve()
+    from scraper.settings import MIN_DOWNLOAD_DELAY
+
     project_settings = get_project_settings()
     project_settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
-    if base_url:
-        project_settings.set("BASE_URL", base_url.rstrip("/"), priority="cmdline")
     if delay is not None:
         project_settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
         if delay == 0:
@@ -130,66 +96,68 @@ def crawl(db, source, warc_paths, base_url, events, feed_urls, feed_event, full,
         project_settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority="cmdline")
     if quiet:
         project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    if warc_paths and source != "warc":
-        raise click.UsageError("FILE_OR_DIR arguments are WARC files: use them with --source warc")
-    spider_class: type[Spider]
-    if source == "warc":
-        from scraper.spiders.warc import WarcSpider as spider_class
+    return project_settings
 
-        if not warc_paths:
-            raise click.UsageError("--source warc needs one or more WARC files or folders")
-        from scraper.warc_import import check, warc_files
 
-        try:
-            check(warc_files(warc_paths))
-        except (OSError, ValueError) as error:
-            raise click.ClickException(str(error)) from None
-        arguments = dict(paths=[str(Path(p).resolve()) for p in warc_paths], events=events)
-        announce = f"reading {len(warc_paths)} WARC path(s) into {db_path} (no network)"
-    elif source == "commoncrawl":
-        from scraper.commoncrawl import crawl_list
-        from scraper.spiders.commoncrawl import CommonCrawlSpider as spider_class
+def refuse_other_sources_options(chosen: Source, paths: tuple[str, ...]) -> None:
+    """An option (or a file) that the chosen source does not read is a mistake, never silently ignored."""
+    if paths and not chosen.takes_paths:
+        readers = " or ".join(f"--source {n}" for n, each in sources.registry().items() if each.takes_paths)
+        raise click.UsageError(f"FILE_OR_DIR arguments are files to read: use them with {readers}")
+    context = click.get_current_context()
+    own = {option.name for option in chosen.options}
+    for option in sources.options():
+        given = context.get_parameter_source(str(option.name)) is ParameterSource.COMMANDLINE
+        if given and option.name not in own:
+            flag = max(option.opts, key=len)
+            readers = " or ".join(f"--source {n}" for n in sources.owners(str(option.name)))
+            raise click.UsageError(f"{flag} is an option of {readers}, not of --source {chosen.name}")
 
-        try:
-            crawl_list(crawls)
-        except ValueError as error:
-            raise click.ClickException(f"--crawls: {error}") from None
 
-        arguments = dict(index_url=cc_index_url, data_url=cc_data_url, crawls=crawls, events=events,
-                         captures=captures, feed_urls=list(feed_urls), event=feed_event)
-        announce = (f"reading Common Crawl ({cc_index_url}, {cc_data_url}) into {db_path} (one request at a time, "
-                    f"{project_settings.getfloat('COMMONCRAWL_DELAY')}s apart at least)")
-    elif source == "wayback":
-        from scraper.spiders.wayback import WaybackSpider as spider_class
+@cli.command(help=_crawl_help())
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+              help="SQLite archive to write")
+@click.option("--source", type=click.Choice(list(sources.registry())), default="live", show_default=True,
+              help=_source_help())
+@click.argument("paths", nargs=-1, metavar="[FILE_OR_DIR]...", type=click.Path(exists=True))
+@click.option("--delay", type=float, help="Seconds between requests to one host (default 2, AutoThrottle on; "
+              "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
+@click.option("--quiet", is_flag=True, help="Log only warnings and errors")
+def crawl(db, source, paths, delay, settings, quiet, **options):
+    from scraper import events as catalog
 
-        arguments = dict(wayback_url=wayback_url, events=events, date_from=date_from, date_to=date_to,
-                         captures=captures, feed_urls=list(feed_urls), event=feed_event)
-        announce = (f"reading {wayback_url} into {db_path} (a CDX query every "
-                    f"{project_settings.getfloat('WAYBACK_CDX_DELAY')}s, a capture every "
-                    f"{project_settings.getfloat('WAYBACK_CAPTURE_DELAY')}s at most)")
-    else:
-        from scraper.spiders.events import EventsSpider as spider_class
-
-        arguments = dict(base_url=base_url, events=events, full=full, feed_urls=list(feed_urls), event=feed_event)
-        announce = (f"crawling {base_url or 'https://kinhtedothi.vn'} into {db_path} "
-                    f"(download delay {project_settings.getfloat('DOWNLOAD_DELAY')}s, AutoThrottle "
-                    f"{'on' if project_settings.getbool('AUTOTHROTTLE_ENABLED') else 'off'})")
+    chosen = sources.source(source)
+    refuse_other_sources_options(chosen, paths)
+    try:
+        catalog.select(options.get("events"))
+    except KeyError as error:
+        raise click.ClickException(str(error.args[0])) from None
+    checked_db(db)
+    db_path = Path(db).resolve()
+    project_settings = crawl_settings(db_path, delay, settings, quiet)
+    plan = chosen.plan({**options, "paths": paths}, project_settings, db_path)
     if not quiet or delay is not None:  # --quiet prints problems only, but a changed delay is never silent
-        click.echo(announce, err=True)
+        click.echo(plan.announce, err=True)
+    from scrapy.crawler import CrawlerProcess
+
     with CrawlLock(db_path):
         process = CrawlerProcess(project_settings)
-        crawler = process.create_crawler(spider_class)
-        process.crawl(crawler, **arguments)
+        crawler = process.create_crawler(chosen.spider())
+        process.crawl(crawler, **plan.arguments)
         process.start()
-    code = crawler.stats.get_value("archive/exit_code", 1)
-    reason = crawler.stats.get_value("archive/reason")
+    code = crawler.stats.get_value(Stat.EXIT_CODE, ExitStatus.FAILED)
+    reason = crawler.stats.get_value(Stat.REASON)
     if code:
         click.echo(f"Error: {reason or 'the crawl did not finish'}", err=True)
     elif not quiet:
-        click.echo(f"ok: {crawler.stats.get_value('archive/articles_new', 0)} new, "
-                   f"{crawler.stats.get_value('archive/articles_updated', 0)} updated, "
-                   f"{crawler.stats.get_value('archive/articles_unchanged', 0)} unchanged articles", err=True)
+        click.echo(f"ok: {crawler.stats.get_value(Stat.ARTICLES_NEW, 0)} new, "
+                   f"{crawler.stats.get_value(Stat.ARTICLES_UPDATED, 0)} updated, "
+                   f"{crawler.stats.get_value(Stat.ARTICLES_UNCHANGED, 0)} unchanged articles", err=True)
     sys.exit(code)
+
+
+crawl.params.extend(sources.options())  # after the shared ones: each source's own options, once each
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from typing import IO, Any, Iterator
 
 import click
 
-from scraper.status import EXIT_LOCKED
+from kinhtedothi.vocab.outcomes import ExitStatus
 
 
 class CrawlLock:
@@ -31,7 +31,7 @@ class CrawlLock:
             holder = handle.read().strip() or "another process"
             handle.close()
             click.echo(f"Error: another crawl holds {self.path} ({holder}); not starting", err=True)
-            sys.exit(EXIT_LOCKED)
+            sys.exit(ExitStatus.LOCKED)
         handle.truncate(0)
         handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         handle.flush()

@@ -1,5 +1,5 @@
 """Downloader middlewares: only the site's own pages, fetch site URLs from a mirror, keep every raw
-response (decompressed), back off on errors and empty answers."""
+response (decompressed), back off on errors and empty answers, obey each source's throttle policy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import asyncio
 import logging
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-from time import monotonic
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from urllib.parse import urlsplit
@@ -19,7 +18,13 @@ from scrapy.utils.response import response_status_message
 
 from pipelines.component import UsesArchive
 from pipelines.raw_pages import decompress
+from scraper import meta
+from scraper.scrapy_internals import hold_slots, retry_request, slot_state
+from scraper.sources import throttle_policies
+from scraper.throttle import ThrottlePolicy
 from kinhtedothi.vocab.decoding import decode_page
+from kinhtedothi.vocab.outcomes import Stat, StatFamily
+from kinhtedothi.vocab.sources import LIVE
 from kinhtedothi.vocab.urls import from_mirror, is_site_url, to_mirror
 
 logger = logging.getLogger(__name__)
@@ -51,7 +56,7 @@ class MirrorMiddleware:
         if location:  # an absolute redirect to the mirror's own host is a site URL too
             target = from_mirror(response.urljoin(location.decode("latin-1")), self.base_url)
             response.headers["Location"] = target.encode("latin-1")
-        request.meta["fetched_from"] = response.url
+        request.meta[meta.FETCHED_FROM] = response.url
         return response.replace(url=from_mirror(response.url, self.base_url))
 
 
@@ -83,7 +88,7 @@ class OffSiteMiddleware:
         archives = getattr(self.crawler.spider, "archive_urls", ())
         if netloc in {urlsplit(u).netloc.lower() for u in archives if u}:
             return None
-        self.crawler.stats.inc_value("archive/offsite_refused")
+        self.crawler.stats.inc_value(Stat.OFFSITE_REFUSED)
         via = request.meta.get("redirect_urls")
         where = f" (redirected from {from_mirror(via[0], self.crawler.settings.get('BASE_URL'))})" if via else ""
         raise OffSiteError(f"off-site URL not followed: {request.url}{where}")
@@ -103,29 +108,29 @@ class RawPageMiddleware(UsesArchive):
     decoded_stage = False
 
     def process_response(self, request: Request, response: Response):
-        if request.meta.get("from_archive"):  # read back from raw_pages: stored already
+        if request.meta.get(meta.FROM_ARCHIVE):  # read back from raw_pages: stored already
             return response
         if self.decoded_stage:
-            return self._save(request, response) if request.meta.pop("raw_deferred", False) else response
+            return self._save(request, response) if request.meta.pop(meta.RAW_DEFERRED, False) else response
         if response.headers.get("Content-Encoding") and not 300 <= response.status < 400:
-            request.meta["raw_deferred"] = True  # stored by DecodedRawPageMiddleware once decoded
+            request.meta[meta.RAW_DEFERRED] = True  # stored by DecodedRawPageMiddleware once decoded
             return response
         return self._save(request, response)
 
     def _save(self, request: Request, response: Response):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        kind = "robots" if response.url.endswith("/robots.txt") else request.meta.get("page_kind")
+        kind = "robots" if response.url.endswith("/robots.txt") else request.meta.get(meta.PAGE_KIND)
         bad = decode_page(response.body, content_type)[1] if response.body and kind != "robots" else None
         if bad:
-            self.stats.inc_value("archive/pages_with_bad_bytes")
+            self.stats.inc_value(Stat.PAGES_WITH_BAD_BYTES)
             logger.warning("%s: %d byte sequence(s) that are not UTF-8, replaced", response.url, bad)
         raw_id = self.archive.save_raw_page(
-            request.meta.get("original_url", response.url),  # a capture is filed under the page it captured
-            request.meta.get("fetched_from", response.url), response.status, content_type, response.body, kind,
-            source=request.meta.get("source") or ("wayback" if request.meta.get("capture_timestamp") else "live"),
-            capture_timestamp=request.meta.get("capture_timestamp"), decode_errors=bad)
-        request.meta["raw_page_id"] = raw_id
-        self.stats.inc_value("archive/pages_fetched")
+            request.meta.get(meta.ORIGINAL_URL, response.url),  # a capture is filed under the page it captured
+            request.meta.get(meta.FETCHED_FROM, response.url), response.status, content_type, response.body, kind,
+            source=request.meta.get(meta.SOURCE) or LIVE.name,
+            capture_timestamp=request.meta.get(meta.CAPTURE_TIMESTAMP), decode_errors=bad)
+        request.meta[meta.RAW_PAGE_ID] = raw_id
+        self.stats.inc_value(Stat.PAGES_FETCHED)
         return response
 
 
@@ -140,13 +145,13 @@ class CaptureCacheMiddleware(UsesArchive):
     (so an interrupted Wayback crawl resumes where it stopped)."""
 
     def process_request(self, request: Request):
-        if not request.meta.get("capture_timestamp"):
+        if not request.meta.get(meta.CAPTURE_TIMESTAMP):
             return None
         stored = self.archive.stored_capture(request.url)
         if stored is None:
             return None
-        request.meta.update(from_archive=True, raw_page_id=stored["id"])
-        self.stats.inc_value("archive/captures_from_archive")
+        request.meta.update({meta.FROM_ARCHIVE: True, meta.RAW_PAGE_ID: stored["id"]})
+        self.stats.inc_value(Stat.CAPTURES_FROM_ARCHIVE)
         headers = {"Content-Type": stored["content_type"]} if stored["content_type"] else {}
         return HtmlResponse(url=request.url, status=200, headers=headers, body=decompress(stored["body"]),
                             request=request)
@@ -154,46 +159,65 @@ class CaptureCacheMiddleware(UsesArchive):
 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, waiting before each one: ``Retry-After`` when the server says,
-    else RETRY_BACKOFF_BASE × 2^(attempt-1) seconds, at most RETRY_BACKOFF_MAX."""
+    else RETRY_BACKOFF_BASE × 2^(attempt-1) seconds, at most RETRY_BACKOFF_MAX.
+
+    A request that names a throttle policy (``meta[THROTTLE]``, scraper.throttle) is also held to its
+    server's manners: an answer that means "slow down" holds every download slot of the policy for at
+    least the policy's wait, doubled for each such answer in a row (not capped: the server's rules come
+    first); each hold and each slot's delay and concurrency are kept in the crawl's stats."""
 
     def __init__(self, settings):
         super().__init__(settings)
+        self.settings = settings
         self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
-        self.archive_wait = settings.getfloat("WAYBACK_429_WAIT", 60.0)
-        self.archive_429s = 0  # consecutive 429s from the Wayback Machine
-        self.cc_wait = settings.getfloat("COMMONCRAWL_THROTTLE_WAIT", 30.0)
-        self.cc_throttled = 0  # consecutive 429s and 503s from Common Crawl
+        self.policies = throttle_policies()
+        self.in_a_row: dict[str, int] = {}  # policy -> "slow down" answers in a row
+
+    def policy_of(self, request: Request) -> ThrottlePolicy | None:
+        name = request.meta.get(meta.THROTTLE)
+        return self.policies.get(name) if name else None
+
+    def slowed_down(self, request: Request, response: Response | None) -> ThrottlePolicy | None:
+        """The policy whose server asked us to slow down with this answer, if any."""
+        policy = self.policy_of(request)
+        return policy if policy is not None and response is not None and response.status in policy.statuses \
+            else None
+
+    def note_answer(self, request: Request, response: Response) -> None:
+        """Count a policy's "slow down" answers in a row, and keep the slot the downloader used."""
+        policy = self.policy_of(request)
+        if policy is None:
+            return
+        self.in_a_row[policy.name] = self.in_a_row.get(policy.name, 0) + 1 if response.status in policy.statuses \
+            else 0
+        key = request.meta.get("download_slot")
+        if key and self.crawler.stats.get_value(StatFamily.SLOT.of(key)) is None:
+            state = slot_state(self.crawler, key)
+            if state is not None:
+                self.crawler.stats.set_value(StatFamily.SLOT.of(key), state)
 
     def delay_for(self, request: Request, response: Response | None) -> float:
-        """Seconds to wait before retrying; for a 429 from the Wayback Machine at least
-        WAYBACK_429_WAIT, doubled for each 429 in a row (its rules: ignoring 429s gets the IP blocked)."""
+        """Seconds to wait before retrying; for a "slow down" from a throttled server at least its policy's
+        wait, doubled for each such answer in a row (ignoring them gets an IP blocked)."""
         attempt = request.meta.get("retry_times", 0) + 1
         wait = self.base * 2 ** (attempt - 1)
         retry_after = response.headers.get("Retry-After") if response is not None else None
         if retry_after:
             wait = max(wait, _retry_after_seconds(retry_after.decode("latin-1")))
-        if response is not None and response.status == 429 and request.meta.get("wayback"):
-            return max(wait, self.archive_wait * 2 ** (self.archive_429s - 1))
-        if response is not None and _cc_throttle(request, response):
-            return max(wait, self.cc_wait * 2 ** (self.cc_throttled - 1))
+        policy = self.slowed_down(request, response)
+        if policy is not None:
+            first = self.settings.getfloat(policy.wait_setting)
+            return max(wait, first * 2 ** (self.in_a_row.get(policy.name, 1) - 1))
         return min(wait, self.cap)
 
-    def hold_wayback(self, wait: float) -> None:
-        """Hold every Wayback download slot (CDX and captures) for ``wait`` seconds."""
-        logger.warning("the Wayback Machine answered 429: sending it nothing for %.1f s", wait)
-        holds = self.crawler.stats.get_value("archive/wayback_429_holds") or []
-        self.crawler.stats.set_value("archive/wayback_429_holds", [*holds, round(wait, 3)])  # the decided holds
-        for key, slot in self.crawler.engine.downloader.slots.items():
-            if key.startswith("wayback"):
-                _hold(slot, wait)
-
-    def record_slot(self, key: str | None) -> None:
-        """Keep in the crawl's stats the delay and concurrency the downloader used for a Wayback slot."""
-        slot = self.crawler.engine.downloader.slots.get(key) if key else None
-        if slot is not None and self.crawler.stats.get_value(f"archive/slot/{key}") is None:
-            self.crawler.stats.set_value(f"archive/slot/{key}", {"delay": slot.delay, "jitter": slot.jitter,
-                                                                 "concurrency": slot.concurrency})
+    def hold(self, policy: ThrottlePolicy, wait: float) -> None:
+        """Send nothing to a throttled server for ``wait`` seconds (every slot of its policy); the decided
+        holds are kept in the stats."""
+        logger.warning(policy.message, wait)
+        holds = self.crawler.stats.get_value(policy.holds_stat) or []
+        self.crawler.stats.set_value(policy.holds_stat, [*holds, round(wait, 3)])
+        hold_slots(self.crawler, policy.slots, wait)
 
     # Scrapy runs coroutine middleware methods (docs: "Coroutines"); RetryMiddleware's types know only the sync form
     async def process_exception(  # type: ignore[override]
@@ -201,7 +225,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """A connection error or timeout is retried as a 5xx is: after the same backoff."""
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
-        retry = self._retry(request, exception)
+        retry = retry_request(self, request, exception)
         if retry is None:
             return None
         wait = self.delay_for(request, None)
@@ -209,58 +233,33 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await asyncio.sleep(wait)
         return retry
 
-    def hold_commoncrawl(self, wait: float) -> None:
-        """Hold the Common Crawl slot (index and data) for ``wait`` seconds; the holds are kept in the stats."""
-        logger.warning("Common Crawl asked us to slow down: sending it nothing for %.1f s", wait)
-        holds = self.crawler.stats.get_value("archive/commoncrawl_holds") or []
-        self.crawler.stats.set_value("archive/commoncrawl_holds", [*holds, round(wait, 3)])
-        for key, slot in self.crawler.engine.downloader.slots.items():
-            if key.startswith("commoncrawl"):
-                _hold(slot, wait)
-
     async def process_response(  # type: ignore[override]  # a coroutine, as process_exception above
             self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
-        if response.status == 200 and not response.body and request.meta.get("page_kind") != "robots" \
+        if response.status == 200 and not response.body and request.meta.get(meta.PAGE_KIND) != "robots" \
                 and not response.url.endswith("/robots.txt"):
             return await self._empty(request, response)
-        if request.meta.get("wayback"):
-            self.record_slot(request.meta.get("download_slot"))
-            self.archive_429s = self.archive_429s + 1 if response.status == 429 else 0
-        if request.meta.get("commoncrawl"):
-            self.cc_throttled = self.cc_throttled + 1 if _cc_throttle(request, response) else 0
+        self.note_answer(request, response)
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = retry_request(self, request, response_status_message(response.status))
         if retry is None:
             return response
         wait = self.delay_for(request, response)
         logger.info("HTTP %s for %s: retrying in %.1fs", response.status, response.url, wait)
-        if response.status == 429 and request.meta.get("wayback"):
-            self.hold_wayback(wait)  # the whole archive asked us to slow down: send nothing to it meanwhile
-        elif _cc_throttle(request, response):
-            self.hold_commoncrawl(wait)
+        policy = self.slowed_down(request, response)
+        if policy is not None:
+            self.hold(policy, wait)  # the whole server asked us to slow down: send nothing to it meanwhile
         else:
             await asyncio.sleep(wait)
         return retry
 
-
     async def _empty(self, request: Request, response: Response) -> Request:
         """A 0-byte 200: retried with backoff; in the end a temporary error, never a parsed page."""
-        retry = None if request.meta.get("dont_retry") else self._retry(request, "empty answer (0 bytes)")
+        retry = None if request.meta.get("dont_retry") else retry_request(self, request, "empty answer (0 bytes)")
         if retry is None:
             raise EmptyResponse(f"HTTP 200 with an empty body from {response.url}")
         await asyncio.sleep(self.delay_for(request, response))
         return retry
-
-
-def _cc_throttle(request: Request, response: Response) -> bool:
-    """Common Crawl's "slow down": a 429 or a 503 from its index or data host."""
-    return bool(request.meta.get("commoncrawl")) and response.status in (429, 503)
-
-
-def _hold(slot, wait: float) -> None:
-    """Let a download slot send nothing for ``wait`` seconds (its delay counts from lastseen)."""
-    slot.lastseen = max(slot.lastseen, monotonic() + wait)
 
 
 def _retry_after_seconds(value: str) -> float:

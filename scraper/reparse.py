@@ -13,6 +13,7 @@ from pipelines.archive import Archive
 from pipelines.raw_pages import decompress
 from pipelines.validate import problems
 from kinhtedothi.vocab.items import ArticleItem
+from kinhtedothi.vocab.sources import is_capture, kind_of
 from scraper.pages import article_page_for
 
 # Search results the crawl left out as published outside their event's dates are not re-read into the archive.
@@ -81,11 +82,11 @@ def reparse(archive: Archive, progress: Callable[[int], None] = lambda n: None,
         except Exception as error:  # one page the parsers choke on must not stop the others
             unreadable.append((row["url"], f"{type(error).__name__}: {error}"))
             continue
-        raw_id, wayback = row["id"], row["source"] not in (None, "live")  # any web archive copy
+        raw_id, capture = row["id"], is_capture(row["source"])  # a copy from a web archive or a file
         item = ArticleItem(fetched_url=response.url, link_urls=[response.url], extracted=extracted,
-                           raw_page_id=raw_id, source=row["source"] or "live",
+                           raw_page_id=raw_id, source=kind_of(row["source"]).name,
                            capture_timestamp=row["capture_timestamp"],
-                           capture_url=row["fetched_from"] if wayback else None)
+                           capture_url=row["fetched_from"] if capture else None)
         item.article, _ = normalize_article(extracted)
         if [p for p in problems(item.article) if p.startswith("no ")]:
             outcome["failed"] += 1

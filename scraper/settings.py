@@ -91,7 +91,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.RawPageMiddleware": 940,
     "scraper.middlewares.CaptureCacheMiddleware": 945,
     "scraper.archive_middlewares.CommonCrawlRecordMiddleware": 942,
-    "scraper.archive_middlewares.WarcRecordMiddleware": 946,
+    "scraper.archive_middlewares.LocalRecordMiddleware": 946,  # WARC records, saved pages
     "scraper.middlewares.MirrorMiddleware": 950,
 }
 ITEM_PIPELINES = {

@@ -23,14 +23,13 @@ from warcio.warcwriter import WARCWriter
 
 from pipelines.raw_pages import decompress
 from kinhtedothi.vocab.dates import UTC, parse_iso, parse_timestamp, warc_date
+from kinhtedothi.vocab.sources import is_capture, kind_of
 
 SOFTWARE = "kinhtedothi-archive (warcio)"
 REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 302: "Found", 303: "See Other",
            304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect", 403: "Forbidden",
            404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
            503: "Service Unavailable"}
-# Sources whose request the archive sent itself (to the site or its mirror), so a request record is true.
-OWN_REQUESTS = {"live", None}
 
 
 def record_date(row: dict) -> str:
@@ -61,7 +60,7 @@ def _http_headers(row: dict, body: bytes) -> StatusAndHeaders:
 
 
 def _provenance(row: dict) -> bytes:
-    fields = {"source": row.get("source") or "live", "fetched-from": row["fetched_from"],
+    fields = {"source": kind_of(row.get("source")).name, "fetched-from": row["fetched_from"],
               "fetched-at": row["fetched_at"], "capture-timestamp": row.get("capture_timestamp"),
               "kind": row.get("kind"), "archive-raw-page-id": row["id"], "archive-run-id": row.get("run_id"),
               "http-headers": "reconstructed (the archive keeps the status and Content-Type only)"}
@@ -75,7 +74,8 @@ def write_page(writer: WARCWriter, row: dict) -> None:
     response = writer.create_warc_record(uri, "response", payload=BytesIO(body),
                                          http_headers=_http_headers(row, body),
                                          warc_headers_dict={"WARC-Date": date})
-    if (row.get("source") in OWN_REQUESTS) and uri.startswith(("http://", "https://")):
+    # a request record only where the archive sent the request itself (to the site or its mirror)
+    if not is_capture(row.get("source")) and uri.startswith(("http://", "https://")):
         parts = urlsplit(uri)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request = writer.create_warc_record(

@@ -17,13 +17,15 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from kinhtedothi.vocab.urls import is_site_url, site_url
 from kinhtedothi.vocab.dates import UTC, parse_iso, timestamp
+from kinhtedothi.vocab.outcomes import Stat
+from kinhtedothi.vocab.sources import WARC
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_PAYLOAD = 20 * 1024 * 1024  # a page larger than this is not an article: skipped, not read into memory
@@ -41,9 +43,16 @@ class Entry:
     offset: int         # offset of the record holding the payload
     revisit: bool = False
 
+    source: ClassVar[str] = WARC.name  # for LocalRecordMiddleware, which reads the record
+    read_stat: ClassVar[Stat] = Stat.WARC_RECORDS_READ
+    stored_stat: ClassVar[Stat] = Stat.WARC_PAGES_ALREADY_STORED
+
     @property
     def capture_url(self) -> str:
-        return f"warc:{self.path}#{self.offset}"
+        return WARC.address(f"{self.path}#{self.offset}")
+
+    def read(self) -> tuple[int | None, dict[str, str], bytes]:
+        return read_record(self.path, self.offset)
 
 
 def warc_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -135,24 +144,25 @@ def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, ArcWarcReco
             problems.append(f"{path}: {cut}")
 
 
-def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:
+def scan(files: list[Path]) -> tuple[list[Entry], dict[Stat, int], list[str]]:
     """Every site response and revisit in the files (revisits resolved), counts of what was skipped,
     and the files that could not be read to their end."""
     by_digest: dict[str, tuple[str, int, int | None, str | None]] = {}
     by_uri_date: dict[tuple[str, str | None], tuple[str, int, int | None, str | None]] = {}
     entries: list[Entry] = []
     revisits: list[tuple[str, str, str | None, str | None, str | None, int | None, str | None]] = []
-    skipped = {"other_hosts": 0, "other_records": 0, "unresolved_revisits": 0}
+    skipped = {Stat.WARC_SKIPPED_OTHER_HOSTS: 0, Stat.WARC_SKIPPED_OTHER_RECORDS: 0,
+               Stat.WARC_SKIPPED_UNRESOLVED_REVISITS: 0}
     problems: list[str] = []
     for path in files:
         absolute = str(path.resolve())
         for offset, record in _records(path, problems):
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             if record.rec_type not in ("response", "revisit") or not uri.startswith(("http://", "https://")):
-                skipped["other_records"] += 1
+                skipped[Stat.WARC_SKIPPED_OTHER_RECORDS] += 1
                 continue
             if not is_site_url(uri):
-                skipped["other_hosts"] += 1
+                skipped[Stat.WARC_SKIPPED_OTHER_HOSTS] += 1
                 continue
             http = record.http_headers
             status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else None
@@ -171,7 +181,7 @@ def scan(files: list[Path]) -> tuple[list[Entry], dict[str, int], list[str]]:
     for uri, date, digest, refers_uri, refers_date, status, ctype in revisits:
         original = by_digest.get(digest or "") or by_uri_date.get((refers_uri or uri, refers_date))
         if original is None:
-            skipped["unresolved_revisits"] += 1
+            skipped[Stat.WARC_SKIPPED_UNRESOLVED_REVISITS] += 1
             continue
         where_path, offset, original_status, original_ctype = original
         entries.append(Entry(site_url(uri), timestamp_of(date), status or original_status, ctype or original_ctype,

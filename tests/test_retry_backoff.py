@@ -6,6 +6,7 @@ from email.utils import format_datetime
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
+from scraper.meta import THROTTLE
 from scraper.middlewares import BackoffRetryMiddleware
 
 
@@ -15,8 +16,8 @@ def middleware(**settings) -> BackoffRetryMiddleware:
     return BackoffRetryMiddleware.from_crawler(crawler)
 
 
-def answer(status: int, retries: int = 0, wayback: bool = False, **headers) -> tuple[Request, Response]:
-    request = Request("https://kinhtedothi.vn/a-1.html", meta={"retry_times": retries, "wayback": wayback})
+def answer(status: int, retries: int = 0, throttle: str | None = None, **headers) -> tuple[Request, Response]:
+    request = Request("https://kinhtedothi.vn/a-1.html", meta={"retry_times": retries, THROTTLE: throttle})
     return request, Response(request.url, status=status, headers=headers, request=request)
 
 
@@ -54,8 +55,21 @@ def test_wayback_429s_in_a_row_double_the_hold_and_a_success_resets_it():
     mw = middleware(WAYBACK_429_WAIT=60.0)
     waits = []
     for status in (429, 429, 429, 200, 429):
-        request, response = answer(status, wayback=True)
-        mw.archive_429s = mw.archive_429s + 1 if status == 429 else 0  # as process_response counts them
+        request, response = answer(status, throttle="wayback")
+        mw.note_answer(request, response)  # as process_response counts them
         if status == 429:
             waits.append(mw.delay_for(request, response))
     assert waits == [60.0, 120.0, 240.0, 60.0]  # beyond RETRY_BACKOFF_MAX: the archive's rules come first
+
+
+def test_common_crawl_holds_on_503s_and_429s_in_a_row_and_a_wayback_503_is_an_ordinary_retry():
+    mw = middleware(COMMONCRAWL_THROTTLE_WAIT=30.0)
+    waits = []
+    for status in (503, 429, 200, 503):
+        request, response = answer(status, throttle="commoncrawl")
+        mw.note_answer(request, response)
+        if status != 200:
+            waits.append(mw.delay_for(request, response))
+    assert waits == [30.0, 60.0, 30.0]
+    assert mw.delay_for(*answer(503, throttle="wayback")) == 2.0  # only its 429 means "slow down"
+    assert mw.delay_for(*answer(429)) == 2.0  # the site's own 429: the backoff

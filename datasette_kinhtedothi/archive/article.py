@@ -17,6 +17,7 @@ from datasette_kinhtedothi.archive.facets import filter_url
 from datasette_kinhtedothi.archive.i18n import gettext
 from kinhtedothi.vocab.dates import UTC, paper_date, parse_iso, parse_timestamp, timestamp, utc_time
 from kinhtedothi.vocab.sanitize import sanitize_html
+from kinhtedothi.vocab.sources import kind_of
 from kinhtedothi.vocab.urls import address_era
 
 SITE = "Kinh tế & Đô thị"
@@ -141,7 +142,7 @@ async def article_context(datasette, database: str, pk: str, lang: str = "vi") -
     extra_images = [dict(i, src=web_url(i["src"])) for i in images
                     if not i["src"] or (str(escape(i["src"])) not in body and i["src"] not in body)]
     archived_at = article.get("last_fetched_at") or article.get("first_seen_at")
-    from_wayback = article.get("source") == "wayback"
+    from_wayback = kind_of(article.get("source")).replayable  # a capture a reader can open: the Wayback Machine's
     captured = (utc_time(parse_timestamp(article.get("capture_timestamp"))) or None) if from_wayback else None
     capture = web_url(article.get("capture_url")) if from_wayback else None
     published_url, all_urls = await addresses(db, article)

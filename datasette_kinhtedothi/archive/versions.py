@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kinhtedothi.vocab.sources import is_capture, kind_of
+
 # Fields shown and compared, in page order.
 FIELDS = ("title", "sapo", "author", "published_at", "section", "subsection", "body_text", "tags", "images",
           "related_links")
@@ -74,7 +76,7 @@ async def _children(db, article: dict) -> dict:
 
 
 def _when(row: dict) -> str | None:
-    capture = capture_iso(row.get("capture_timestamp")) if (row.get("source") or "live") != "live" else None
+    capture = capture_iso(row.get("capture_timestamp")) if is_capture(row.get("source")) else None
     return row.get("read_at") or capture or row.get("fetched_at") or row.get("last_fetched_at") \
         or row.get("first_seen_at")
 
@@ -82,14 +84,14 @@ def _when(row: dict) -> str | None:
 async def _the_row(db, article: dict, change: str = "first") -> dict:
     """The ``articles`` row as a reading: a story read once, or the newest copy of an old archive."""
     return {"row_id": None, "current": True, "change": change, "effective": True, "edited_fields": [],
-            "source": article.get("source") or "live", "url": article.get("url"), "layout": article.get("layout"),
+            "source": kind_of(article.get("source")).name, "url": article.get("url"), "layout": article.get("layout"),
             "fetched_at": _when(article), "archived_at": None, "texts": _texts(await _children(db, article))}
 
 
 def _reading(row: dict) -> dict:
     return {"row_id": row["id"], "current": False, "change": row.get("change"),
             "effective": row.get("effective") in (None, 1),
-            "edited_fields": _list(row.get("edited_fields")), "source": row.get("source") or "live",
+            "edited_fields": _list(row.get("edited_fields")), "source": kind_of(row.get("source")).name,
             "url": row.get("url"), "layout": row.get("layout"), "cause": row.get("cause"),
             "fetched_at": _when(row), "archived_at": row.get("archived_at"), "stored_version": row.get("version"),
             "texts": _texts(row)}

@@ -13,6 +13,9 @@
     with FakeCommonCrawl() as cc:
         ...  # crawl with --cc-index-url cc.url --cc-data-url cc.url (the same captures)
 
+    warc_files()  # {name: bytes}: the same captures as WARC files
+    write_saved_pages(folder)  # articles saved from a browser (.html, .html with _files/, .mhtml)
+
 Standard library only (and warcio, for the fake Common Crawl's WARC files); imports nothing
 from the project's crawler.
 """
@@ -21,9 +24,10 @@ from .truth import (expected_articles, expected_events, FAULT_URLS, expected_way
                     WAYBACK_MISSING, TAG_PAGE, expected_tag_articles)
 from .wayback import FakeWayback
 from .truth_current import expected_current_articles, expected_current_events, outside_the_event
-from .commoncrawl import FakeCommonCrawl
+from .commoncrawl import FakeCommonCrawl, warc_files
+from .saved_pages import write_saved_pages
 
 __all__ = ["SampleSite", "serve_forever", "expected_articles", "expected_events", "FAULT_URLS", "fault_urls",
            "FakeWayback", "expected_wayback_articles", "wayback_captures", "WAYBACK_MISSING",
            "TAG_PAGE", "expected_tag_articles", "expected_current_articles", "expected_current_events",
-           "outside_the_event", "FakeCommonCrawl"]
+           "outside_the_event", "FakeCommonCrawl", "warc_files", "write_saved_pages"]

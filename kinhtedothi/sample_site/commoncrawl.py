@@ -90,6 +90,12 @@ def build(captures):
     return files, index
 
 
+def warc_files():
+    """{file name: bytes}: the fake's WARC files (gzip per record), the sample site's pages as captured in 2021,
+    for a reader of WARC files (``kinhtedothi crawl --source warc``)."""
+    return build(CAPTURES)[0]
+
+
 def _other_host_record(writer, timestamp):
     """Another site's page between ours, as in any real crawl file."""
     body = b"<html><body>another site</body></html>"

@@ -8,15 +8,16 @@ the archive itself stamps (``fetched_at``, ``first_seen_at``, runs) is UTC, and 
 Machine's and WARC files' timestamps.
 
 Reading: :func:`parse_published` (the page's date, garbled text raises :class:`GarbledDate`),
-:func:`parse_iso`, :func:`parse_day` with :func:`day_range`, :func:`parse_timestamp`; they return None for
-text that is not what they read. Writing: :func:`paper_date`, :func:`hanoi_time`, :func:`utc_time`,
-:func:`timestamp`, :func:`warc_date`.
+:func:`parse_iso`, :func:`parse_day` with :func:`day_range`, :func:`parse_timestamp`, :func:`parse_mail_date`
+(a saved MHTML page's ``Date``), :func:`file_time`; they return None for text that is not what they read.
+Writing: :func:`paper_date`, :func:`hanoi_time`, :func:`utc_time`, :func:`timestamp`, :func:`warc_date`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
 
 HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 UTC = timezone.utc
@@ -132,6 +133,26 @@ def parse_timestamp(stamp: str | None) -> datetime | None:
         return datetime(int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[8:10]), int(stamp[10:12]),
                         int(stamp[12:14]), tzinfo=UTC)
     except ValueError:
+        return None
+
+
+def parse_mail_date(text: str | None) -> datetime | None:
+    """An Internet Message date (``Tue, 14 May 2024 10:00:00 +0700``: the ``Date`` a browser writes in an MHTML
+    file) as a datetime; one without a zone is read as UTC; None when it is not one."""
+    try:
+        moment = parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def file_time(seconds: float) -> datetime | None:
+    """A file's modification time (seconds since the epoch) as a datetime in UTC; None when out of range."""
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
         return None
 
 

@@ -14,7 +14,7 @@ class ArticleItem:
     link_urls: list[str]               # the URLs that led here (feed link, redirect chain)
     extracted: dict[str, Any]          # page object output, raw text
     raw_page_id: int | None = None     # the stored response it was parsed from
-    source: str = "live"               # "live" (the site or a mirror), "wayback", "commoncrawl" or "warc"
+    source: str = "live"               # a name of kinhtedothi.vocab.sources.KINDS: "live" (the site or a mirror) …
     capture_timestamp: str | None = None   # capture time in a web archive (YYYYMMDDhhmmss)
     capture_url: str | None = None         # where the capture's bytes were read
     article: dict[str, Any] | None = None   # set by NormalizePipeline

@@ -17,21 +17,26 @@ from typing import Any, Callable, Iterator
 import scrapy
 from scrapy.http import Response
 
+from scraper import meta
 from scraper.commoncrawl import (DATA_URL, INDEX_URL, CcCapture, byte_range, crawl_list, index_query,
                                  parse_index, parse_num_pages, record_url)
+from scraper.sources.commoncrawl import SLOT, THROTTLE
 from scraper.spiders.wayback import WaybackSpider
+from scraper.throttle import ThrottlePolicy
 from scraper.wayback import Capture
+from kinhtedothi.vocab.outcomes import Stat
+from kinhtedothi.vocab.sources import COMMONCRAWL
 from kinhtedothi.vocab.urls import canonical_url, site_url
 from scraper.warc_import import MAX_PAYLOAD
 
 MAX_INDEX_ANSWER = 64 * 1024 * 1024  # one page of the index (15,000 lines) is a few MB
-SLOT = "commoncrawl"  # one download slot for the index and the data host: one request at a time in all
 
 
 class CommonCrawlSpider(WaybackSpider):
     name = "commoncrawl"
-    source_name = "commoncrawl"
+    source_name = COMMONCRAWL.name
     archive_name = "Common Crawl"
+    throttle: ThrottlePolicy = THROTTLE  # one slot for the index and the data host
 
     def __init__(self, index_url: str | None = None, data_url: str | None = None, crawls: str | None = None,
                  **kwargs: Any):
@@ -44,26 +49,13 @@ class CommonCrawlSpider(WaybackSpider):
     def archive_urls(self) -> list[str]:
         return [self.index_url, self.data_url]
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        settings = crawler.settings
-        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
-        delay = max(0.001, settings.getfloat("COMMONCRAWL_DELAY"))  # > 0, or a hold would pass unnoticed
-        slots[SLOT] = {"concurrency": 1, "delay": delay, "randomize_delay": False}
-        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
-        return super().from_crawler(crawler, *args, **kwargs)
-
     async def start(self):
         """What this run scheduled is kept in the stats (crawl_runs.stats): the slot and the crawls."""
         slot = self.crawler.settings.getdict("DOWNLOAD_SLOTS")[SLOT]
-        self.crawler.stats.set_value("archive/commoncrawl_slot", {k: slot[k] for k in ("concurrency", "delay")})
-        self.crawler.stats.set_value("archive/commoncrawl_crawls", ",".join(self.crawls))
+        self.crawler.stats.set_value(Stat.COMMONCRAWL_SLOT, {k: slot[k] for k in ("concurrency", "delay")})
+        self.crawler.stats.set_value(Stat.COMMONCRAWL_CRAWLS, ",".join(self.crawls))
         async for item in super().start():
             yield item
-
-    def _wayback_meta(self, slot: str) -> dict:
-        return {"download_slot": SLOT, "commoncrawl": True,
-                "max_retry_times": self.crawler.settings.getint("COMMONCRAWL_RETRY_TIMES")}
 
     # -- the index: every crawl in turn, a prefix query page by page ---------------------------
     def cdx(self, subject: str, callback: Callable[..., Iterator[Any]], *, prefix: bool = False,
@@ -79,12 +71,12 @@ class CommonCrawlSpider(WaybackSpider):
         url = index_query(self.index_url, crawl, state["subject"], prefix=state["prefix"], page=state["page"],
                           num_pages=asking_pages)
         return scrapy.Request(url, callback=self.on_index, errback=self.failed, dont_filter=True,
-                              meta={**self._wayback_meta(SLOT), "page_kind": "cdx", "subject": state["subject"],
-                                    "cc_state": state, "handle_httpstatus_list": [404],
-                                    "download_maxsize": MAX_INDEX_ANSWER})
+                              meta={**self.throttle.meta(self.settings, SLOT), meta.PAGE_KIND: "cdx",
+                                    meta.SUBJECT: state["subject"], meta.CC_STATE: state,
+                                    "handle_httpstatus_list": [404], "download_maxsize": MAX_INDEX_ANSWER})
 
     def on_index(self, response: Response) -> Iterator[Any]:
-        state = response.meta["cc_state"]
+        state = response.meta[meta.CC_STATE]
         crawl = self.crawls[state["crawl"]]
         if state["prefix"] and state["pages"] is None:
             state["pages"] = parse_num_pages(response.text) if response.status == 200 else 0
@@ -102,13 +94,13 @@ class CommonCrawlSpider(WaybackSpider):
             state.update(crawl=state["crawl"] + 1, page=None, pages=None)
             yield self._index_request(state)
             return
-        response.meta["cc_captures"] = state["found"]
+        response.meta[meta.CC_CAPTURES] = state["found"]
         yield from getattr(self, state["then"])(response, **state["kwargs"])
 
     @staticmethod
     def listing(response: Response) -> tuple[list[Capture], str | None]:
         """The captures gathered from every crawl (CcCapture, each), and no resume key."""
-        return response.meta["cc_captures"], None
+        return response.meta[meta.CC_CAPTURES], None
 
     def _window(self) -> str:
         return f" in the {len(self.crawls)} crawls {self.crawls[0]} … {self.crawls[-1]}"
@@ -122,9 +114,10 @@ class CommonCrawlSpider(WaybackSpider):
         return scrapy.Request(record_url(self.data_url, capture), callback=self.on_capture, errback=self.failed,
                               headers={"Range": byte_range(capture), "Accept-Encoding": "identity"},
                               dont_filter=True, cb_kwargs={"then": callback.__name__, **cb_kwargs},
-                              meta={**self._wayback_meta(SLOT), "page_kind": kind, "cc_record": True,
-                                    "source": "commoncrawl", "download_maxsize": 2 * MAX_PAYLOAD,
-                                    "original_url": site_url(capture.original) if kind != "article"
+                              meta={**self.throttle.meta(self.settings, SLOT), meta.PAGE_KIND: kind,
+                                    meta.CC_RECORD: True, meta.SOURCE: self.source_name,
+                                    "download_maxsize": 2 * MAX_PAYLOAD,
+                                    meta.ORIGINAL_URL: site_url(capture.original) if kind != "article"
                                     else canonical_url(capture.original),
-                                    "capture_timestamp": capture.timestamp, "dont_redirect": True,
+                                    meta.CAPTURE_TIMESTAMP: capture.timestamp, "dont_redirect": True,
                                     "handle_httpstatus_list": [301, 302, 303, 307, 308]})

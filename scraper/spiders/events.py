@@ -19,7 +19,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scraper import events as catalog
+from scraper import meta
 from scraper.extensions import archive_for
+from kinhtedothi.vocab.outcomes import Stat
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.spiders import failed_request, failure_name
@@ -50,8 +52,8 @@ def fallback_items(spider: scrapy.Spider, event: catalog.Event, why: str,
     else:
         spider.logger.error("event %s %s, and the catalog has no fallback URL", event.slug, why)
         stats = spider.crawler.stats
-        stats.set_value("archive/events_not_found",
-                        ", ".join(filter(None, [stats.get_value("archive/events_not_found"), event.slug])))
+        stats.set_value(Stat.EVENTS_NOT_FOUND,
+                        ", ".join(filter(None, [stats.get_value(Stat.EVENTS_NOT_FOUND), event.slug])))
         yield EventItem(event.slug, event.name, None, "not-found")
         yield CrawlErrorItem(f"event:{event.slug}", None, f"event feed not found: {why}")
 
@@ -62,13 +64,13 @@ def listing_failure(spider: scrapy.Spider, page: ListingPage, url: str, status: 
     incomplete (exit 5) when it links none."""
     stats = spider.crawler.stats
     if fallback:
-        stats.inc_value("archive/feed_pages_fallback")
+        stats.inc_value(Stat.FEED_PAGES_FALLBACK)
         spider.logger.warning("%s: no known listing markup; took %d links that carry an article id", url, fallback)
         return CrawlErrorItem(url, status, f"feed page matches no known listing markup: layout drift ({fallback} "
                                            "links that carry an article id followed)")
-    stats.inc_value("archive/feed_pages_empty")
+    stats.inc_value(Stat.FEED_PAGES_EMPTY)
     if page.looks_like_drift():
-        stats.inc_value("archive/feed_pages_drift")
+        stats.inc_value(Stat.FEED_PAGES_DRIFT)
         return CrawlErrorItem(url, status, "feed page lists no article links: layout drift (it links articles in "
                                            "markup the parser does not know)")
     return CrawlErrorItem(url, status, "feed page lists no article links")
@@ -121,7 +123,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
     def home_request(self) -> scrapy.Request:
         self.home_asked = True
         return scrapy.Request(f"{SITE}/", callback=self.parse_home, errback=self.home_failed,
-                              meta={"page_kind": "home"})
+                              meta={meta.PAGE_KIND: "home"})
 
     def is_known(self, url: str, listing_era: int = 0) -> bool:
         """Archived (or settled as an error) from a generation of the site at least as recent as the
@@ -162,17 +164,17 @@ class EventsSpider(TodaysSite, scrapy.Spider):
     def feed_request(self, url: str, event_slug: str, stored: bool = False, walk: str | None = None) -> scrapy.Request:
         if SEARCH_MARK in url:  # an event found by the site search: search again
             request = self.search_request(event_slug, 1)
-            request.meta["stored_feed_url"] = stored
+            request.meta[meta.STORED_FEED_URL] = stored
             return request
         return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
                               cb_kwargs={"event_slug": event_slug},
-                              meta={"event_slug": event_slug, "page_kind": "feed", "stored_feed_url": stored,
-                                    "walk": walk or url})
+                              meta={meta.EVENT_SLUG: event_slug, meta.PAGE_KIND: "feed",
+                                    meta.STORED_FEED_URL: stored, meta.WALK: walk or url})
 
     def walk_stop(self, response: Response, urls: list[str]) -> str | None:
         """Why this feed walk stops here whatever the page says next (MAX_FEED_PAGES, or a page whose
         links all came before in the same walk: pagination that only changes a query parameter)."""
-        walk = response.meta.get("walk") or response.url
+        walk = response.meta.get(meta.WALK) or response.url
         pages, seen = self.walks.setdefault(walk, (0, set()))
         repeated = bool(urls) and seen.issuperset(urls)
         seen.update(urls)
@@ -186,7 +188,7 @@ class EventsSpider(TodaysSite, scrapy.Spider):
 
     def article_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                              meta={"link_url": url, "page_kind": "article"})
+                              meta={meta.LINK_URL: url, meta.PAGE_KIND: "article"})
 
     def parse_feed(self, response: Response, event_slug: str) -> Iterator[Any]:
         page = ListingPage(response)
@@ -206,14 +208,14 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         if next_url is None and more is None:
             yield FeedEndItem(event_slug)
         elif stop:
-            self.crawler.stats.inc_value("archive/feed_walks_stopped")
+            self.crawler.stats.inc_value(Stat.FEED_WALKS_STOPPED)
             self.logger.warning("%s: %s; next would be %s", event_slug, stop, next_url)
             yield CrawlErrorItem(response.url, response.status, stop)
         elif self.full or event_slug not in self.walked or new:
             if more is not None:  # "Xem thêm": JSON paging
                 yield more
             elif next_url is not None:
-                yield self.feed_request(next_url, event_slug, walk=response.meta.get("walk"))
+                yield self.feed_request(next_url, event_slug, walk=response.meta.get(meta.WALK))
         else:
             self.logger.info("%s: nothing new on %s; not reading further (use --full to)", event_slug, response.url)
 
@@ -221,11 +223,11 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         request = failed_request(failure)
         error = failure.value
         status = error.response.status if isinstance(error, HttpError) else None
-        if request.meta.get("stored_feed_url") and status in (404, 410):
+        if request.meta.get(meta.STORED_FEED_URL) and status in (404, 410):
             # A feed address stored by an earlier run is gone (the site's 2022 CMS dropped the legacy
             # /su-kien/ feeds): not a failed run. The event is looked for again (bar, tag page, search);
             # only if nothing finds it is the run incomplete (events_not_found, exit 5).
-            self.crawler.stats.inc_value("archive/feeds_moved")
+            self.crawler.stats.inc_value(Stat.FEEDS_MOVED)
             self.logger.warning("%s: the stored feed address answers %d; looking for the event again", request.url,
                                 status)
             yield CrawlErrorItem(from_mirror(request.url, self.base_url), status,
@@ -234,9 +236,9 @@ class EventsSpider(TodaysSite, scrapy.Spider):
             if not self.home_asked:
                 yield self.home_request()
             return
-        self.crawler.stats.inc_value("archive/feed_pages_failed")
+        self.crawler.stats.inc_value(Stat.FEED_PAGES_FAILED)
         yield self.error_item(failure)
-        if request.meta.get("stored_feed_url") and not self.home_asked:  # look for the feed in the bar again
+        if request.meta.get(meta.STORED_FEED_URL) and not self.home_asked:  # look for the feed in the bar again
             yield self.home_request()
 
     # -- articles --------------------------------------------------------------------
@@ -244,24 +246,24 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield CrawlErrorItem(response.url, response.status, "not an HTML page")
             return
-        self.crawler.stats.inc_value("archive/article_pages")
+        self.crawler.stats.inc_value(Stat.ARTICLE_PAGES)
         redirects = [from_mirror(u, self.base_url) for u in response.meta.get("redirect_urls", [])]
-        link_urls = {canonical_url(u) for u in [response.meta.get("link_url"), *redirects] if u}
+        link_urls = {canonical_url(u) for u in [response.meta.get(meta.LINK_URL), *redirects] if u}
         extracted = article_page_for(response).extract()
-        if response.meta.get("search_event"):  # found by the site search: only inside the event's dates
+        if response.meta.get(meta.SEARCH_EVENT):  # found by the site search: only inside the event's dates
             verdict = self.search_verdict(response, extracted)
             yield verdict
             if isinstance(verdict, CrawlErrorItem):
                 return
         yield ArticleItem(fetched_url=response.url, link_urls=sorted(link_urls), extracted=extracted,
-                          raw_page_id=response.meta.get("raw_page_id"))
+                          raw_page_id=response.meta.get(meta.RAW_PAGE_ID))
 
     def article_failed(self, failure: Failure) -> Iterator[Any]:
         yield self.error_item(failure)
 
     def error_item(self, failure: Failure) -> CrawlErrorItem:
         request = failed_request(failure)
-        url = from_mirror(request.meta.get("link_url") or request.url, self.base_url)  # the article, not a redirect
+        url = from_mirror(request.meta.get(meta.LINK_URL) or request.url, self.base_url)  # the article, not a redirect
         if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = "dead link (404)" if status in (404, 410) else f"HTTP {status}"

@@ -17,6 +17,8 @@ from twisted.python.failure import Failure
 from kinhtedothi.vocab.generations import newest_era
 from kinhtedothi.vocab.dates import GarbledDate, parse_published
 from scraper import events as catalog
+from scraper import meta
+from kinhtedothi.vocab.outcomes import Stat
 from kinhtedothi.vocab.items import CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from scraper.pages import ListingPage
 from scraper.pages.api import paging_entries, search_entries
@@ -65,7 +67,7 @@ class TodaysSite(scrapy.Spider):
         if settings.getbool("FIND_EVENTS_BY_TAG", True) and event.tag_url:
             yield scrapy.Request(event.tag_url, callback=self.parse_tag_probe, errback=self.probe_failed,
                                  cb_kwargs={"event_slug": event.slug, "why": why},
-                                 meta={"page_kind": "feed", "event_slug": event.slug,
+                                 meta={meta.PAGE_KIND: "feed", meta.EVENT_SLUG: event.slug,
                                        "handle_httpstatus_list": [404, 410]})
         else:
             yield from self.after_tag(event, why)
@@ -99,7 +101,7 @@ class TodaysSite(scrapy.Spider):
         size = self.crawler.settings.getint("SEARCH_PAGE_SIZE", 20)
         return scrapy.Request(search_url(event.search_words or event.name, page, size), callback=self.parse_search,
                               errback=self.feed_failed, cb_kwargs={"event_slug": event_slug, "page": page},
-                              meta={"page_kind": "feed", "event_slug": event_slug})
+                              meta={meta.PAGE_KIND: "feed", meta.EVENT_SLUG: event_slug})
 
     def parse_search(self, response: Response, event_slug: str, page: int) -> Iterator[Any]:
         event = catalog.by_slug(event_slug)
@@ -120,7 +122,8 @@ class TodaysSite(scrapy.Spider):
             if self.full or entry in new:
                 # read again even when another listing asked for it: its date decides whether it is the event's
                 request = self.article_request(entry.url).replace(dont_filter=True)
-                request.meta.update(search_event=event_slug, feed_page=response.url, position=position)
+                request.meta.update({meta.SEARCH_EVENT: event_slug, meta.FEED_PAGE: response.url,
+                                     meta.POSITION: position})
                 yield request
         if not entries or page >= self.crawler.settings.getint("SEARCH_MAX_PAGES", 50):
             yield FeedEndItem(event_slug)
@@ -131,16 +134,16 @@ class TodaysSite(scrapy.Spider):
 
     def search_verdict(self, response: Response, extracted: dict) -> FeedLinkItem | CrawlErrorItem:
         """A search result: its feed link when published in the event's dates, else why it is left out."""
-        slug = response.meta["search_event"]
+        slug = response.meta[meta.SEARCH_EVENT]
         event = catalog.by_slug(slug)
         try:
             published = parse_published(extracted.get("published_raw"))
         except GarbledDate:
             published = None
-        link = response.meta.get("link_url") or response.url
+        link = response.meta.get(meta.LINK_URL) or response.url
         if event.within(published):
-            return FeedLinkItem(slug, link, response.meta["feed_page"], response.meta["position"])
-        self.crawler.stats.inc_value("archive/search_outside_dates")
+            return FeedLinkItem(slug, link, response.meta[meta.FEED_PAGE], response.meta[meta.POSITION])
+        self.crawler.stats.inc_value(Stat.SEARCH_OUTSIDE_DATES)
         return CrawlErrorItem(link, response.status, f"not an article of {slug}: published {published or 'when?'}, "
                                                      f"outside {event.start} – {event.end}", kind="outside-dates")
 
@@ -153,13 +156,13 @@ class TodaysSite(scrapy.Spider):
         url = site_url(PAGING_API_PATH.format(id=api[0], page=number))  # page.paging_api_url(number)
         return scrapy.Request(url, callback=self.parse_paging, errback=self.feed_failed,
                               cb_kwargs={"event_slug": event_slug, "category": api[0], "number": number},
-                              meta={"page_kind": "feed", "event_slug": event_slug, "listing": page.url})
+                              meta={meta.PAGE_KIND: "feed", meta.EVENT_SLUG: event_slug, meta.LISTING: page.url})
 
     def parse_paging(self, response: Response, event_slug: str, category: int, number: int) -> Iterator[Any]:
         try:
             entries = paging_entries(response.body)
         except ValueError as error:
-            self.crawler.stats.inc_value("archive/feed_pages_failed")
+            self.crawler.stats.inc_value(Stat.FEED_PAGES_FAILED)
             yield CrawlErrorItem(response.url, response.status, f"paging answer unreadable: {error}")
             return
         if not entries:  # the end: never ask past an empty page
@@ -178,4 +181,4 @@ class TodaysSite(scrapy.Spider):
             url = site_url(PAGING_API_PATH.format(id=category, page=number + 1))
             yield scrapy.Request(url, callback=self.parse_paging, errback=self.feed_failed,
                                  cb_kwargs={"event_slug": event_slug, "category": category, "number": number + 1},
-                                 meta={"page_kind": "feed", "event_slug": event_slug})
+                                 meta={meta.PAGE_KIND: "feed", meta.EVENT_SLUG: event_slug})

@@ -19,6 +19,9 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from scraper import events as catalog
+from scraper import meta
+from kinhtedothi.vocab.outcomes import Stat
+from kinhtedothi.vocab.sources import WARC
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.pages.listing import is_article_path
@@ -53,11 +56,11 @@ class WarcSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         entries, skipped, problems = scan(warc_files(self.paths))
-        for name, count in skipped.items():
-            self.crawler.stats.set_value(f"archive/warc_skipped_{name}", count)
+        for stat, count in skipped.items():
+            self.crawler.stats.set_value(stat, count)
         for problem in problems:
             self.logger.error(problem)
-            self.crawler.stats.inc_value("archive/warc_damaged")
+            self.crawler.stats.inc_value(Stat.WARC_DAMAGED)
             yield CrawlErrorItem("warc:" + problem.split(": ", 1)[0], None, problem)
         html = sorted((e for e in entries if is_html(e)), key=lambda e: (e.timestamp, e.path, e.offset))
         feeds = self.feeds(html)
@@ -69,7 +72,7 @@ class WarcSpider(scrapy.Spider):
                 found.setdefault(slug, []).append(entry)
             elif is_article_path(entry.url):
                 article_urls.setdefault(canonical_url(entry.url), []).append(entry)
-        self.crawler.stats.set_value("archive/warc_skipped_other_pages", len(html) - sum(map(len, found.values()))
+        self.crawler.stats.set_value(Stat.WARC_SKIPPED_OTHER_PAGES, len(html) - sum(map(len, found.values()))
                                      - sum(map(len, article_urls.values())))
         for feed_url, (slug, how) in feeds.items():
             if slug in found:
@@ -106,7 +109,7 @@ class WarcSpider(scrapy.Spider):
         entry = chain[0]
         return scrapy.Request(entry.url, callback=callback, errback=self.failed, dont_filter=True,
                               cb_kwargs={**cb_kwargs, "rest": chain[1:]},
-                              meta={"warc_entry": entry, "page_kind": kind, "original_url": entry.url})
+                              meta={meta.LOCAL_RECORD: entry, meta.PAGE_KIND: kind, meta.ORIGINAL_URL: entry.url})
 
     def parse_feed(self, response: Response, event_slug: str, rest: list[Entry]) -> Iterator[Any]:
         page = ListingPage(response)
@@ -117,10 +120,10 @@ class WarcSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, url: str, rest: list[Entry]) -> Iterator[Any]:
         if isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("archive/article_pages")
-            entry: Entry = response.meta["warc_entry"]
+            self.crawler.stats.inc_value(Stat.ARTICLE_PAGES)
+            entry: Entry = response.meta[meta.LOCAL_RECORD]
             yield ArticleItem(fetched_url=url, link_urls=[url], extracted=article_page_for(response).extract(),
-                              raw_page_id=response.meta.get("raw_page_id"), source="warc",
+                              raw_page_id=response.meta.get(meta.RAW_PAGE_ID), source=WARC.name,
                               capture_timestamp=entry.timestamp or None, capture_url=entry.capture_url)
         if rest:
             yield self.request(rest, self.parse_article, "article", url=url)
@@ -128,11 +131,11 @@ class WarcSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[Any]:
         """An unreadable record is recorded; the URL's later captures are still read."""
         request = failed_request(failure)
-        entry: Entry = request.meta["warc_entry"]
-        self.crawler.stats.inc_value("archive/warc_damaged")
+        entry: Entry = request.meta[meta.LOCAL_RECORD]
+        self.crawler.stats.inc_value(Stat.WARC_DAMAGED)
         yield CrawlErrorItem(entry.url, None, f"unreadable WARC record {entry.capture_url}: "
                              f"{failure_name(failure)}: {failure.getErrorMessage()}")
         kwargs = dict(request.cb_kwargs)
         rest = kwargs.pop("rest", [])
         if rest:
-            yield self.request(rest, request.callback, request.meta["page_kind"], **kwargs)
+            yield self.request(rest, request.callback, request.meta[meta.PAGE_KIND], **kwargs)

@@ -18,11 +18,16 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from scraper import events as catalog
+from scraper import meta
+from kinhtedothi.vocab.outcomes import Stat
+from kinhtedothi.vocab.sources import WAYBACK as WAYBACK_SOURCE
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.spiders import failed_request, failure_name
 from scraper.spiders.events import fallback_items, feed_slug, listing_failure, name_of
 from kinhtedothi.vocab.urls import SITE, absolute, canonical_url, site_url
+from scraper.sources.wayback import CAPTURE_SLOT, CDX_SLOT, THROTTLE
+from scraper.throttle import ThrottlePolicy
 from scraper.wayback import WAYBACK_PATH, Capture, capture_url, cdx_url, changes, parse_cdx, unwrap
 
 HOME_CAPTURES_TRIED = 5  # older home page captures read when the latest lacks an event
@@ -30,8 +35,9 @@ HOME_CAPTURES_TRIED = 5  # older home page captures read when the latest lacks a
 
 class WaybackSpider(scrapy.Spider):
     name = "wayback"
-    source_name = "wayback"                 # articles.source of what it archives
+    source_name = WAYBACK_SOURCE.name       # articles.source of what it archives
     archive_name = "the Wayback Machine"    # in messages
+    throttle: ThrottlePolicy = THROTTLE     # its manners (BackoffRetryMiddleware obeys them)
     custom_settings = {"AUTOTHROTTLE_ENABLED": False}  # the archive's own limits are the bound (settings.py)
 
     def __init__(self, wayback_url: str | None = None, events: str | None = None, date_from: str | None = None,
@@ -55,15 +61,8 @@ class WaybackSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        settings = crawler.settings
-        kwargs.setdefault("wayback_url", settings.get("WAYBACK_URL"))
-        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
-        # a delay of 0 would also let a 429 hold (BackoffRetryMiddleware.hold_wayback) pass unnoticed
-        slots["wayback-cdx"] = {"concurrency": 1, "delay": max(0.001, settings.getfloat("WAYBACK_CDX_DELAY")),
-                                "randomize_delay": False}
-        slots["wayback-capture"] = {"concurrency": 1, "randomize_delay": False,
-                                    "delay": max(0.001, settings.getfloat("WAYBACK_CAPTURE_DELAY"))}
-        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        kwargs.setdefault("wayback_url", crawler.settings.get("WAYBACK_URL"))
+        cls.throttle.install(crawler.settings)  # its download slots: one request at a time, its delays
         return super().from_crawler(crawler, *args, **kwargs)
 
     # -- requests to the archive ---------------------------------------------------
@@ -74,17 +73,19 @@ class WaybackSpider(scrapy.Spider):
                         collapse="digest" if only_ok else None, date_from=self.date_from, date_to=self.date_to,
                         resume_key=resume)
         return scrapy.Request(query, callback=callback, errback=self.failed, cb_kwargs=cb_kwargs,
-                              meta={**self._wayback_meta("wayback-cdx"), "page_kind": "cdx", "subject": subject})
+                              meta={**self.throttle.meta(self.settings, CDX_SLOT), meta.PAGE_KIND: "cdx",
+                                    meta.SUBJECT: subject})
 
     def capture(self, capture: Capture, callback: Callable[..., Iterator[Any]], kind: str,
                 **cb_kwargs: Any) -> scrapy.Request:
         """The original bytes of one capture (one a second at most; never twice: CaptureCacheMiddleware)."""
         return scrapy.Request(capture_url(self.wayback, capture), callback=self.on_capture, errback=self.failed,
                               cb_kwargs={"then": callback.__name__, **cb_kwargs},
-                              meta={**self._wayback_meta("wayback-capture"), "page_kind": kind,
-                                    "original_url": site_url(capture.original) if kind != "article"
+                              meta={**self.throttle.meta(self.settings, CAPTURE_SLOT), meta.PAGE_KIND: kind,
+                                    meta.SOURCE: self.source_name,
+                                    meta.ORIGINAL_URL: site_url(capture.original) if kind != "article"
                                     else canonical_url(capture.original),
-                                    "capture_timestamp": capture.timestamp, "dont_redirect": True,
+                                    meta.CAPTURE_TIMESTAMP: capture.timestamp, "dont_redirect": True,
                                     "handle_httpstatus_list": [301, 302, 303, 307, 308]})
 
     def on_capture(self, response: Response, then: str, **cb_kwargs: Any) -> Iterator[Any]:
@@ -93,7 +94,7 @@ class WaybackSpider(scrapy.Spider):
         hop = self._timestamp_hop(response)
         if hop is not None and response.request is not None:
             yield response.request.replace(url=response.urljoin(hop.group(0)), dont_filter=True,
-                                           meta={**response.meta, "capture_timestamp": hop.group(1)})
+                                           meta={**response.meta, meta.CAPTURE_TIMESTAMP: hop.group(1)})
             return
         yield from getattr(self, then)(response, **cb_kwargs)
 
@@ -103,7 +104,7 @@ class WaybackSpider(scrapy.Spider):
             return None
         location = (response.headers.get("Location") or b"").decode("latin-1").strip()
         hop = WAYBACK_PATH.match(location)
-        same_page = hop and canonical_url(site_url(hop.group(2))) == canonical_url(response.meta["original_url"])
+        same_page = hop and canonical_url(site_url(hop.group(2))) == canonical_url(response.meta[meta.ORIGINAL_URL])
         return hop if same_page else None
 
     @staticmethod
@@ -111,14 +112,10 @@ class WaybackSpider(scrapy.Spider):
         """The captures in a CDX answer, and the resume key when it was cut."""
         return parse_cdx(response.text)
 
-    def _wayback_meta(self, slot: str) -> dict:
-        return {"download_slot": slot, "wayback": True,
-                "max_retry_times": self.crawler.settings.getint("WAYBACK_RETRY_TIMES")}
-
     @staticmethod
     def as_site_page(response: Response) -> Response:
         """The capture as the page it captured: its URL is the original, so relative links resolve."""
-        return response.replace(url=response.meta["original_url"])
+        return response.replace(url=response.meta[meta.ORIGINAL_URL])
 
     # -- discovery -----------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request | EventItem]:
@@ -179,8 +176,8 @@ class WaybackSpider(scrapy.Spider):
         if resume:
             yield self.cdx(stem, self.feed_captures, prefix=True, only_ok=True, resume=resume,
                            event_slug=event_slug, stem=stem)
-        elif not pages and not response.meta.get("pagination"):
-            self.crawler.stats.inc_value("archive/feed_pages_failed")
+        elif not pages and not response.meta.get(meta.PAGINATION):
+            self.crawler.stats.inc_value(Stat.FEED_PAGES_FAILED)
             yield CrawlErrorItem(stem, None, "missing: no capture of this feed", kind="missing")
 
     def parse_feed_page(self, response: Response, event_slug: str) -> Iterator[Any]:
@@ -188,9 +185,9 @@ class WaybackSpider(scrapy.Spider):
         urls = page.article_urls()
         if not urls:  # reported as on the live site: drift (exit 4) or incomplete (exit 5)
             urls = page.fallback_urls()
-            yield listing_failure(self, page, response.meta["original_url"], response.status, len(urls))
+            yield listing_failure(self, page, response.meta[meta.ORIGINAL_URL], response.status, len(urls))
         for position, url in enumerate(urls, 1):
-            yield FeedLinkItem(event_slug, url, response.meta["original_url"], position)
+            yield FeedLinkItem(event_slug, url, response.meta[meta.ORIGINAL_URL], position)
             if url not in self.looked_up:
                 self.looked_up.add(url)
                 yield self.cdx(url, self.article_captures, url=url, link_urls=[url])
@@ -202,7 +199,7 @@ class WaybackSpider(scrapy.Spider):
             self.pagination_lookups[event_slug] = lookups + 1
             self.feed_pages.add(next_url)
             request = self.cdx(next_url, self.feed_captures, only_ok=True, event_slug=event_slug, stem=next_url)
-            request.meta["pagination"] = True
+            request.meta[meta.PAGINATION] = True
             yield request
 
     # -- articles --------------------------------------------------------------------
@@ -235,7 +232,7 @@ class WaybackSpider(scrapy.Spider):
         if not location:
             yield CrawlErrorItem(url, response.status, "redirect capture without a Location")
             return
-        target = canonical_url(absolute(unwrap(location), response.meta["original_url"]))
+        target = canonical_url(absolute(unwrap(location), response.meta[meta.ORIGINAL_URL]))
         if target not in self.looked_up:
             self.looked_up.add(target)
             yield self.cdx(target, self.article_captures, url=target, link_urls=[*link_urls, target])
@@ -245,20 +242,20 @@ class WaybackSpider(scrapy.Spider):
         if 300 <= response.status < 400:  # the page was captured as a redirect after all
             yield from self.follow_redirect(response, url, link_urls)
         elif isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("archive/article_pages")
+            self.crawler.stats.inc_value(Stat.ARTICLE_PAGES)
             page = self.as_site_page(response)
             yield ArticleItem(fetched_url=canonical_url(page.url), link_urls=sorted(set(link_urls)),
                               extracted=article_page_for(page).extract(),
-                              raw_page_id=response.meta.get("raw_page_id"), source=self.source_name,
-                              capture_timestamp=response.meta["capture_timestamp"], capture_url=response.url)
+                              raw_page_id=response.meta.get(meta.RAW_PAGE_ID), source=self.source_name,
+                              capture_timestamp=response.meta[meta.CAPTURE_TIMESTAMP], capture_url=response.url)
         if rest:  # the next different capture, only after this one: versions in capture order
             yield self.capture(rest[0], self.parse_article, "article", url=url, link_urls=link_urls, rest=rest[1:])
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failed_request(failure)
-        subject = request.meta.get("original_url") or request.meta.get("subject") or request.url
-        if request.meta.get("page_kind") == "feed":
-            self.crawler.stats.inc_value("archive/feed_pages_failed")
+        subject = request.meta.get(meta.ORIGINAL_URL) or request.meta.get(meta.SUBJECT) or request.url
+        if request.meta.get(meta.PAGE_KIND) == "feed":
+            self.crawler.stats.inc_value(Stat.FEED_PAGES_FAILED)
         status = getattr(getattr(failure.value, "response", None), "status", None)
         reason = f"{self.archive_name} answered HTTP {status}" if status else \
             f"{failure_name(failure)}: {failure.getErrorMessage()}"
