@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench install-check clean
+.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check install-check clean
 
 $(VENV)/.created:
 	python3 -m venv $(VENV)
@@ -63,6 +63,10 @@ install-check:          ## build the wheel, install it in a fresh venv, run demo
 
 load-bench: $(VENV)/.test    ## hostile and ordinary requests against a real serve (see docs/security.md)
 	$(PY) bench/load_bench.py --quick
+
+history-check: $(VENV)/.demo  ## the legacy site then today's site (and the Wayback copy then today's) into one archive: false edits, lost captions, moved ids
+	$(PY) bench/history_check.py
+	$(PY) bench/history_check.py --wayback
 
 clean:
 	rm -rf $(VENV) *.egg-info build dist archive.db archive.db-* bench/pages bench/out

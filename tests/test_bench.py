@@ -41,3 +41,19 @@ def test_the_stage_breakdown_explains_itself_when_given_no_pages(tmp_path):
     assert usage.returncode == 1 and "parse_stages.py DIR" in usage.stderr
     assert empty.returncode == 1 and f"no saved pages (*.html) in {tmp_path}" in empty.stderr
     assert "Traceback" not in usage.stderr + empty.stderr
+
+
+def test_the_history_check_reports_one_row_per_story_and_only_the_real_edit(tmp_path):
+    """bench/history_check.py as `make history-check` runs it: its figures are the archive's, not its own."""
+    import json
+    import subprocess
+    import sys
+
+    process = subprocess.run([sys.executable, str(ROOT / "bench" / "history_check.py")], cwd=ROOT,
+                             capture_output=True, text=True, timeout=900)
+    assert process.returncode == 0, process.stderr[-2000:]
+    report = json.loads((ROOT / "bench" / "out" / "history_check.json").read_text(encoding="utf-8"))
+    assert report["exit_statuses"] == [0, 0]
+    assert report["after"]["rows"] == 51 and report["after"]["shown_edited"] == 1
+    assert report["after"]["caption_search_hits"] >= report["before"]["caption_search_hits"]
+    assert report["atom_ids_moved"] == 0 and "shown_edited" in process.stdout
