@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
 from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, reads,
                                            search_page)
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters

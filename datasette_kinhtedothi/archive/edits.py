@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import NotFound, Response
 
-from datasette_kinhtedothi.archive import edits_text  # noqa: F401  (registers the words)
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.i18n import gettext, language
 from datasette_kinhtedothi.archive.versions import (FIELDS, PAPER_CHANGES, article_versions, changed, is_edit,

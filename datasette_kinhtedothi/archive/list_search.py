@@ -19,16 +19,9 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.i18n import language, register
+from datasette_kinhtedothi.archive.i18n import language
 from datasette_kinhtedothi.archive.search_state import BadState, parse_day
 from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
-
-register({
-    "list.from": {"vi": "xuất bản từ ngày {day} (giờ Hà Nội)", "en": "published on or after {day} (Hanoi time)"},
-    "list.to": {"vi": "xuất bản đến hết ngày {day} (giờ Hà Nội)", "en": "published on or before {day} (Hanoi time)"},
-    "list.bad_sort": {"vi": "Không sắp xếp được theo “{column}”: bảng {table} không có cột này.",
-                      "en": "Cannot sort by “{column}”: the table {table} has no such column."},
-})
 
 ARTICLES = "articles"
 TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?:\.(?P<format>json|csv))?/?$")
@@ -109,18 +102,6 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
-register({
-    "list.search_here": {"vi": "Xem trên trang tìm kiếm (xếp hạng, đoạn trích, bộ lọc)",
-                         "en": "Open on the search page (ranked, with passages and filters)"},
-    "list.filters": {"vi": "Danh sách đang lọc", "en": "This list is filtered"},
-    "list.search": {"vi": "tìm", "en": "search"},
-    "list.exact": {"vi": "đúng chính tả", "en": "exact spelling"},
-    "list.event": {"vi": "sự kiện", "en": "event"},
-    "list.tag": {"vi": "từ khóa", "en": "tag"},
-    "list.follow": {"vi": "Theo dõi (Atom)", "en": "Follow (Atom)"},
-    "list.chart": {"vi": "Biểu đồ theo tháng", "en": "Chart per month"},
-    "list.rows": {"vi": "{n} dòng", "en": "{n} rows"},
-})
 NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event", "_tag": "list.tag",
          "_from": "search.from", "_to": "search.to"}
 

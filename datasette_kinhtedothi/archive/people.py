@@ -17,7 +17,7 @@ from datasette.utils.asgi import NotFound, Response
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.edits import page_url
 from datasette_kinhtedothi.archive.facets import filter_url
-from datasette_kinhtedothi.archive.i18n import gettext, language, register
+from datasette_kinhtedothi.archive.i18n import gettext, language
 from kinhtedothi.vocab.dates import paper_date
 
 MAX_ARTICLES = 2000   # articles listed on a person's page (the list, through ?_person=, has them all)
@@ -38,29 +38,6 @@ select count(distinct p.article_id) as articles, min(a.published_at) as first, m
   group_concat(distinct p.name_printed) as printed
 from article_authors p join articles a on a.id = p.article_id where p.name = :name
 """
-
-register({
-    "people.title": {"vi": "Bài của {name}", "en": "Articles by {name}"},
-    "people.summary": {"vi": "{count} bài, từ {first} đến {last}.", "en": "{count} articles, from {first} to {last}."},
-    "people.printed": {"vi": "Tên in trên báo: {names}.", "en": "Printed as: {names}."},
-    "people.list": {"vi": "Danh sách có bộ lọc và xuất dữ liệu", "en": "The list, with filters and export"},
-    "people.top": {"vi": "Những người viết nhiều nhất", "en": "Most prolific authors"},
-    "people.no_event": {"vi": "Ngoài các dòng sự kiện", "en": "Outside the event feeds"},
-    "people.cut": {"vi": "Chỉ hiện {n} bài mới nhất; danh sách có đủ.",
-                   "en": "Only the latest {n} articles are shown; the list has them all."},
-    "people.unknown": {"vi": "Không có bài nào của “{name}”.", "en": "No article by “{name}”."},
-    "people.maybe": {"vi": "Có phải là:", "en": "Did you mean:"},
-    "people.label": {"vi": "Người viết", "en": "People"},
-    "people.role.author": {"vi": "tác giả", "en": "author"},
-    "people.role.text and photos": {"vi": "bài và ảnh", "en": "text and photos"},
-    "people.role.photos": {"vi": "ảnh", "en": "photos"},
-    "people.role.video": {"vi": "video", "en": "video"},
-    "people.role.graphics": {"vi": "đồ họa", "en": "graphics"},
-    "people.role.interviewer": {"vi": "thực hiện", "en": "interviewer"},
-    "people.role.recorder": {"vi": "ghi", "en": "recorder"},
-    "people.role.translator": {"vi": "dịch", "en": "translator"},
-    "people.role.compiler": {"vi": "tổng hợp", "en": "compiler"},
-})
 
 
 def person_url(datasette, request, name: str) -> str:

@@ -20,65 +20,10 @@ from markupsafe import Markup, escape
 from datasette_kinhtedothi.archive import atom, search_engine
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.i18n import language, register
+from datasette_kinhtedothi.archive.i18n import language
 from datasette_kinhtedothi.archive.search_state import PAGE_SIZE, BadState, SearchState, link, read_state
 from datasette_kinhtedothi.vi_search import snippet, snippet_exact
 from kinhtedothi.vocab.dates import paper_date
-
-register({
-    "search.title": {"vi": "Tìm kiếm", "en": "Search"},
-    "search.title_q": {"vi": "Tìm “{q}”", "en": "Search for “{q}”"},
-    "search.label": {"vi": "Tìm trong {n} bài báo", "en": "Search {n} articles"},
-    "search.placeholder": {"vi": "ví dụ: dong da, \"bầu cử\", tag:vắc xin, author:Hồng Thái",
-                           "en": "e.g. dong da, \"bầu cử\", tag:vắc xin, author:Hồng Thái"},
-    "search.submit": {"vi": "Tìm", "en": "Search"},
-    "search.exact": {"vi": "Đúng chính tả (có dấu: bàn ≠ bán)", "en": "Exact spelling (diacritics count: bàn ≠ bán)"},
-    "search.exact_on": {"vi": "Đang tìm đúng chính tả. Tìm không phân biệt dấu", "en":
-                        "Exact spelling is on. Search ignoring diacritics"},
-    "search.exact_off": {"vi": "Chỉ tìm đúng chính tả “{q}”", "en": "Only the exact spelling “{q}”"},
-    "search.from": {"vi": "Từ ngày", "en": "From"},
-    "search.to": {"vi": "Đến ngày", "en": "To"},
-    "search.date_hint": {"vi": "2021-05-23 hoặc 23/5/2021, tính cả ngày (giờ Hà Nội)",
-                         "en": "2021-05-23 or 23/5/2021, whole days included (Hanoi time)"},
-    "search.count": {"vi": "{n} bài", "en": "{n} articles"},
-    "search.count_one": {"vi": "1 bài", "en": "1 article"},
-    "search.none": {"vi": "Không có bài nào khớp.", "en": "No article matches."},
-    "search.sort": {"vi": "Sắp xếp", "en": "Sort"},
-    "search.sort.relevance": {"vi": "phù hợp nhất", "en": "most relevant"},
-    "search.sort.newest": {"vi": "mới nhất", "en": "newest"},
-    "search.sort.oldest": {"vi": "cũ nhất", "en": "oldest"},
-    "search.filters": {"vi": "Đang lọc", "en": "Filters"},
-    "search.remove": {"vi": "bỏ", "en": "remove"},
-    "search.clear": {"vi": "Bỏ mọi bộ lọc", "en": "Clear all filters"},
-    "search.facet.event": {"vi": "Sự kiện", "en": "Event"},
-    "search.facet.year": {"vi": "Năm", "en": "Year"},
-    "search.facet.month": {"vi": "Tháng", "en": "Month"},
-    "search.facet.section": {"vi": "Chuyên mục", "en": "Section"},
-    "search.facet.person": {"vi": "Tác giả", "en": "Person"},
-    "search.facet.tag": {"vi": "Từ khóa (tag)", "en": "Tag"},
-    "search.follow": {"vi": "Theo dõi tìm kiếm này (Atom)", "en": "Follow this search (Atom)"},
-    "search.csv": {"vi": "Tải CSV (mọi bài khớp)", "en": "Download CSV (every match)"},
-    "search.json": {"vi": "JSON (trang này)", "en": "JSON (this page)"},
-    "search.chart": {"vi": "Biểu đồ theo tháng", "en": "Chart per month"},
-    "search.previous": {"vi": "← Trang trước", "en": "← Previous page"},
-    "search.next": {"vi": "Trang sau →", "en": "Next page →"},
-    "search.page": {"vi": "Trang {page} / {pages}", "en": "Page {page} of {pages}"},
-    "search.help": {"vi": "Không cần gõ dấu: dong da = Đống Đa. \"Ngoặc kép\" cho cụm từ; OR, NOT, tiền tố*; "
-                          "title:, tag:, author: chỉ tìm trong tiêu đề, từ khóa, tác giả.",
-                    "en": "Diacritics optional: dong da = Đống Đa. \"Quotes\" for a phrase; OR, NOT, prefix*; "
-                          "title:, tag:, author: look only in the headline, the tags, the people."},
-    "search.error_title": {"vi": "Không tìm được", "en": "Cannot search"},
-    "search.timeout": {"vi": "Tìm kiếm quá lâu, đã dừng. Hãy thu hẹp (thêm từ, sự kiện hoặc khoảng ngày).",
-                       "en": "The search took too long and was stopped. Narrow it (more words, an event, dates)."},
-    "search.sql_people": {"vi": "Dành cho người dùng SQL: bảng articles với ?_search=",
-                          "en": "For SQL users: the articles table with ?_search="},
-    "search.in_events": {"vi": "Sự kiện", "en": "Events"},
-    "search.language": {"vi": "English", "en": "Tiếng Việt"},
-    "search.estimated": {"vi": "Số đếm trong các bộ lọc là ước tính (≈), tính trên một mẫu đều của các bài khớp; "
-                               "tổng số bài ở trên là chính xác.",
-                         "en": "Facet counts are estimates (≈) from an even sample of the matches; the total above "
-                               "is exact."},
-})
 
 
 def _marked(value: str | None) -> Markup:

@@ -28,28 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.i18n import register
 from kinhtedothi.vocab.dates import day_range
 from kinhtedothi.vocab.dates import parse_day as reader_day
-
-register({
-    "search.error.date": {"vi": "Ngày không hợp lệ: “{value}” ({name}). Hãy viết ngày như 2021-05-23 hoặc 23/5/2021.",
-                          "en": "Not a date: “{value}” ({name}). Write a date as 2021-05-23 or 23/5/2021."},
-    "search.error.range": {"vi": "Ngày bắt đầu ({start}) sau ngày kết thúc ({end}).",
-                           "en": "The first day ({start}) is after the last day ({end})."},
-    "search.error.year": {"vi": "Năm không hợp lệ: “{value}”.", "en": "Not a year: “{value}”."},
-    "search.error.month": {"vi": "Tháng không hợp lệ: “{value}” (viết 2021-05).",
-                           "en": "Not a month: “{value}” (write 2021-05)."},
-    "search.error.page": {"vi": "Trang không hợp lệ: “{value}”.", "en": "Not a page number: “{value}”."},
-    "search.error.too_long": {"vi": "Từ khóa quá dài (tối đa {limit} ký tự).",
-                              "en": "The search is too long (at most {limit} characters)."},
-    "search.error.filter_too_long": {"vi": "Giá trị lọc “{name}” quá dài (tối đa {limit} ký tự).",
-                                     "en": "The {name} filter is too long (at most {limit} characters)."},
-    "search.error.too_many_values": {"vi": "Quá nhiều giá trị lọc “{name}”: {count} (tối đa {limit}).",
-                                     "en": "Too many {name} filters: {count} (at most {limit})."},
-    "search.param.from": {"vi": "từ ngày", "en": "from"},
-    "search.param.to": {"vi": "đến ngày", "en": "to"},
-})
 
 MULTI = ("event", "tag", "person", "section")
 SINGLE = ("q", "exact", "from", "to", "year", "month", "sort", "page", "lang")

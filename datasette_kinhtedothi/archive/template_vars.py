@@ -42,7 +42,7 @@ async def template_context(template: str, database: str | None, table: str | Non
     elif template == "table.html" and table == "articles":
         context["kt_list"] = list_search.list_context(datasette, request, lang)
         context["human_description_en"] = None  # said in the reader's words by templates/table.html
-    if template == "table.html" and table in column_texts.VI and database:
+    if template == "table.html" and database:
         localized = column_texts.localized_metadata(datasette.table_metadata(database, table), table, lang)
         if localized:
             context["metadata"] = localized
