@@ -204,14 +204,16 @@ def test_the_article_page_reads_like_the_paper_and_cites_it(ds):
     assert "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vượt kế hoạch" in article
     assert article.count("<p>") >= 8
     assert "<figcaption>Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI" in article
-    assert 'href="/archive/articles?_event=dai-dich-covid-19"' in article
+    # a reader's links lead to the search page and the person's page, never to the raw table
+    assert 'href="/-/search?event=dai-dich-covid-19"' in article and "/archive/articles?" not in article
+    assert 'href="/-/person/H%E1%BB%93ng%20Th%C3%A1i"' in article
     # Vietnamese by default
     assert "Trích dẫn bài này" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article
     assert "https://web.archive.org/web/" in article
     assert ('href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"'
             in article)
     tagged = get(ds, f"/archive/articles/{query_first_tagged(ds)}").text
-    assert 'href="/archive/articles?_tag=' in tagged
+    assert 'href="/-/search?tag=' in tagged
 
 
 def query_first_tagged(ds):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, reads,
+from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, edits, export, guard, list_search, people, reads,
                                            search_page)
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
@@ -82,6 +82,16 @@ def asgi_wrapper(datasette):
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.css")]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return chrome.error_page(datasette, request, exception)
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.js")]
 
 
 @hookimpl

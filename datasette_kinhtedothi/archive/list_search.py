@@ -19,7 +19,7 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.i18n import language
+from datasette_kinhtedothi.archive.i18n import language, remember
 from datasette_kinhtedothi.archive.search_state import BadState, parse_day
 from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
 
@@ -106,30 +106,28 @@ NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event
          "_from": "search.from", "_to": "search.to"}
 
 
-def list_context(datasette, request, lang: str) -> dict:
-    """The articles list's own words: what it is filtered by (quotes as typed, never doubled), and links to
-    the search page, its feed and its chart with the same search and filters."""
+def list_context(datasette, request, lang: str, table: str = ARTICLES) -> dict:
+    """A list's own words: what it is filtered by (quotes as typed, never doubled), and for the articles list,
+    links to the search page, its feed and its chart with the same search and filters."""
     pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
     described = []
     for key, value in pairs:
-        if not value or key in ("_lang", "_sort", "_sort_desc", "_next", "_size", "_facet", "_searchmode"):
+        if not value or key in ("_lang", "_sort", "_sort_desc", "_next", "_size", "_facet", "_searchmode") \
+                or key.startswith("_facet_"):
             continue
         if key in NAMES:
             described.append((_(NAMES[key], lang), value))
+        elif key in ("_search", "_where"):
+            described.append((_("list.search" if key == "_search" else "list.where", lang), value))
         elif not key.startswith("_"):
             column, _sep, op = key.partition("__")
-            described.append((column + (f" ({op})" if op else ""), value))
+            described.append((column + (f" ({_('table.op.' + op, lang)})" if op else ""), value))
+    if table != ARTICLES:
+        return {"described": described}
     search = search_link(datasette, pairs)
     return {"described": described, "search_url": search,
             "feed_url": search.replace("/-/search", "/-/search.atom", 1),
             "chart_url": search.replace("/-/search", "/-/chart", 1)}
-
-
-def other_language_url(request, lang: str) -> str:
-    """This page in the other language (every other argument kept)."""
-    pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
-             if k not in ("lang", "_lang")]
-    return request.path + "?" + urllib.parse.urlencode(pairs + [("lang", "en" if lang == "vi" else "vi")])
 
 
 def _response(status: int, headers: list, body: bytes) -> tuple[dict, dict]:
@@ -227,6 +225,7 @@ def wrap(datasette, app):
     order Datasette runs the plugins' wrappers in."""
     async def guarded(scope, receive, send):
         if scope.get("type") == "http":
+            send = remember(scope, send)  # ?lang= is remembered in a cookie, whatever the page answers
             problem = scope.get("query_string") and refused_search(scope["query_string"])
             if problem:
                 return await refuse_search(datasette, scope, send, problem)
