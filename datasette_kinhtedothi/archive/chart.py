@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from datasette_kinhtedothi.archive.chart_labels import (CHART_FILTERED_SQL, chart_rows, chart_state, month_label,
                                                         point_url, tick_labels, year_bounds)
-from datasette_kinhtedothi.archive.facets import filter_url
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.i18n import language
 
@@ -85,8 +84,7 @@ def svg(months: list[str], series: list[dict], datasette, database: str, state=N
             n = s["counts"].get(month, 0)
             if not n:
                 continue
-            href = escape(point_url(datasette, state, s["slug"], month) if state is not None else
-                          filter_url(datasette, database, event=s["slug"], published_at__startswith=month))
+            href = escape(point_url(datasette, state, s["slug"], month))
             label = escape(_("chart.point", lang, event=s["name"], n=n, month=month_label(month)))
             out.append(f'<a href="{href}"><circle cx="{x(i):.1f}" cy="{y(n):.1f}" r="3.5" fill="{s["color"]}">'
                        f"<title>{label}</title></circle></a>")

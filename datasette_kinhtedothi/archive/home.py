@@ -49,7 +49,8 @@ async def archive_summary(datasette, name: str, db, request=None) -> dict[str, A
             "articles_url": datasette.urls.table(name, "articles"),
             "search_url": datasette.urls.query(name, "search"),
             "exact_url": datasette.urls.query(name, "exact_search"),
-            "chart_url": datasette.urls.path("/-/chart") + (f"?db={name}" if len(datasette.databases) > 2 else "")}
+            "chart_url": datasette.urls.path("/-/chart") + (f"?db={name}" if len(datasette.databases) > 2 else ""),
+            "edits_url": with_lang(datasette.urls.path("/-/edits"), request)}
 
 
 def run_words(last_run: dict[str, Any] | None, lang: str) -> dict[str, str] | None:

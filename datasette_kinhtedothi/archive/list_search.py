@@ -19,15 +19,15 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from datasette_kinhtedothi.archive.i18n import gettext as _
+from datasette_kinhtedothi.archive.facet_defs import to_search
 from datasette_kinhtedothi.archive.i18n import language, remember
 from datasette_kinhtedothi.archive.search_state import BadState, parse_day
 from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
 
 ARTICLES = "articles"
 TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?:\.(?P<format>json|csv))?/?$")
-# list argument -> search page argument
-TO_SEARCH = {"_search": "q", "_exact": "q", "_event": "event", "_tag": "tag", "section": "section",
-             "section__exact": "section", "author": "person", "author__exact": "person", "from": "from", "to": "to",
+# list argument -> search page argument, besides the facets' own (facet_defs.to_search)
+TO_SEARCH = {"_search": "q", "_exact": "q", "author": "person", "author__exact": "person", "from": "from", "to": "to",
              "_from": "from", "_to": "to"}
 # Datasette takes every argument without "_" for a column filter: these are ours, renamed on the way in.
 RENAMED = {"from": "_from", "to": "_to", "lang": "_lang"}
@@ -93,8 +93,9 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
             pairs.append((TO_SEARCH[key], value))
             if key == "_exact":
                 pairs.append(("exact", "1"))
-        elif key == "published_at__startswith" and re.match(r"^\d{4}(-\d{2})?$", value):
-            pairs.append(("month" if len(value) == 7 else "year", value))
+        elif value and (facet := to_search(key, value)) and (key != "published_at__startswith"
+                                                             or re.match(r"^\d{4}(-\d{2})?$", value)):
+            pairs.append(facet)
         elif key in ("lang", "_lang"):
             pairs.append(("lang", value))
     pairs += list(extra.items())
@@ -103,7 +104,7 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
 
 
 NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event", "_tag": "list.tag",
-         "_from": "search.from", "_to": "search.to"}
+         "_person": "list.person", "_from": "search.from", "_to": "search.to"}
 
 
 def list_context(datasette, request, lang: str, table: str = ARTICLES) -> dict:

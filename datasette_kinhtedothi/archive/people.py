@@ -5,19 +5,18 @@
   (``/-/person/hong thai``) finds the person when only one name folds alike.
 * ``article_people``: the people of an article, each a link to their page (the article page's citation).
 
-The person facet and ``?_person=`` filter of the articles list are in ``facets.py`` (``THROUGH``).
+The person facet and filter are a facet definition (``facet_defs.FACETS``).
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 
 from datasette.utils.asgi import NotFound, Response
 
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.edits import page_url
-from datasette_kinhtedothi.archive.facets import filter_url
-from datasette_kinhtedothi.archive.i18n import gettext, language
+from datasette_kinhtedothi.archive.i18n import gettext, language, with_lang
 from kinhtedothi.vocab.dates import paper_date
 
 MAX_ARTICLES = 2000   # articles listed on a person's page (the list, through ?_person=, has them all)
@@ -87,15 +86,15 @@ async def person_page(datasette, request):
     rows = [dict(r) for r in (await db.execute(ARTICLES_SQL, {"name": name})).rows]
     summary = dict((await db.execute(SUMMARY_SQL, {"name": name})).rows[0])
     for row in rows:
-        row["href"] = datasette.urls.row(database, "articles", str(row["id"]))
+        row["href"] = with_lang(datasette.urls.row(database, "articles", str(row["id"])), request)
         row["role_label"] = gettext(f"people.role.{row['role']}", lang)
     context.update(
         events=_grouped(rows[:MAX_ARTICLES], lang), cut=len(rows) > MAX_ARTICLES, max_articles=MAX_ARTICLES,
         count=summary["articles"], first=paper_date(summary["first"], with_time=False),
         last=paper_date(summary["last"], with_time=False),
         printed=", ".join(sorted(set((summary["printed"] or "").split(",")) - {name})),
-        list_url=filter_url(datasette, database, person=name),
-        top_url=datasette.urls.query(database, "top_authors") + "?event=")
+        list_url=with_lang(datasette.urls.path("/-/search") + "?" + urlencode({"person": name}), request),
+        top_url=with_lang(datasette.urls.query(database, "top_authors") + "?event=", request))
     html = await datasette.render_template("kt_person.html", context, request=request, view_name="person")
     return Response.html(html)
 

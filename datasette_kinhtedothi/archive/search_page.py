@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from datasette_kinhtedothi.archive import atom, search_engine
 from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS, Facet
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.i18n import language
 from datasette_kinhtedothi.archive.search_state import PAGE_SIZE, BadState, SearchState, link, read_state
@@ -70,50 +71,61 @@ def _article(row: dict, state: SearchState, datasette, database: str) -> dict:
     }
 
 
-async def _facets(datasette, db, raw: dict, state: SearchState, path: str, lang: str) -> list[dict]:
-    names = {}
-    if raw.get("event"):
-        slugs = [r["value"] for r in raw["event"]]
-        marks = ", ".join("?" for _ in slugs)
-        names = dict((await db.execute(f"select slug, name from events where slug in ({marks})", slugs)).rows)
-    chosen = {"event": state.events, "tag": state.tags, "person": state.people, "section": state.sections,
-              "year": [state.year] if state.year else [], "month": [state.month] if state.month else []}
-    out = []
-    for name in ("event", "year", "month", "section", "person", "tag"):
-        rows = raw.get(name) or []
-        size = search_engine.FACET_SIZE.get(name, 24)
-        values = []
-        for row in rows[:size]:
-            value = str(row["value"])
-            selected = value in chosen[name]
-            single = name in ("year", "month")
-            if selected:
-                href = link(path, state.pairs, set_={name: None}) if single else \
-                    link(path, state.pairs, remove={name: value})
-            else:
-                href = link(path, state.pairs, set_={name: value}) if single else \
-                    link(path, state.pairs, add={name: value})
-            label = names.get(value, value) if name == "event" else value
-            if name == "month":
-                label = f"{value[5:]}/{value[:4]}"
-            values.append({"value": value, "label": label, "count": row["n"], "selected": selected, "href": href})
-        out.append({"name": name, "title": _(f"search.facet.{name}", lang), "options": values,
-                    "truncated": len(rows) > size})
+async def _names(db, raw: dict) -> dict[str, dict[str, str]]:
+    """The names of the values shown, for facets whose values are keys (an event's slug -> its name)."""
+    out = {}
+    for facet in FACETS:
+        rows = raw.get(facet.name)
+        if not (facet.link and facet.link.names and rows):
+            continue
+        table, key, name = facet.link.names
+        values = [r["value"] for r in rows]
+        marks = ", ".join("?" for _ in values)
+        out[facet.name] = dict((await db.execute(f"select {key}, {name} from {table} where {key} in ({marks})",
+                                                 values)).rows)
     return out
 
 
-def _chips(state: SearchState, path: str, lang: str, event_names: dict) -> list[dict]:
+def _label(facet: Facet, value: str, names: dict[str, dict[str, str]]) -> str:
+    if facet.period == 7:
+        return f"{value[5:]}/{value[:4]}"
+    return names.get(facet.name, {}).get(value, value)
+
+
+def _facets(raw: dict, names: dict, state: SearchState, path: str, lang: str) -> list[dict]:
+    out = []
+    for facet in FACETS:
+        rows = raw.get(facet.name) or []
+        shown = rows[:facet.size] if facet.size else rows
+        values = []
+        for row in shown:
+            value = str(row["value"])
+            selected = value in state.values(facet.name)
+            if not facet.multi:
+                href = link(path, state.pairs, set_={facet.name: None if selected else value})
+            elif selected:
+                href = link(path, state.pairs, remove={facet.name: value})
+            else:
+                href = link(path, state.pairs, add={facet.name: value})
+            values.append({"value": value, "label": _label(facet, value, names), "count": row["n"],
+                           "selected": selected, "href": href})
+        out.append({"name": facet.name, "title": _(f"facet.{facet.name}", lang), "options": values,
+                    "truncated": len(rows) > len(shown)})
+    return out
+
+
+def _chips(state: SearchState, path: str, lang: str, names: dict) -> list[dict]:
     """The filters in force, each with a link that removes it."""
     chips = []
     for key, value in state.pairs:
-        if key in ("q", "sort", "page", "lang", "db", "exact"):
-            continue
-        label = {"event": event_names.get(value, value)}.get(key, value)
-        single = key not in ("event", "tag", "person", "section")
-        chips.append({"name": _(f"search.facet.{key}", lang) if key not in ("from", "to") else _(f"search.{key}", lang),
-                      "label": label,
-                      "href": link(path, state.pairs, set_={key: None}) if single else
-                      link(path, state.pairs, remove={key: value})})
+        if key in BY_NAME:
+            facet = BY_NAME[key]
+            chips.append({"name": _(f"facet.{key}", lang), "label": _label(facet, value, names),
+                          "href": link(path, state.pairs, set_={key: None}) if not facet.multi else
+                          link(path, state.pairs, remove={key: value})})
+        elif key in ("from", "to"):
+            chips.append({"name": _(f"search.{key}", lang), "label": value,
+                          "href": link(path, state.pairs, set_={key: None})})
     return chips
 
 
@@ -153,8 +165,8 @@ async def search_page(datasette, request):
     if fmt == "atom":
         return await _atom(datasette, request, database, state, articles)
     path = datasette.urls.path("/-/search")
-    facets = await _facets(datasette, db, found["facets"], state, path, lang)
-    event_names = {v["value"]: v["label"] for f in facets if f["name"] == "event" for v in f["options"]}
+    names = await _names(db, found["facets"])
+    facets = _facets(found["facets"], names, state, path, lang)
     pages = max(1, -(-found["count"] // PAGE_SIZE))
     links = {
         "json": link(datasette.urls.path("/-/search.json"), state.pairs, keep_page=True),
@@ -195,7 +207,7 @@ async def search_page(datasette, request):
     context = {
         "lang": lang, "t": lambda key, **f: _(key, lang, **f), "state": state, "q": state.q, "values": values,
         "database": database, "articles": articles, "count": found["count"], "facets": facets, "links": links,
-        "chips": _chips(state, path, lang, event_names), "page": state.page, "pages": pages,
+        "chips": _chips(state, path, lang, names), "page": state.page, "pages": pages,
         "hidden": [(k, v) for k, v in state.pairs if k not in ("q", "exact", "from", "to", "page", "sort")],
         "title": _("search.title_q", lang, q=state.q) if state.q else _("search.title", lang),
         "total": (await db.execute("select count(*) from articles")).rows[0][0],

@@ -13,8 +13,7 @@ Arguments (all optional, all combinable):
 ``from``     first day, ``2021-05-01`` or ``1/5/2021``, included whole (Hanoi time)
 ``to``       last day, likewise, included whole
 ``event``, ``tag``, ``person``, ``section``   filters, repeatable (``event``, ``tag``, ``person``: all must hold;
-             ``section``: any)
-``year``, ``month``  ``2021``, ``2021-05``
+             ``section``: any); ``year``, ``month``: ``2021``, ``2021-05`` (the facets: ``facet_defs``)
 ``sort``     ``relevance`` (default with a search), ``newest`` (default without), ``oldest``
 ``page``     1, 2, …
 ``lang``     ``vi`` or ``en`` (the interface)
@@ -27,13 +26,15 @@ import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 
+from datasette_kinhtedothi.archive.facet_defs import MULTI as FACET_MULTI
+from datasette_kinhtedothi.archive.facet_defs import SINGLE as FACET_SINGLE
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from kinhtedothi.vocab.dates import day_range
 from kinhtedothi.vocab.dates import parse_day as reader_day
 
-MULTI = ("event", "tag", "person", "section")
-SINGLE = ("q", "exact", "from", "to", "year", "month", "sort", "page", "lang")
-ORDER = ("q", "exact", "from", "to", "event", "tag", "person", "section", "year", "month", "sort", "page", "lang")
+MULTI = FACET_MULTI
+SINGLE = ("q", "exact", "from", "to", *FACET_SINGLE, "sort", "page", "lang")
+ORDER = ("q", "exact", "from", "to", *FACET_MULTI, *FACET_SINGLE, "sort", "page", "lang")
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY = 500          # characters of a search
 MAX_VALUES = 10          # values of one repeatable filter
@@ -66,14 +67,20 @@ class SearchState:
     exact: bool = False
     start: date | None = None
     end: date | None = None
-    events: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
-    year: str = ""
-    month: str = ""
+    chosen: dict[str, list[str]] = field(default_factory=dict)   # facet name -> the values chosen
     sort: str = "newest"
     page: int = 1
+
+    def values(self, facet: str) -> list[str]:
+        return self.chosen.get(facet, [])
+
+    @property
+    def year(self) -> str:
+        return (self.values("year") or [""])[0]
+
+    @property
+    def month(self) -> str:
+        return (self.values("month") or [""])[0]
 
     @property
     def bounds(self) -> tuple[str | None, str | None]:
@@ -109,22 +116,19 @@ def read_state(args, lang: str) -> SearchState:
         state.end = parse_day(get["to"], "to", lang)
     if state.start and state.end and state.start > state.end:
         raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]))
-    for name, target in (("event", state.events), ("tag", state.tags), ("person", state.people),
-                         ("section", state.sections)):
+    for name in MULTI:
         values = list(dict.fromkeys(v.strip() for k, v in pairs if k == name and v.strip()))
         if any(len(v) > MAX_FILTER for v in values):
             raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER))
         if len(values) > MAX_VALUES:  # all must hold: dropping some would answer another search
             raise BadState(_("search.error.too_many_values", lang, name=name, count=len(values), limit=MAX_VALUES))
-        target.extend(values)
-    if get.get("year"):
-        if not _YEAR.match(get["year"]):
-            raise BadState(_("search.error.year", lang, value=get["year"][:20]))
-        state.year = get["year"]
-    if get.get("month"):
-        if not _MONTH.match(get["month"]):
-            raise BadState(_("search.error.month", lang, value=get["month"][:20]))
-        state.month = get["month"]
+        if values:
+            state.chosen[name] = values
+    for name, pattern in (("year", _YEAR), ("month", _MONTH)):
+        if get.get(name):
+            if not pattern.match(get[name]):
+                raise BadState(_(f"search.error.{name}", lang, value=get[name][:20]))
+            state.chosen[name] = [get[name]]
     sort = get.get("sort")
     state.sort = sort if sort is not None and sort in SORTS else ("relevance" if state.q else "newest")
     if state.sort == "relevance" and not state.q:

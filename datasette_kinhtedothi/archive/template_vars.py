@@ -9,13 +9,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from datasette_kinhtedothi.archive import column_texts, edits, home, list_search, people
 from datasette_kinhtedothi.archive.article import article_context
 from datasette_kinhtedothi.archive.chrome import error_text
-from datasette_kinhtedothi.archive.facet_defs import LIST_ORDER
+from datasette_kinhtedothi.archive.facet_defs import FACETS, LIST_ORDER
 from datasette_kinhtedothi.archive.i18n import gettext, has, language, other_language_url, with_lang
 
 SEARCH_QUERIES = {"search", "exact_search"}
+# On an element holding the archive's words (a headline, a name, a passage): Vietnamese, never translated.
+VI_DATA = Markup(' lang="vi" translate="no"')
 
 
 def language_context(request: Any) -> dict[str, Any]:
@@ -26,7 +30,9 @@ def language_context(request: Any) -> dict[str, Any]:
             "kt_has": lambda key: has(key, lang),
             "kt_href": lambda url: with_lang(url, request),
             "kt_error_text": lambda message: error_text(message, lang),
-            "kt_lang_url": other_language_url(request, lang) if request is not None else None}
+            "kt_lang_url": other_language_url(request, lang) if request is not None else None,
+            "kt_vi": VI_DATA,
+            "kt_facet_titles": {f.list_name: gettext(f"facet.{f.name}", lang) for f in FACETS}}
 
 
 async def template_context(template: str, database: str | None, table: str | None, request: Any,
