@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
+from datasette_kinhtedothi.archive import search_groups
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
@@ -140,14 +141,14 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
             + (" where " + " and ".join(where) if where else "")), params
 
 
-def date_page_sql(state: SearchState, count: int) -> str:
+def date_page_sql(state: SearchState, count: int, hits: str = "temp.kt_hits") -> str:
     """One page by publication date: few matches are sorted after a lookup each; many are read in date order
     from the published_at index, stopping at the page (no sort of every match)."""
     direction = "asc" if state.sort == "oldest" else "desc"
     if count <= DENSE:
-        return (f"select h.id from temp.kt_hits h cross join articles a on a.id = h.id "
+        return (f"select h.id from {hits} h cross join articles a on a.id = h.id "
                 f"order by a.published_at {direction}, a.id {direction} limit :limit offset :offset")
-    return (f"select a.id from articles a where +a.id in (select id from temp.kt_hits) "
+    return (f"select a.id from articles a where +a.id in (select id from {hits}) "
             f"order by a.published_at {direction}, a.id {direction} limit :limit offset :offset")
 
 
@@ -260,9 +261,12 @@ ARTICLE_SQL = """
 select a.id, a.title, a.sapo, a.body_text, a.author, a.published_at, a.section, a.url,
   (select group_concat(coalesce(e.name, ae.event_slug), ' | ') from article_events ae
      left join events e on e.slug = ae.event_slug where ae.article_id = a.id) as events,
-  (select group_concat(tag, ' | ') from article_tags where article_id = a.id) as tags
+  (select group_concat(tag, ' | ') from article_tags where article_id = a.id) as tags,
+  (select group_concat(caption, char(31)) from images where article_id = a.id and caption <> '') as captions
+  {people}
 from articles a where a.id in ({marks})
 """
+PEOPLE_SQL = ", (select group_concat(name, char(31)) from article_authors where article_id = a.id) as people"
 
 
 def run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
@@ -311,20 +315,41 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
             estimated = every > 1
             timings["facets"] = time.perf_counter() - started
         started = time.perf_counter()
+        query = split_query(state.q, tables) if state.q else None
+        phrase_count = None
+        if query and query.general and not state.exact:
+            fields = folded_expression(Query("", query.fields)) if query.fields else None
+            phrase_count = search_groups.split(conn, query.general, fields)
+        pages = max(1, -(-count // limit)) if limit else 1
+        offset = min(offset, (pages - 1) * limit) if limit else offset   # past the last page: the last page
         tiers = relevance_tiers(state, tables)
-        if tiers:
+        if tiers:   # the phrase's tiers come first: the groups are in order already
             ids = ranked_ids(conn, tiers, offset + limit if limit else count)[offset:]
+        elif phrase_count and phrase_count < count:
+            def page_of(table: str, size: int, take: int, skip: int) -> list[int]:
+                return [r[0] for r in conn.execute(date_page_sql(state, size, table),
+                                                   {"limit": take, "offset": skip}).fetchall()]
+            ids = search_groups.grouped_page([phrase_count, count - phrase_count], limit or count, offset, page_of)
         else:
             params = {"limit": limit if limit else -1, "offset": offset}
             ids = [row[0] for row in conn.execute(date_page_sql(state, count), params).fetchall()]
+        phrase_ids = set()
+        if phrase_count and ids:
+            marks = ", ".join("?" for _ in ids)
+            phrase_ids = {r[0] for r in conn.execute(f"select id from temp.kt_phrase where id in ({marks})", ids)}
+        spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables) \
+            if query and query.general and not state.exact and limit else []
         timings["page"] = time.perf_counter() - started
         started = time.perf_counter()
         articles = {}
+        people = PEOPLE_SQL if "article_authors" in tables else ""
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
-            for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part)), part):
+            for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part), people=people), part):
+                row["phrase"] = row["id"] in phrase_ids if phrase_count else None
                 articles[row["id"]] = row
         timings["rows"] = time.perf_counter() - started
     return {"count": count, "facets": facet_rows, "facets_estimated": estimated,
-            "articles": [articles[i] for i in ids if i in articles],
+            "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1 if limit else 1,
+            "pages": pages, "phrase_count": phrase_count, "spellings": spellings,
             "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}

@@ -39,21 +39,25 @@ SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY = 500          # characters of a search
 MAX_VALUES = 10          # values of one repeatable filter
 MAX_FILTER = 200         # characters of one filter value (an event, tag, person or section name)
-MAX_PAGE = 1000
 PAGE_SIZE = 20
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
 class BadState(ValueError):
-    """An argument the page cannot honour (a wrong date): shown to the reader, never an empty result."""
+    """An argument the page cannot honour (a wrong date): shown to the reader beside ``field`` (the argument
+    at fault), never an empty result."""
+
+    def __init__(self, message: str, field: str = "q"):
+        super().__init__(message)
+        self.field = field
 
 
 def parse_day(value: str, name: str, lang: str) -> date:
     """``2021-05-23``, ``23/5/2021`` (or ``23-05-2021``) as a date; BadState when it is none."""
     day = reader_day(value)
     if day is None:
-        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang)))
+        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang)), name)
     return day
 
 
@@ -115,28 +119,29 @@ def read_state(args, lang: str) -> SearchState:
     if get.get("to"):
         state.end = parse_day(get["to"], "to", lang)
     if state.start and state.end and state.start > state.end:
-        raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]))
+        raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]), "to")
     for name in MULTI:
         values = list(dict.fromkeys(v.strip() for k, v in pairs if k == name and v.strip()))
         if any(len(v) > MAX_FILTER for v in values):
-            raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER))
+            raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER), name)
         if len(values) > MAX_VALUES:  # all must hold: dropping some would answer another search
-            raise BadState(_("search.error.too_many_values", lang, name=name, count=len(values), limit=MAX_VALUES))
+            raise BadState(_("search.error.too_many_values", lang, name=name, count=len(values), limit=MAX_VALUES),
+                           name)
         if values:
             state.chosen[name] = values
     for name, pattern in (("year", _YEAR), ("month", _MONTH)):
         if get.get(name):
             if not pattern.match(get[name]):
-                raise BadState(_(f"search.error.{name}", lang, value=get[name][:20]))
+                raise BadState(_(f"search.error.{name}", lang, value=get[name][:20]), name)
             state.chosen[name] = [get[name]]
     sort = get.get("sort")
     state.sort = sort if sort is not None and sort in SORTS else ("relevance" if state.q else "newest")
     if state.sort == "relevance" and not state.q:
         state.sort = "newest"
-    page = get.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
-        raise BadState(_("search.error.page", lang, value=page[:20]))
-    state.page = int(page)
+    page = get.get("page", "1").strip()
+    if not page.isdigit() or len(page) > 9 or int(page) < 1:
+        raise BadState(_("search.error.page", lang, value=page[:20]), "page")
+    state.page = int(page)   # past the last page: the search shows the last one, and says so
     return state
 
 
