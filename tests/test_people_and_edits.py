@@ -285,7 +285,10 @@ def test_the_csv_can_start_with_a_bom_for_excel(ds):
 def test_an_export_larger_than_its_maximum_says_so(ds, db, monkeypatch):
     monkeypatch.setattr(export, "EXPORT_MAX", 5)
     response, rows = csv_rows(ds)
-    assert len(rows) == 5 and "more than 5 rows" in response.headers["x-export-truncated"]
+    assert len(rows) == 6 and "more than 5 rows" in response.headers["x-export-truncated"]
+    # said in the file too, as its last row, where a spreadsheet shows it
+    assert rows[-1]["archive_id"] == "" and "5" in rows[-1]["headline"] and "Tệp dừng ở đây" in rows[-1]["headline"]
+    assert all(r["archive_id"] for r in rows[:-1])
     monkeypatch.setattr(export, "EXPORT_MAX", 10_000)
     response, rows = csv_rows(ds)
     assert (len(rows) == query(db, "select count(*) from articles")[0][0]

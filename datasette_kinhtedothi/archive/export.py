@@ -30,10 +30,11 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.i18n import gettext, language
 from datasette_kinhtedothi.archive.search_state import MAX_FILTER, MAX_VALUES
 from kinhtedothi.vocab.dates import day_range, hanoi_time, parse_day
 
-EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
+EXPORT_MAX = 10_000             # rows in one export; the file's last row and a header say when more matched
 EXPORT_TIME_LIMIT_MS = 20_000   # the export's own time limit (a page's queries have 3 s)
 COLUMNS = ("archive_id", "headline", "date", "people", "events", "tags", "url", "snippet")
 MAX_PARAM = 500                 # characters read from any one parameter
@@ -179,10 +180,18 @@ async def export_csv(datasette, request):
         return Response.text(f"The export stopped: {error}. Narrow the search.\n", status=503)
     headers = {"content-disposition": 'attachment; filename="kinhtedothi-search.csv"',
                "x-export-rows": str(len(rows))}
+    body = to_csv(rows, bom=request.args.get("_bom") in ("1", "on", "true"))
     if more:
         headers["x-export-truncated"] = f"more than {EXPORT_MAX} rows matched; the first {EXPORT_MAX} are here"
-    return Response(to_csv(rows, bom=request.args.get("_bom") in ("1", "on", "true")), status=200,
-                    headers=headers, content_type="text/csv; charset=utf-8")
+        body += cut_row(language(request))
+    return Response(body, status=200, headers=headers, content_type="text/csv; charset=utf-8")
+
+
+def cut_row(lang: str) -> str:
+    """The file's last row when the export was cut: said where a spreadsheet shows it, not only in a header."""
+    out = io.StringIO()
+    csv.writer(out).writerow(["", gettext("export.cut", lang, max=f"{EXPORT_MAX:,}")] + [""] * (len(COLUMNS) - 2))
+    return out.getvalue()
 
 
 ROUTES = [(r"^/-/export\.csv$", export_csv)]
