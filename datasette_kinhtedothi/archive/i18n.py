@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -82,6 +83,13 @@ def gettext(key: str, lang: str = DEFAULT, **fields: object) -> str:
     if text is None:
         return key
     return text.format(**fields) if fields else text
+
+
+def gettext_markup(key: str, lang: str = DEFAULT, **fields: object) -> Markup:
+    """The string ``key`` as HTML: the catalog's text escaped, each field escaped unless it is already markup
+    (a name marked as Vietnamese data inside an English sentence)."""
+    text = catalog(lang if lang in LANGUAGES else DEFAULT).get(key, key)
+    return Markup(escape(text)).format(**fields) if fields else Markup(escape(text))
 
 
 def has(key: str, lang: str = DEFAULT) -> bool:

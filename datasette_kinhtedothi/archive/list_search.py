@@ -172,7 +172,7 @@ def _renamed(scope: dict) -> dict:
     raw = scope.get("query_string", b"")
     path = scope.get("path", "")
     match = TABLE_PATH.match(path)
-    if not raw or not match or not any(f"{k}=".encode() in raw for k in RENAMED):
+    if not raw or not match or match.group("database") == "-" or not any(f"{k}=".encode() in raw for k in RENAMED):
         return scope
     renamed = dict(RENAMED) if urllib.parse.unquote(match.group("table")) == ARTICLES else {"lang": "_lang"}
     pairs = urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True)

@@ -15,7 +15,7 @@ from datasette_kinhtedothi.archive import column_texts, edits, home, list_search
 from datasette_kinhtedothi.archive.article import article_context
 from datasette_kinhtedothi.archive.chrome import error_text
 from datasette_kinhtedothi.archive.facet_defs import FACETS, LIST_ORDER
-from datasette_kinhtedothi.archive.i18n import gettext, has, language, other_language_url, with_lang
+from datasette_kinhtedothi.archive.i18n import gettext, gettext_markup, has, language, other_language_url, with_lang
 
 SEARCH_QUERIES = {"search", "exact_search"}
 # On an element holding the archive's words (a headline, a name, a passage): Vietnamese, never translated.
@@ -27,6 +27,8 @@ def language_context(request: Any) -> dict[str, Any]:
     lang = language(request)
     return {"kt_lang": lang, "kt_other_lang": "en" if lang == "vi" else "vi",
             "kt_t": lambda key, **fields: gettext(key, lang, **fields),
+            "kt_tm": lambda key, **fields: gettext_markup(key, lang, **fields),
+            "kt_data": lambda value: Markup('<span lang="vi" translate="no">{}</span>').format(value),
             "kt_has": lambda key: has(key, lang),
             "kt_href": lambda url: with_lang(url, request),
             "kt_error_text": lambda message: error_text(message, lang),
