@@ -80,7 +80,7 @@ def test_home_page_reads_like_an_archive(ds):
     assert "Đại dịch Covid-19" in html and "/-/search?event=dai-dich-covid-19" in html
     assert 'href="/-/chart"' in html
     assert "Bài của một sự kiện trong khoảng ngày" in html  # a ready-made question, in Vietnamese
-    assert "rows in" not in html and "<code translate=\"no\">articles</code>" in html  # the tables, in a reporter's words
+    assert "rows in" not in html and '<code translate="no">articles</code>' in html  # in a reporter's words
 
 
 # -- browsing -----------------------------------------------------------------------------------

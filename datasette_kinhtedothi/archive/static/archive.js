@@ -26,3 +26,12 @@ document.addEventListener("DOMContentLoaded", function () {
   var fold = document.querySelector("details.kt-facets-fold");
   if (fold && window.matchMedia("(min-width: 701px)").matches) { fold.open = true; }
 });
+// Datasette's SQL editor (CodeMirror) types into a textarea of its own: give it the name of the box it replaces.
+window.addEventListener("load", function () {
+  var label = document.querySelector("label[for=sql-editor]");
+  document.querySelectorAll(".CodeMirror textarea").forEach(function (input) {
+    if (!input.getAttribute("aria-label")) {
+      input.setAttribute("aria-label", label ? label.textContent.trim() : "SQL");
+    }
+  });
+});
