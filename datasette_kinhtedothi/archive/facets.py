@@ -47,9 +47,9 @@ class ThroughFacet(Facet):
         for source_and_config in self.get_configs():
             name = source_and_config["config"].get("simple") or source_and_config["config"].get("name")
             facet = LINKED.get(name)
-            if not facet or not await self.ds.get_database(self.database).table_exists(facet.link.table):
+            link = facet.link if facet else None
+            if facet is None or link is None or not await self.ds.get_database(self.database).table_exists(link.table):
                 continue  # e.g. an archive made before article_authors existed, until its next crawl
-            link = facet.link
             # Unfiltered page: every link row counts; otherwise only those of the page's articles.
             restrict = "" if " where " not in self.sql else f"where t.article_id in (select id from ({self.sql}))"
             sql = (f"select t.[{link.column}] as value, count(*) as count from [{link.table}] t {restrict} "
@@ -143,14 +143,14 @@ def through_filters(request, database, table, datasette):
     """``?_event=slug``, ``?_tag=tag``, ``?_person=name`` on the articles table (several values: all must hold)."""
     if table != ARTICLES:
         return None
-    wanted = [(facet, value) for facet in LINKED.values() for value in request.args.getlist(facet.list_param)]
+    wanted = [(facet, facet.link, value) for facet in LINKED.values() if facet.link
+              for value in request.args.getlist(facet.list_param)]
     if not wanted:
         return None
 
     async def inner():
         where, params, described = [], {}, []
-        for i, (facet, value) in enumerate(wanted):
-            link = facet.link
+        for i, (facet, link, value) in enumerate(wanted):
             key = f"through_{facet.name}_{i}"
             where.append(f"id in (select article_id from [{link.table}] where [{link.column}] = :{key})")
             params[key] = value

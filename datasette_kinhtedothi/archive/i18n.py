@@ -38,7 +38,7 @@ def catalog(lang: str) -> dict[str, str]:
     """The catalog of ``lang`` as {key: text} (read once)."""
     with open(LOCALE_DIR / lang / "LC_MESSAGES" / "archive.po", "rb") as handle:
         po = read_po(handle, locale=lang)
-    return {message.id: message.string for message in po if message.id and message.string}
+    return {str(message.id): str(message.string) for message in po if message.id and message.string}
 
 
 def _accept_language(header: str) -> str | None:
