@@ -83,6 +83,14 @@ def page(browser):
     page.close()
 
 
+def screenshot(page, name: str, full_page: bool = False) -> None:
+    """``SCREENSHOTS_DIR=docs/screenshots`` refreshes the pictures of docs/huong-dan.md."""
+    target = os.environ.get("SCREENSHOTS_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=full_page)
+
+
 def violations(page) -> list[str]:
     """axe-core's critical and serious violations of the page, one line each."""
     page.add_script_tag(path=str(AXE))
@@ -112,25 +120,28 @@ def test_on_a_phone_the_results_come_first_the_facets_fold_and_no_page_is_wider_
     page.set_viewport_size(PHONE)
     try:
         for name, path in pages().items():
-            page.goto(server + path)
+            page.goto(server + path + ("&" if "?" in path else "?") + "lang=vi")
             page.wait_for_load_state("load")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], (name, width)
-        page.goto(server + "/-/search?q=gian+cach+xa+hoi")
+        page.goto(server + "/-/search?q=gian+cach+xa+hoi&lang=vi")
         fold = page.locator("details.kt-facets-fold")
         assert fold.get_attribute("open") is None                       # folded
         assert not page.locator("#kt-facet-event").is_visible()
         first = page.locator(".kt-result").first.bounding_box()
         assert first["y"] < PHONE["height"], first                       # on the first screen
+        screenshot(page, "phone-search")
         page.locator("details.kt-facets-fold > summary").click()         # one tap opens them
         assert page.locator("#kt-facet-event").is_visible()
     finally:
         page.close()
     wide = browser.new_page()
     try:
-        wide.goto(server + "/-/search?q=gian+cach+xa+hoi")
+        wide.goto(server + "/-/search?q=gian+cach+xa+hoi&lang=vi")
         wide.wait_for_load_state("load")
         assert wide.locator("#kt-facet-event").is_visible()               # a wide screen shows them unfolded
+        assert wide.locator(".kt-group-phrase").is_visible() and wide.locator(".kt-group-loose").count() == 1
+        screenshot(wide, "search-phrase")
     finally:
         wide.close()
 

@@ -56,7 +56,10 @@ async def _search(datasette, db, state: SearchState, limit: int, offset: int, fa
 
 
 def _article(row: dict, state: SearchState, datasette, database: str, request=None) -> dict:
-    words = search_engine.split_query(state.q).words if state.q else ""
+    query = search_engine.split_query(state.q) if state.q else None
+    words = query.words if query else ""
+    if row.get("phrase") and query and not query.fields:   # a phrase match: mark the phrase, no stray syllable
+        words = '"' + query.general.replace('"', " ") + '"'
     mark = snippet_exact if state.exact else snippet
     text = " ".join(t for t in (row.get("sapo"), row.get("body_text")) if t)
     title = row.get("title") or row["url"]
