@@ -337,8 +337,8 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
         if phrase_count and ids:
             marks = ", ".join("?" for _ in ids)
             phrase_ids = {r[0] for r in conn.execute(f"select id from temp.kt_phrase where id in ({marks})", ids)}
-        spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables) \
-            if query and query.general and not state.exact and limit else []
+        spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
+                                            count) if query and query.general and not state.exact and limit else []
         timings["page"] = time.perf_counter() - started
         started = time.perf_counter()
         articles = {}

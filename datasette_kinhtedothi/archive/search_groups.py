@@ -14,6 +14,7 @@ from datasette_kinhtedothi.archive import matches
 from datasette_kinhtedothi.vi_search import exact_match, fts_match
 
 SPELLING_SAMPLE = 200    # matching articles read for the spellings of an unmarked query
+EXACT_COUNTS = 5_000     # matches up to which each spelling is counted exactly (beyond: estimated from the sample)
 GROUPS = ("temp.kt_phrase", "temp.kt_loose")
 
 
@@ -51,9 +52,13 @@ def grouped_page(sizes: list[int], limit: int, offset: int, page_of: Callable[[s
     return ids
 
 
-def spellings(conn, general: str, phrase_count: int | None, has_exact_index: bool) -> list[dict]:
+def spellings(conn, general: str, phrase_count: int | None, has_exact_index: bool, count: int) -> list[dict]:
     """For a query typed without diacritics: the spellings with diacritics the matching articles hold, each with
-    the number of matching articles that an exact-spelling search finds, most frequent first."""
+    the number of matching articles that an exact-spelling search finds, most frequent first.
+
+    Up to EXACT_COUNTS matches, each spelling is counted exactly (one exact-index query); beyond, the count is
+    estimated from the sample the spellings were read from (``estimated``), so that a common word costs no more
+    than the sample."""
     words = matches.plain_words(general)
     if not words or not matches.is_unmarked(general) or not has_exact_index:
         return []
@@ -63,10 +68,15 @@ def spellings(conn, general: str, phrase_count: int | None, has_exact_index: boo
                         f"limit {SPELLING_SAMPLE}").fetchall()
     found = matches.spellings([r[0] for r in rows], words)
     forms = [form for form, _ in found.most_common() if not form.isascii()][:matches.MAX_FORMS]
+    population = phrase_count if phrase_count else count
     out = []
     for form in forms:
-        count = conn.execute("select count(*) from articles_fts_exact f where articles_fts_exact match :m "
+        if count <= EXACT_COUNTS:
+            n = conn.execute("select count(*) from articles_fts_exact f where articles_fts_exact match :m "
                              "and +f.rowid in (select id from temp.kt_hits)", {"m": exact_match(form)}).fetchone()[0]
-        if count:
-            out.append({"form": form, "count": count})
+            estimated = False
+        else:
+            n, estimated = round(found[form] * population / max(1, len(rows))), len(rows) < population
+        if n:
+            out.append({"form": form, "count": n, "estimated": estimated})
     return sorted(out, key=lambda f: -f["count"])
