@@ -28,8 +28,12 @@ $(STAMP): $(VENV)/.test $(VENV)/.bench              ## everything (a developer's
 demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publish it
 	$(VENV)/bin/kinhtedothi demo
 
-test: $(VENV)/.test     ## the whole test suite
+test: $(VENV)/.test node_modules/axe-core/axe.min.js     ## the whole test suite
 	$(PY) -m pytest -q
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json   # axe-core for the accessibility tests
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: tests/test_accessibility.py will be skipped (apt-get install npm)"; fi
 
 stress-suite: $(VENV)/.test    ## the whole suite 5 times in a row beside `stress --cpu 2`: bench/out/stress-suite.log
 	PY=$(PY) bench/stress_suite.sh $(or $(RUNS),5)

@@ -168,7 +168,7 @@ def test_an_article_reads_with_its_paragraphs_caption_and_citation(server, page,
     assert "Hồng Thái" in text and "13/01/2021" in text and "web.archive.org" in citation.inner_html()
     assert "quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html" in text
     assert page.locator(".kt-kicker a", has_text="Đại dịch Covid-19").get_attribute("href") == \
-        "/archive/articles?_event=dai-dich-covid-19"
+        "/-/search?event=dai-dich-covid-19"
     screenshot(page, "article", tmp_path, full_page=True)
 
 

@@ -80,7 +80,7 @@ def test_home_page_reads_like_an_archive(ds):
     assert "Đại dịch Covid-19" in html and "/-/search?event=dai-dich-covid-19" in html
     assert 'href="/-/chart"' in html
     assert "Bài của một sự kiện trong khoảng ngày" in html  # a ready-made question, in Vietnamese
-    assert "rows in" not in html and "<code>articles</code>" in html  # the tables, in a reporter's words
+    assert "rows in" not in html and '<code translate="no">articles</code>' in html  # in a reporter's words
 
 
 # -- browsing -----------------------------------------------------------------------------------
@@ -204,14 +204,16 @@ def test_the_article_page_reads_like_the_paper_and_cites_it(ds):
     assert "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vượt kế hoạch" in article
     assert article.count("<p>") >= 8
     assert "<figcaption>Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI" in article
-    assert 'href="/archive/articles?_event=dai-dich-covid-19"' in article
+    # a reader's links lead to the search page and the person's page, never to the raw table
+    assert 'href="/-/search?event=dai-dich-covid-19"' in article and "/archive/articles?" not in article
+    assert 'href="/-/person/H%E1%BB%93ng%20Th%C3%A1i"' in article
     # Vietnamese by default
     assert "Trích dẫn bài này" in article and "Hồng Thái" in article and "13/01/2021 20:36" in article
     assert "https://web.archive.org/web/" in article
     assert ('href="https://kinhtedothi.vn/quan-thanh-xuan-19-19-chi-tieu-chu-yeu-dat-va-vuot-ke-hoach-405813.html"'
             in article)
     tagged = get(ds, f"/archive/articles/{query_first_tagged(ds)}").text
-    assert 'href="/archive/articles?_tag=' in tagged
+    assert 'href="/-/search?tag=' in tagged
 
 
 def query_first_tagged(ds):

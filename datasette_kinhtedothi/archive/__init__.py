@@ -3,8 +3,9 @@
 This module holds only the hook implementations (the ``kinhtedothi_archive`` entry point); each
 hands its work to the module of that job:
 
-* facets for events, tags, year and month of publication (``facets.py``) and
-  the ``?_event=`` / ``?_tag=`` filters they toggle, with the list's search (``list_search.py``);
+* the facets, defined once (``facet_defs.py``) for the search page and the articles list; the list's
+  facet classes and the ``?_event=`` / ``?_tag=`` / ``?_person=`` filters they toggle (``facets.py``),
+  with the list's search (``list_search.py``);
 * the article page: the body sanitized again, pictures with captions, events
   and tags as links, a citation block (``article.py``, ``templates/row.html``);
 * a home page with a search box and the events (``home.py``, ``templates/index.html``);
@@ -24,9 +25,9 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
-from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, reads,
+from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, edits, export, guard, list_search, people, reads,
                                            search_page)
+from datasette_kinhtedothi.archive.facet_defs import list_metadata, merged_metadata
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
 from datasette_kinhtedothi.archive.template_vars import template_context
@@ -44,6 +45,13 @@ def canned_queries(datasette, database):
         return await reads.fallback_queries(datasette, database)
 
     return inner
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """The articles list's facets, from the facet definitions (``facet_defs``)."""
+    names = [database] if database else [name for name in datasette.databases if name != "_internal"]
+    return merged_metadata(list_metadata(name) for name in names)
 
 
 @hookimpl
@@ -83,6 +91,16 @@ def asgi_wrapper(datasette):
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.css")]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return chrome.error_page(datasette, request, exception)
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.js")]
 
 
 @hookimpl
