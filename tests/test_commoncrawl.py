@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from kinhtedothi.sample_site import WAYBACK_MISSING, FakeCommonCrawl, expected_wayback_articles
-from tests.conftest import ROOT, connect
+from tests.support import ROOT, connect
+
+pytestmark = pytest.mark.slow
 
 WAIT = 0.3   # COMMONCRAWL_THROTTLE_WAIT for the tests (30 s against the real Common Crawl)
 DELAY = 0.01

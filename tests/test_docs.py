@@ -4,9 +4,14 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.support import ROOT
+
+pytestmark = pytest.mark.fast
 
 
+@pytest.mark.slow
 def test_the_schema_reference_is_up_to_date_with_the_schema_and_metadata():
     check = subprocess.run([sys.executable, str(ROOT / "docs" / "make_schema_md.py"), "--check"],
                            capture_output=True, text=True, cwd=ROOT)

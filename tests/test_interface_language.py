@@ -13,8 +13,10 @@ from lxml import html as lxml_html
 
 from datasette_kinhtedothi.archive.i18n import catalog
 from scraper.publish import METADATA
-from tests.datasette_support import datasette_for, get
-from tests.edits_support import CO_WRITTEN, EDITED_ID, edited_archive
+from tests.support.datasette import copy_archive, datasette_for, get
+from tests.support.edits import CO_WRITTEN, EDITED_ID
+
+pytestmark = pytest.mark.slow  # the edited archive comes from a second crawl, a separate process
 
 # Letters only Vietnamese writes (the vowels with their marks, and đ), upper and lower case.
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
@@ -98,8 +100,8 @@ def other_language_in(page: str, lang: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def db(crawled, tmp_path_factory):
-    return edited_archive(crawled[0], tmp_path_factory.mktemp("interface-language"))
+def db(edited, tmp_path_factory):
+    return copy_archive(edited, tmp_path_factory.mktemp("interface-language"))
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,10 @@ from kinhtedothi.sample_site import content as C
 from scraper.cli import cli
 from scraper.pages import ArticlePage, register_layout
 from scraper.pages.article import LAYOUTS
-from tests.conftest import FAST, ROOT, connect, run_crawl
-from tests.datasette_support import datasette_for
+from tests.support import FAST, ROOT, connect, run_crawl
+from tests.support.datasette import datasette_for
+
+pytestmark = pytest.mark.slow
 
 EXPECTED = {a["url"]: a for a in expected_articles()}
 SITE = "https://kinhtedothi.vn"

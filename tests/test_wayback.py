@@ -10,22 +10,15 @@ import pytest
 
 from kinhtedothi.sample_site import (TAG_PAGE, WAYBACK_MISSING, FakeWayback, SampleSite, expected_articles,
                          expected_tag_articles, expected_wayback_articles)
-from tests.conftest import ROOT, connect
+from tests.support import ROOT, connect
+from tests.support.crawls import WAYBACK_429_WAIT as WAIT
+from tests.support.crawls import wayback_crawl
 
-WAIT = 0.3  # WAYBACK_429_WAIT for the tests (60 s against the real archive)
-POLITE = ["-s", "WAYBACK_CDX_DELAY=0.1", "-s", "WAYBACK_CAPTURE_DELAY=0.05", "-s", f"WAYBACK_429_WAIT={WAIT}",
-          "-s", "RETRY_BACKOFF_BASE=0.05"]
+pytestmark = pytest.mark.slow
+
 EXPECTED = {a["url"]: a for a in expected_wayback_articles()}
 COMPARED = ("title", "sapo", "author", "published_at", "published_raw", "section", "subsection", "body_text",
             "layout", "site_id")
-
-
-def wayback_crawl(db, archive: FakeWayback, *extra: str, wait: bool = True):
-    command = [sys.executable, "-m", "scraper.cli", "crawl", "--source", "wayback", "--wayback-url", archive.url,
-               "--db", str(db), *POLITE, *extra]
-    if not wait:
-        return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
