@@ -12,6 +12,7 @@ import pytest
 
 from kinhtedothi.sample_site import SampleSite
 from tests.support import tiers
+from tests.support.browser import offline_chromium
 from tests.support.crawls import crawl_in_process
 from tests.support.edits import edited_archive
 from tests.support.processes import OneProcess, adopt_orphans, children, fail_on_children_left
@@ -60,6 +61,21 @@ def no_process_left_behind_by_the_module():
     before = children()
     yield
     fail_on_children_left(before, "the module's fixtures")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Debian's Chromium, headless and offline but for loopback (tests/support/browser.py), for the module."""
+    with offline_chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
+
+
+@pytest.fixture
+def page(browser):
+    """A new tab of the module's browser."""
+    page = browser.new_page()
+    yield page
+    page.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from kinhtedothi.sample_site import (TAG_PAGE, WAYBACK_MISSING, FakeWayback, Sam
                          expected_tag_articles, expected_wayback_articles)
 from tests.support import ROOT, connect
 from tests.support.crawls import WAYBACK_429_WAIT as WAIT
-from tests.support.crawls import wayback_crawl
+from tests.support.crawls import WAYBACK_CAPTURE_DELAY, WAYBACK_CDX_DELAY, wayback_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -116,8 +116,8 @@ def test_each_429_makes_the_crawler_hold_the_archive_for_the_configured_wait(reb
 def test_cdx_queries_go_one_at_a_time_through_a_slot_with_the_polite_delay(rebuilt):
     db, _, _, _ = rebuilt
     stats = run_stats(db)
-    assert stats["archive/slot/wayback-cdx"] == {"delay": 0.1, "jitter": 0, "concurrency": 1}
-    assert stats["archive/slot/wayback-capture"] == {"delay": 0.05, "jitter": 0, "concurrency": 1}
+    assert stats["archive/slot/wayback-cdx"] == {"delay": WAYBACK_CDX_DELAY, "jitter": 0, "concurrency": 1}
+    assert stats["archive/slot/wayback-capture"] == {"delay": WAYBACK_CAPTURE_DELAY, "jitter": 0, "concurrency": 1}
 
 
 def test_the_archive_never_sees_two_cdx_queries_or_two_captures_at_once(rebuilt_in_flight):
@@ -142,7 +142,7 @@ def test_a_killed_wayback_crawl_resumes_without_fetching_any_capture_twice(tmp_p
         while sum(r["path"].startswith("/web/") for r in archive.requests) < 40 and time.time() < deadline:
             time.sleep(0.01)
         crawler.send_signal(signal.SIGKILL)
-        crawler.wait()
+        assert crawler.wait() == -signal.SIGKILL, "the first crawl ended before it could be killed"
         before_kill = [r["path"] for r in archive.requests if r["path"].startswith("/web/")]
         again = wayback_crawl(db, archive)
         assert again.returncode == 0, again.stderr[-2000:]

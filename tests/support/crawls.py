@@ -17,9 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 # The tests crawl a loopback copy: no delay, short backoff. Said here, not hidden in the code.
 FAST = ["--delay", "0", "-s", "RETRY_BACKOFF_BASE=0.05"]
-# The fake Wayback Machine, politely but quickly: WAYBACK_429_WAIT is 60 s against the real archive.
-WAYBACK_429_WAIT = 0.3
-WAYBACK_POLITE = ["-s", "WAYBACK_CDX_DELAY=0.1", "-s", "WAYBACK_CAPTURE_DELAY=0.05",
+# The fake Wayback Machine, one request at a time through each slot, with delays of its own (3 s and
+# 1 s against the real archive: a crawl of the fake makes about 130 requests) and a 429 hold (60 s there).
+WAYBACK_CDX_DELAY, WAYBACK_CAPTURE_DELAY, WAYBACK_429_WAIT = 0.01, 0.005, 0.3
+WAYBACK_POLITE = ["-s", f"WAYBACK_CDX_DELAY={WAYBACK_CDX_DELAY}",
+                  "-s", f"WAYBACK_CAPTURE_DELAY={WAYBACK_CAPTURE_DELAY}",
                   "-s", f"WAYBACK_429_WAIT={WAYBACK_429_WAIT}", "-s", "RETRY_BACKOFF_BASE=0.05"]
 
 
