@@ -15,7 +15,8 @@ from tests.support import tiers
 from tests.support.browser import offline_chromium
 from tests.support.crawls import crawl_in_process
 from tests.support.edits import edited_archive
-from tests.support.processes import OneProcess, adopt_orphans, children, fail_on_children_left
+from tests.support.processes import (OneProcess, ProcessInFastTest, adopt_orphans, children,
+                                     fail_on_children_left)
 
 adopt_orphans()
 ONE_PROCESS = OneProcess()
@@ -43,6 +44,14 @@ def pytest_runtest_protocol(item, nextitem):
         ONE_PROCESS.watch(None)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A refusal to start a process that failed the set-up or the test itself has been reported."""
+    yield
+    if call.excinfo is not None and call.excinfo.errisinstance(ProcessInFastTest):
+        ONE_PROCESS.reported()
+
+
 @pytest.fixture(autouse=True)
 def no_process_left_behind():
     """Fails a test that leaves a child process running (a server it started and did not stop), and a
@@ -52,7 +61,8 @@ def no_process_left_behind():
     started = list(ONE_PROCESS.started)
     fail_on_children_left(before, "the test")
     if started:
-        pytest.fail("a fast test started processes (mark it slow):\n" + "\n".join(started), pytrace=False)
+        pytest.fail("a fast test started processes and hid the refusal (mark it slow):\n" + "\n".join(started),
+                    pytrace=False)
 
 
 @pytest.fixture(scope="module", autouse=True)

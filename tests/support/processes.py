@@ -54,6 +54,10 @@ def _cmdline(process: psutil.Process) -> list[str]:
         return ["?"]
 
 
+class ProcessInFastTest(RuntimeError):
+    """A fast test tried to start a process."""
+
+
 class OneProcess:
     """While a fast test runs (its set-up, its call, its tear-down), starting a process is refused with
     an exception at the call that tried and recorded, so that the test fails even if it caught that."""
@@ -71,11 +75,15 @@ class OneProcess:
             return
         what = f"{event} {_argv(args)}"
         self.started.append(what)
-        raise RuntimeError(f"{self.watching} is a fast test and started a process ({what}): a fast test runs "
+        raise ProcessInFastTest(f"{self.watching} is a fast test and started a process ({what}): a fast test runs "
                            "in one process; mark it (or its file) slow (tests/support/tiers.py)")
 
     def watch(self, nodeid: str | None) -> None:
         self.watching, self.started = nodeid, []
+
+    def reported(self) -> None:
+        """The refusal failed the test where it happened: no need to fail it again at its tear-down."""
+        self.started = []
 
 
 def _argv(args: tuple[Any, ...]) -> str:
