@@ -20,7 +20,7 @@ from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
 from scraper.sources.base import Source
 from kinhtedothi.vocab.dates import parse_iso
-from kinhtedothi.vocab.outcomes import ExitStatus, Stat, exit_summary
+from kinhtedothi.vocab.outcomes import CoverageStatus, ExitStatus, Stat, exit_summary
 
 if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
     from scrapy.settings import Settings
@@ -158,6 +158,48 @@ def crawl(db, source, paths, delay, settings, quiet, **options):
 
 
 crawl.params.extend(sources.options())  # after the shared ones: each source's own options, once each
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--event", "events", multiple=True, metavar="SLUG", help="Only this event (repeatable)")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts) instead of text")
+@click.option("--all", "show_all", is_flag=True, help="List the archived articles too, and where each was learned")
+def coverage(db, events, as_json, show_all):
+    """How complete each event is: the articles known to belong to it, how many are archived (and from which
+    sources), which are missing and why (not fetched yet, failed, gone from the site, no capture), which were
+    refused (outside the event's dates, off-site, too long, robots.txt, not an article).
+
+    Exit status: 0 when no known article is missing, 3 when some are (so that cron can alert), 1 when the
+    archive cannot be read. `kinhtedothi crawl --fill-gaps` looks for the missing ones in every source.
+
+    Example:
+
+    \b
+        kinhtedothi coverage --db archive.db
+        kinhtedothi coverage --db archive.db --event dai-dich-covid-19 --json
+    """
+    from pipelines.coverage import events_of, report
+    from scraper.coverage_text import render
+
+    checked_db(db, writing=False)
+    try:
+        conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            known = [slug for slug, _ in events_of(conn)]
+            unknown = [e for e in events if e not in known]
+            if unknown:
+                raise click.ClickException(f"no event {', '.join(unknown)} in {db} (it has: {', '.join(known)})")
+            found = report(conn, list(events) or None, archived_list=show_all)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise click.ClickException(f"could not read {db}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(render(found, show_all)))
+    sys.exit(CoverageStatus.COMPLETE if found["complete"] else CoverageStatus.MISSING)
 
 
 @cli.command()

@@ -25,6 +25,13 @@ class ExitStatus(IntEnum):
     LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try later
 
 
+class CoverageStatus(IntEnum):
+    """The exit statuses of ``kinhtedothi coverage`` (1: the archive could not be read, as for any command)."""
+
+    COMPLETE = 0   # no known article is missing (refused ones are not missing)
+    MISSING = 3    # some known articles are missing: the report names each, and why
+
+
 @dataclass(frozen=True)
 class StatusDoc:
     """What an exit status tells the operator, and what to do about it."""
