@@ -64,6 +64,11 @@ crawl never fetches a capture twice, so a second run resumes the first
 (a Common Crawl crawl likewise never fetches a record twice). --source warc
 and --source pages read files (FILE_OR_DIR…), without the network.
 
+--fill-gaps looks for the articles `kinhtedothi coverage` says are missing:
+each in the site, then the Wayback Machine, then Common Crawl, each source
+with its own politeness, and asks no source again for an article it said no
+to until FILL_GAPS_RETRY_AFTER (30d) has passed.
+
 {exit_summary}
 """
 
@@ -124,11 +129,21 @@ def refuse_other_sources_options(chosen: Source, paths: tuple[str, ...]) -> None
               "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, source, paths, delay, settings, quiet, **options):
+@click.option("--fill-gaps", is_flag=True,
+              help="Instead of walking the feeds, look for every known but missing article (see `kinhtedothi "
+                   "coverage`) in the site, then the Wayback Machine, then Common Crawl: only the sources whose "
+                   "address is given (--base-url, --wayback-url, --cc-index-url), or --source, or else all three")
+def crawl(db, source, paths, delay, settings, quiet, fill_gaps, **options):
     from scraper import events as catalog
+    from scraper import fill_gaps as gaps
 
     chosen = sources.source(source)
-    refuse_other_sources_options(chosen, paths)
+    explicit = click.get_current_context().get_parameter_source("source") is ParameterSource.COMMANDLINE
+    asked = gaps.sources_to_ask(source if explicit else None) if fill_gaps else []
+    if fill_gaps:
+        gaps.refuse_options(asked, paths)
+    else:
+        refuse_other_sources_options(chosen, paths)
     try:
         catalog.select(options.get("events"))
     except KeyError as error:
@@ -136,6 +151,10 @@ def crawl(db, source, paths, delay, settings, quiet, **options):
     checked_db(db)
     db_path = Path(db).resolve()
     project_settings = crawl_settings(db_path, delay, settings, quiet)
+    if fill_gaps:
+        with CrawlLock(db_path):
+            sys.exit(gaps.run(db_path, project_settings, {**options, "paths": paths}, asked,
+                              lambda line: click.echo(line, err=True)))
     plan = chosen.plan({**options, "paths": paths}, project_settings, db_path)
     if not quiet or delay is not None:  # --quiet prints problems only, but a changed delay is never silent
         click.echo(plan.announce, err=True)

@@ -80,6 +80,11 @@ COMMONCRAWL_DELAY = 1.0              # seconds between two requests (index or da
 COMMONCRAWL_THROTTLE_WAIT = 30.0     # first wait after a 429 or 503
 COMMONCRAWL_RETRY_TIMES = 8          # retries of one Common Crawl request
 
+# kinhtedothi crawl --fill-gaps (docs/sources.md): a source that said no to an article (a 404, no capture) is not
+# asked again for it before this long; at most this many missing articles are asked of each source in one run.
+FILL_GAPS_RETRY_AFTER = "30d"
+FILL_GAPS_MAX = 500
+
 # Share of article pages that may fail extraction before the run reports layout drift.
 DRIFT_THRESHOLD = 0.2
 
