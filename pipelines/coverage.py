@@ -332,12 +332,14 @@ def _read_answers(conn: sqlite3.Connection, stories: dict[str, dict[tuple, Known
 
 
 # -- the report ------------------------------------------------------------------------------------------
-def _counts(values: Iterable[str | None]) -> dict[str, int]:
+def _counts(values: Iterable[str | None], by_source: bool = False) -> dict[str, int]:
+    """How many of each value: the most frequent first, or sources in their order (the site first)."""
     out: dict[str, int] = {}
     for value in values:
         if value:
             out[value] = out.get(value, 0) + 1
-    return dict(sorted(out.items(), key=lambda item: (-item[1], item[0])))
+    order = (lambda item: _source_rank(item[0])) if by_source else (lambda item: (-item[1], item[0]))
+    return dict(sorted(out.items(), key=order))
 
 
 def _edge(known: list[Known], newest: bool) -> dict[str, Any] | None:
@@ -359,8 +361,8 @@ def event_report(slug: str, name: str, known: list[Known], archived_list: bool =
         "missing_count": len(missing),
         "missing_by_reason": _counts(k.reason for k in missing),
         "refused_by_reason": _counts(k.reason for k in refused),
-        "archived_by_source": _counts(k.article["source"] or LIVE.name for k in archived if k.article),
-        "learned_by_source": _counts(s for k in known for s in (k.listed_by or ["unknown"])),
+        "archived_by_source": _counts((k.article["source"] or LIVE.name for k in archived if k.article), True),
+        "learned_by_source": _counts((s for k in known for s in (k.listed_by or ["unknown"])), True),
         "oldest": _edge(known, newest=False), "newest": _edge(known, newest=True),
         "missing": [k.as_json() for k in missing],
         "refused": [k.as_json() for k in refused],
