@@ -234,11 +234,12 @@ def _learned(conn: sqlite3.Connection, slugs: list[str]) -> list[tuple]:
     rows += [(*r, None, None, None, True) for r in conn.execute(
         f"SELECT ae.event_slug, a.url FROM article_events ae JOIN articles a ON a.id = ae.article_id "
         f"WHERE ae.event_slug IN ({marks})", slugs)]
-    if "event_slug" in _columns(conn, "crawl_errors"):
-        rows += [(*r, None, False) for r in conn.execute(
-            "SELECT e.event_slug, e.url, ev.feed_url, min(e.at) FROM crawl_errors e LEFT JOIN events ev "
-            f"ON ev.slug = e.event_slug WHERE e.kind = 'outside-dates' AND e.event_slug IN ({marks}) "
-            "GROUP BY e.event_slug, e.url", slugs)]
+    if "event_slug" in _columns(conn, "crawl_errors"):   # offered by the site search, outside the event's dates
+        run_source = "min(r.source)" if "source" in _columns(conn, "crawl_runs") else "NULL"
+        rows += [(*r, False) for r in conn.execute(
+            f"SELECT e.event_slug, e.url, ev.feed_url, min(e.at), {run_source} FROM crawl_errors e "
+            "LEFT JOIN events ev ON ev.slug = e.event_slug LEFT JOIN crawl_runs r ON r.id = e.run_id "
+            f"WHERE e.kind = 'outside-dates' AND e.event_slug IN ({marks}) GROUP BY e.event_slug, e.url", slugs)]
     return rows
 
 
