@@ -382,6 +382,16 @@ def report(conn: sqlite3.Connection, slugs: list[str] | None = None, archived_li
     return {"events": events, "totals": totals, "complete": totals["missing_count"] == 0}
 
 
+def progress(conn: sqlite3.Connection) -> dict[str, tuple[str, int, int]]:
+    """Per event (name, known articles not refused, articles archived): a crawl's progress bars."""
+    names = dict(events_of(conn))
+    out = {}
+    for slug, known in known_articles(conn).items():
+        wanted = [k for k in known if k.state != State.REFUSED]
+        out[slug] = (names.get(slug, slug), len(wanted), sum(1 for k in wanted if k.state == State.ARCHIVED))
+    return out
+
+
 # -- what --fill-gaps asks ----------------------------------------------------------------------------------
 def gap_targets(conn: sqlite3.Connection, source: str, *, slugs: list[str] | None = None,
                 retry_after: timedelta, limit: int, now: datetime) -> list[str]:

@@ -105,8 +105,13 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {
+    "scraper.progress.ProgressExtension": 400,   # before the archive extension: its last figures before the close
     "scraper.extensions.ArchiveExtension": 500,
 }
+# On a terminal, per event a bar of the articles archived of those known, and the time left (scraper/progress.py):
+# "auto" (only when standard error is a terminal; cron keeps the plain log), "on" or "off".
+PROGRESS = "auto"
+PROGRESS_INTERVAL = 2.0   # seconds between two readings of the figures
 
 # Scrapy's telnet console (a remote-control port on localhost) stays closed; open it for debugging
 # with -s TELNETCONSOLE_ENABLED=True (it prints the port and a password at start).

@@ -252,3 +252,60 @@ def test_the_home_page_links_each_events_count_to_its_coverage(published, story)
     html = fetch(published, "/?lang=en").text
     for event in story["searched"][1]["events"]:
         assert f'href="/-/coverage?lang=en#{event["slug"]}">complete?</a>' in html
+
+
+# -- progress on a terminal --------------------------------------------------------------------------------------
+def crawl_on_a_terminal(db, base_url: str) -> tuple[int, str]:
+    """`kinhtedothi crawl` with its standard error on a pseudo-terminal (160 columns); what the terminal showed."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--base-url", base_url,
+                                "--delay", "0", "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "PROGRESS_INTERVAL=0.2"],
+                               cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave,
+                               env={**os.environ, "COLUMNS": "160", "LINES": "40"})
+    os.close(slave)
+    shown = b""
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 1)
+            chunk = b""
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the crawl closed its end
+                    break
+                shown += chunk
+            if not chunk and process.poll() is not None:
+                break
+        process.wait(timeout=300)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))
+
+
+def test_a_crawl_on_a_terminal_shows_per_event_the_articles_archived_of_those_known_and_the_time_left(tmp_path):
+    db = tmp_path / "archive.db"
+    with SampleSite() as site:
+        code, shown = crawl_on_a_terminal(db, site.url)
+    assert code == 0, shown[-3000:]
+    _, report = coverage(db)
+    for event in report["events"]:
+        wanted = event["known"] - event["refused_count"]
+        bars = re.findall(rf"{re.escape(event['name'])}[^\n]*?(\d+)/(\d+) archived, left: (\S+)", shown)
+        assert bars and bars[-1][:2] == (str(event["archived"]), str(wanted)), event["slug"]
+    assert "crawl ok" in shown   # the log goes on, above the bars
+
+
+def test_without_a_terminal_the_log_stays_plain(story):
+    for name in ("crawl", "fill", "search"):
+        assert "archived, left:" not in story[name].stderr and "\x1b[" not in story[name].stderr
