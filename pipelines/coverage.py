@@ -280,6 +280,23 @@ def known_articles(conn: sqlite3.Connection, slugs: list[str] | None = None) -> 
     slugs = [s for s, _ in events_of(conn)] if slugs is None else list(slugs)
     if not slugs:
         return {}
+    stories = _grouped(conn, slugs)
+    every = [known for by_key in stories.values() for known in by_key.values()]
+    articles = _articles(conn, sorted({k.key[1] for k in every if k.key[0] == "article"}))
+    for known in every:
+        if known.key[0] == "article":
+            known.article = articles.get(known.key[1])
+            if known.article and known.article["url"] not in known.urls:
+                known.urls.append(known.article["url"])
+    _read_answers(conn, stories)
+    for known in every:
+        decide(known)
+    return {slug: sorted(by_key.values(), key=lambda k: (k.learned_at or "", k.url))
+            for slug, by_key in stories.items()}
+
+
+def _grouped(conn: sqlite3.Connection, slugs: list[str]) -> dict[str, dict[tuple, Known]]:
+    """Every address known for each event, grouped into stories (one story, one ``Known``)."""
     learned = _learned(conn, slugs)
     resolver = _Resolver(conn)
     resolver.resolve(row[1] for row in learned)
@@ -298,18 +315,7 @@ def known_articles(conn: sqlite3.Connection, slugs: list[str] | None = None) -> 
             known.listed = True
         elif known.outside_dates is None:
             known.outside_dates = Answer(LIVE.name, REFUSED, Refused.OUTSIDE_DATES, "", None, when or "", url)
-    articles = _articles(conn, sorted({k.key[1] for s in stories.values() for k in s.values() if k.key[0] == "article"}))
-    for by_key in stories.values():
-        for known in by_key.values():
-            if known.key[0] == "article":
-                known.article = articles.get(known.key[1])
-                if known.article and known.article["url"] not in known.urls:
-                    known.urls.append(known.article["url"])
-    _read_answers(conn, stories)
-    for by_key in stories.values():
-        for known in by_key.values():
-            decide(known)
-    return {slug: sorted(by_key.values(), key=lambda k: (k.learned_at or "", k.url)) for slug, by_key in stories.items()}
+    return stories
 
 
 def _read_answers(conn: sqlite3.Connection, stories: dict[str, dict[tuple, Known]]) -> None:

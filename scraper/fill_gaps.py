@@ -17,7 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
 import click
 from click.core import ParameterSource
@@ -129,7 +129,7 @@ def run(db: Path, settings: Any, options: dict[str, Any], asked: list[Source], e
             from twisted.internet import reactor
 
             with suppress(RuntimeError):   # already stopping (a signal)
-                reactor.stop()
+                cast(Any, reactor).stop()   # the installed reactor: twisted types the module, not the object
 
     chain(first)
     process.start(stop_after_crawl=False)

@@ -80,7 +80,9 @@ def expected_coverage(stage):
     searched = stage == "searched"
     out = {}
     for feed in C.OUR_FEEDS:
-        archived, missing, refused = {}, {}, {}
+        archived: dict[str, int] = {}
+        missing: dict[str, str] = {}
+        refused: dict[str, str] = {}
         entries = _entries(feed)
         for entry in entries:
             key = entry["key"]
