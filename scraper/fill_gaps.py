@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, cast
 
@@ -60,14 +60,29 @@ def refuse_options(asked: list[Source], paths: tuple[str, ...]) -> None:
             raise click.UsageError(f"{flag} is not an option of --fill-gaps (asking {asking})")
 
 
-def targets(db: Path, source: str, slugs: list[str] | None, settings: Any) -> list[str]:
+def bounds(settings: Any) -> tuple[timedelta, int]:
+    """FILL_GAPS_RETRY_AFTER and FILL_GAPS_MAX, or a click error naming the one that is wrong."""
+    try:
+        retry_after = duration(str(settings.get("FILL_GAPS_RETRY_AFTER")))
+    except ValueError as error:
+        raise click.ClickException(f"FILL_GAPS_RETRY_AFTER: {error}") from None
+    try:
+        limit = settings.getint("FILL_GAPS_MAX")
+    except ValueError:
+        raise click.ClickException(f"FILL_GAPS_MAX: not a number: {settings.get('FILL_GAPS_MAX')!r}") from None
+    if limit < 1:
+        raise click.ClickException(f"FILL_GAPS_MAX: at least 1, not {limit}")
+    return retry_after, limit
+
+
+def targets(db: Path, source: str, slugs: list[str] | None, retry_after: timedelta, limit: int) -> list[str]:
     """The addresses to ask ``source`` for now (pipelines.coverage.gap_targets), read from the archive."""
     from pipelines.coverage import gap_targets
 
     conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
     try:
-        return gap_targets(conn, source, slugs=slugs, retry_after=duration(settings.get("FILL_GAPS_RETRY_AFTER")),
-                           limit=settings.getint("FILL_GAPS_MAX"), now=datetime.now(timezone.utc))
+        return gap_targets(conn, source, slugs=slugs, retry_after=retry_after, limit=limit,
+                           now=datetime.now(timezone.utc))
     finally:
         conn.close()
 
@@ -90,19 +105,15 @@ def run(db: Path, settings: Any, options: dict[str, Any], asked: list[Source], e
     from pipelines.archive import Archive
     from scraper import events as catalog
 
+    retry_after, limit = bounds(settings)
     Archive(db).close()   # a new file gets its tables, an older archive its upgrade, before it is read
-    for setting in ("FILL_GAPS_RETRY_AFTER", "FILL_GAPS_MAX"):
-        try:
-            duration(settings.get(setting)) if setting.endswith("AFTER") else settings.getint(setting)
-        except ValueError as error:
-            raise click.ClickException(f"{setting}: {error}") from None
     slugs = [e.slug for e in catalog.select(options.get("events"))] if options.get("events") else None
     process = CrawlerProcess(settings)
     done: list[Step] = []
 
     def steps(remaining: list[Source]) -> Iterator[Step]:
         for source in remaining:
-            urls = targets(db, source.name, slugs, settings)
+            urls = targets(db, source.name, slugs, retry_after, limit)
             if not urls:
                 echo(f"{source.name}: nothing to ask")
                 continue

@@ -4,20 +4,24 @@ current pace (``rich``). A Wayback or Common Crawl walk takes hours at its polit
 Only when the crawl's standard error is a terminal (``PROGRESS = "auto"``, the default); a run from cron or
 into a pipe keeps the plain log, untouched. ``-s PROGRESS=off`` turns it off, ``on`` forces it. The log lines
 still appear, printed above the bars. The figures are ``pipelines.coverage.progress``'s, read from the archive
-every ``PROGRESS_INTERVAL`` seconds.
+every ``PROGRESS_INTERVAL`` seconds, or less often on an archive so large that reading them takes long
+(``COST_SHARE``).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+import time
+from typing import Any, cast
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from pipelines.component import archive_for
 from pipelines.coverage import progress
+
+COST_SHARE = 0.05   # at most this share of the crawl's time spent reading the figures
 
 
 class ProgressExtension:
@@ -44,15 +48,23 @@ class ProgressExtension:
     def opened(self, spider) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-        from twisted.internet.task import LoopingCall
 
         self.bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                              TextColumn("archived, left:"), TimeRemainingColumn(),
                              console=Console(file=sys.stderr), redirect_stderr=True, redirect_stdout=False)
         self.bars.start()
         self._reroute_logs()
-        self.loop = LoopingCall(self.update)
-        self.loop.start(self.interval, now=True)
+        self.tick()
+
+    def tick(self) -> None:
+        """Read the figures, then again after PROGRESS_INTERVAL, or after COST_SHARE⁻¹ times what reading them
+        took, whichever is longer: the bars never cost the crawl more than a small share of its time."""
+        from twisted.internet import reactor
+
+        started = time.monotonic()
+        self.update()
+        wait = max(self.interval, (time.monotonic() - started) / COST_SHARE)
+        self.loop = cast(Any, reactor).callLater(wait, self.tick)
 
     def update(self) -> None:
         """Read the figures again and move the bars (a bar per event, the time left from its pace)."""
@@ -67,8 +79,8 @@ class ProgressExtension:
             self.bars.update(self.tasks[slug], total=wanted, completed=archived)
 
     def closed(self, spider, reason: str) -> None:
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
+        if self.loop is not None and self.loop.active():
+            self.loop.cancel()
         self.update()
         if self.bars is not None:
             self.bars.stop()

@@ -309,3 +309,19 @@ def test_a_crawl_on_a_terminal_shows_per_event_the_articles_archived_of_those_kn
 def test_without_a_terminal_the_log_stays_plain(story):
     for name in ("crawl", "fill", "search"):
         assert "archived, left:" not in story[name].stderr and "\x1b[" not in story[name].stderr
+
+
+# -- what --fill-gaps refuses ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("argv, says", [
+    (["--source", "warc"], "--fill-gaps asks live, wayback, commoncrawl; not --source warc"),
+    (["--feed-url", "https://kinhtedothi.vn/tag/x"], "--feed-url is not an option of --fill-gaps"),
+    (["--full"], "--full is not an option of --fill-gaps"),
+    (["--source", "live", "--wayback-url", "http://127.0.0.1:9"], "--wayback-url is not an option of --fill-gaps"),
+    (["-s", "FILL_GAPS_RETRY_AFTER=soon"], "FILL_GAPS_RETRY_AFTER: not a duration: 'soon'"),
+    (["-s", "FILL_GAPS_MAX=0"], "FILL_GAPS_MAX: at least 1, not 0"),
+])
+def test_fill_gaps_refuses_what_it_would_otherwise_ignore(tmp_path, argv, says):
+    db = tmp_path / "archive.db"
+    done = cli("crawl", "--fill-gaps", "--db", str(db), "--base-url", "http://127.0.0.1:9", *argv)
+    assert done.returncode in (1, 2) and says in done.stderr, done.stderr[-2000:]
+    assert not db.exists() or rows(db, "select count(*) as n from crawl_runs")[0]["n"] == 0
