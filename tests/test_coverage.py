@@ -325,3 +325,41 @@ def test_fill_gaps_refuses_what_it_would_otherwise_ignore(tmp_path, argv, says):
     done = cli("crawl", "--fill-gaps", "--db", str(db), "--base-url", "http://127.0.0.1:9", *argv)
     assert done.returncode in (1, 2) and says in done.stderr, done.stderr[-2000:]
     assert not db.exists() or rows(db, "select count(*) as n from crawl_runs")[0]["n"] == 0
+
+
+# -- in a real browser -------------------------------------------------------------------------------------------
+def test_in_a_browser_the_home_pages_link_leads_to_the_events_bar_and_its_missing_articles(story, tmp_path):
+    import os
+    import shutil
+
+    from tests.conftest import served
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    db = copy_archive(story["db"], tmp_path / "served")
+    event = next(e for e in story["searched"][1]["events"] if e["slug"] == "dai-dich-covid-19")
+    with served(db) as base, playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"], headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                       else route.abort())
+            page.goto(base + "/?lang=en")
+            page.locator(f'a.kt-coverage-link[href$="#{event["slug"]}"]').click()
+            page.wait_for_url(f"**/-/coverage?lang=en#{event['slug']}")
+            section = page.locator(f"section#{event['slug']}")
+            assert section.is_visible()
+            bar = section.locator(".kt-cov-bar").bounding_box()
+            archived = section.locator(".kt-cov-archived").bounding_box()
+            assert bar and archived
+            assert abs(archived["width"] / bar["width"] - event["archived"] / event["known"]) < 0.02
+            rows = section.locator("tr[data-reason]")
+            assert rows.count() == event["missing_count"]
+            for entry in event["missing"]:
+                row = section.locator(f'tr[data-url="{entry["url"]}"]')
+                assert "gone from the site (404)" in row.inner_text()
+                assert row.locator("a.kt-cov-wayback").get_attribute("href") == entry["wayback_captures"]
+        finally:
+            browser.close()
