@@ -93,7 +93,7 @@ class Known:
         """The addresses to ask a source for: the site's newest form first for the site, every form for a web
         archive (it may hold the story under an older address); at most MAX_ADDRESSES."""
         site = [u for u in self.urls if is_site_url(u) and len(u) <= MAX_URL_LENGTH]
-        ordered = sorted(site, key=lambda u: (-address_era(u), u)) if source == LIVE.name else sorted(site)
+        ordered = sorted(site) if is_capture(source) else sorted(site, key=lambda u: (-address_era(u), u))
         return ordered[:MAX_ADDRESSES]
 
     def as_json(self) -> dict[str, Any]:

@@ -202,6 +202,7 @@ def coverage(db, events, as_json, show_all):
     from scraper.coverage_text import render
 
     checked_db(db, writing=False)
+    upgrade_before_serving(db)   # an archive made by an older version, when it may be written
     try:
         conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
         try:

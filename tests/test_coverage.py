@@ -363,3 +363,20 @@ def test_in_a_browser_the_home_pages_link_leads_to_the_events_bar_and_its_missin
                 assert row.locator("a.kt-cov-wayback").get_attribute("href") == entry["wayback_captures"]
         finally:
             browser.close()
+
+
+def test_an_archive_made_before_runs_named_their_source_names_them_from_the_pages_they_stored(tmp_path):
+    from pipelines.archive import Archive
+
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    conn = connect(db)
+    with conn:
+        for run in (1, 2, 3):
+            conn.execute("insert into crawl_runs (id, started_at, status) values (?, '2025-01-01', 'ok')", [run])
+        pages = [(1, "live"), (1, "live"), (2, "live"), (2, "live"), (2, "live"), (2, "wayback")]  # CDX answers: live
+        conn.executemany("insert into raw_pages (run_id, url, source) values (?, 'https://kinhtedothi.vn/', ?)", pages)
+        conn.execute("pragma user_version = 4")
+    conn.close()
+    Archive(db).close()
+    assert [r["source"] for r in rows(db, "select source from crawl_runs order by id")] == ["live", "wayback", None]
