@@ -3,8 +3,8 @@ it, then each missing one with why and a link to the Wayback Machine's list of i
 and the ones the archive refused. ``/-/coverage.json`` is what ``kinhtedothi coverage --json`` prints.
 
 ``pipelines.coverage`` decides everything (what is known, one story under several addresses counted once, the
-state of each); this page only says it in the reader's language (the ``coverage.*`` words of the catalogs). ``?event=`` shows one event, ``?db=`` picks the
-database when several are served, ``?lang=en`` for English.
+state of each); this page only says it in the reader's language (the ``coverage.*`` words of the catalogs).
+``?event=`` shows one event, ``?db=`` picks the database when several are served, ``?lang=en`` for English.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datasette.utils.asgi import NotFound, Response
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.edits import page_url, source_label
 from datasette_kinhtedothi.archive.i18n import gettext, language
-from kinhtedothi.vocab.coverage import Missing, Refused
+from kinhtedothi.vocab.coverage import Missing
 from kinhtedothi.vocab.dates import paper_date
 from pipelines.coverage import events_of, report
 
