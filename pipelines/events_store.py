@@ -23,15 +23,23 @@ def mark_feed_walked(db: sqlite_utils.Database, slug: str) -> None:
     table(db, "events").update(slug, {"walked_to_end_at": now()})
 
 
-def save_feed_link(db: sqlite_utils.Database, link: FeedLinkItem) -> None:
-    """Record that a feed lists an article; link it to the article if already archived (one transaction)."""
+# A source name joins the link's ``sources`` (comma-separated, in the order they first showed it) once.
+ADD_SOURCE = ("CASE WHEN excluded.sources IS NULL OR instr(',' || coalesce(feed_links.sources, '') || ',', "
+              "',' || excluded.sources || ',') THEN feed_links.sources "
+              "ELSE coalesce(feed_links.sources || ',', '') || excluded.sources END")
+
+
+def save_feed_link(db: sqlite_utils.Database, link: FeedLinkItem, source: str | None = None) -> None:
+    """Record that a feed lists an article (and which source's copy of the listing showed it); link it to the
+    article if already archived (one transaction)."""
     stamp = now()
     with db.conn:
         db.execute(
-            "INSERT INTO feed_links (event_slug, url, site_id, feed_page, position, first_seen_at, last_seen_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_slug, url) DO UPDATE SET "
-            "feed_page = excluded.feed_page, position = excluded.position, last_seen_at = excluded.last_seen_at",
-            [link.event_slug, link.url, article_id(link.url), link.feed_page, link.position, stamp, stamp])
+            "INSERT INTO feed_links (event_slug, url, site_id, feed_page, position, first_seen_at, last_seen_at, "
+            "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_slug, url) DO UPDATE SET "
+            "feed_page = excluded.feed_page, position = excluded.position, last_seen_at = excluded.last_seen_at, "
+            f"sources = {ADD_SOURCE}",
+            [link.event_slug, link.url, article_id(link.url), link.feed_page, link.position, stamp, stamp, source])
         db.execute(
             "INSERT OR IGNORE INTO article_events (article_id, event_slug) "
             "SELECT id, ? FROM articles WHERE url = ? OR (site_id IS NOT NULL AND site_id = ?) "

@@ -46,6 +46,7 @@ def pages() -> dict[str, str]:
         "diff": f"/-/diff/{EDITED_ID}",
         "edits": "/-/edits",
         "chart": "/-/chart?q=covid",
+        "coverage": "/-/coverage",
         "table": "/archive/articles?_search=covid",
         "SQL": "/archive",
     }

@@ -124,6 +124,8 @@ def pages() -> dict[str, tuple[str, int]]:
         "diff": (f"/-/diff/{EDITED_ID}", 200),
         "edits": ("/-/edits", 200),
         "chart": ("/-/chart?q=covid", 200),
+        "coverage": ("/-/coverage", 200),
+        "coverage of one event": ("/-/coverage?event=dai-dich-covid-19", 200),
         "articles table": ("/archive/articles?_facet=section", 200),
         "events table": ("/archive/events", 200),
         "versions table": ("/archive/article_versions", 200),
