@@ -17,7 +17,7 @@ the figures are medians, the ratio the median of each pair's ratio. The WARC fil
 crawling the loopback site once and ``kinhtedothi export-warc``. Checks, whatever the timings:
 every import holds the articles the crawl holds (same URLs, same ``content_hash``), reparse finds
 every article unchanged, every crawl fetches as many pages. The table goes to stdout and
-``--results`` (bench/out/E2E.md). ``--quick`` (CI): 60 articles, one run, a 3 s ``scrapy bench``.
+``--results`` (bench/out/e2e/RESULTS.md). ``--quick`` (CI): 60 articles, one run, a 3 s ``scrapy bench``.
 Exit status 1 when a check fails or a command fails; the goals are reported, not enforced (a
 shared machine's timings are no verdict).
 """
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile one import and one reparse (bench/out/e2e/profile-*.txt)")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "e2e", help="where the work goes (git-ignored)")
-    parser.add_argument("--results", type=Path, default=HERE / "out" / "E2E.md")
+    parser.add_argument("--results", type=Path, default=HERE / "out" / "e2e" / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.articles, args.scrapy_bench_seconds = 1, 60, 3
