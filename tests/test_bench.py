@@ -28,11 +28,11 @@ def test_the_stage_breakdown_of_the_parse_runs_on_saved_pages():
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert process.returncode == 0, process.stderr[-3000:]
     lines = process.stdout.splitlines()
-    assert [line.split("  ")[0] for line in lines[:7]] == ["decode, NFC, lxml parse", "class index", "layout markers",
+    assert [line.split("  ")[0] for line in lines[:6]] == ["decode, NFC, lxml parse", "layout markers",
                                                            "the fields but the body", "body cleaning",
                                                            "body_html (serialize, nh3)",
                                                            "the record and normalize_article (content_hash)"]
-    assert lines[7].startswith("parse_page in all") and lines[7].endswith(" ms")
+    assert lines[6].startswith("parse_page in all") and lines[6].endswith(" ms")
 
 
 def test_the_stage_breakdown_explains_itself_when_given_no_pages(tmp_path):
