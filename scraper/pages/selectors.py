@@ -9,6 +9,7 @@ When the site changes, or a guess turns out wrong, this is the file to edit. Par
 depend on a guess alone: each field also falls back on page metadata (OpenGraph,
 ``article:published_time``, ``meta[name=description]``) or on visible text. A selector of
 several alternatives (``"a, b"``) finds them in the page's own order, whichever matched.
+Page metadata, being no markup of the site's own, is read in ``scraper.pages.article``.
 """
 
 from __future__ import annotations
