@@ -88,11 +88,6 @@ def bench_site(articles: int) -> Iterator[str]:
     from kinhtedothi.sample_site import content
 
     site = SampleSite()
-    # The sample site's handler may leave Nagle's algorithm on: every keep-alive answer would then wait on a
-    # delayed ACK, and the crawl would time that rather than the crawler.
-    handler = site._handler
-    if not getattr(handler, "disable_nagle_algorithm", False):
-        site._handler = type(handler.__name__, (handler,), {"disable_nagle_algorithm": True})
     legacy = [a for a in content.ARTICLES if a["layout"] == "legacy" and not a.get("redirect_from")]
     feeds = ("elections", "covid", "environment")
     for i in range(articles):

@@ -4,8 +4,12 @@ its UTF-8 reads as the article itself (BeautifulSoup's detwingle); other stray b
 import json
 from pathlib import Path
 
+import pytest
+
 from kinhtedothi.vocab.decoding import decode_page
 from scraper.parse import parse_page
+
+pytestmark = pytest.mark.fast
 
 PAGES = Path(__file__).parent / "pages"
 # What Word puts on the clipboard in Windows-1252, and a CMS that does not re-encode stores as is.

@@ -8,6 +8,8 @@ import pytest
 
 from scraper.reparse import MAX_BODY, Unreadable, gunzip, stored_body
 
+pytestmark = pytest.mark.fast
+
 PAGE = "<html><body><p>Hà Nội đón mưa lớn</p></body></html>".encode() * 200
 
 
