@@ -224,7 +224,10 @@ class WaybackSpider(scrapy.Spider):
         elif captures:
             statuses = sorted({str(c.status) for c in captures})
             latest = max(captures, key=lambda c: c.timestamp)
-            yield CrawlErrorItem(url, latest.status, f"captured only with status {', '.join(statuses)}")
+            # no usable copy: a capture of a 404 says what the site answered the archiver then, not now, so it
+            # neither marks an archived story removed nor keeps the live crawl from the address
+            yield CrawlErrorItem(url, latest.status, f"captured only with status {', '.join(statuses)}",
+                                 kind="missing")
         else:
             yield CrawlErrorItem(url, None, f"missing: {self.archive_name} has no capture of it"
                                  + self._window(), kind="missing")
