@@ -11,7 +11,7 @@ Two figures:
 * **not in the text**: places the reading gives whose name the article's text (headline, lead, body,
   captions) does not contain, compared without diacritics, case, spaces or hyphens.
 
-Writes ``bench/out/places-check.md`` (and prints it); exit status 1 when fewer than ``--min-found`` are found.
+Writes ``bench/out/places-check.txt`` (and prints it); exit status 1 when fewer than ``--min-found`` are found.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(result, args.show)
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    (out / "places-check.md").write_text(text, encoding="utf-8")
+    (out / "places-check.txt").write_text(text, encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False) if args.json else text)
     return 0 if result["found"] >= args.min_found else 1
 
