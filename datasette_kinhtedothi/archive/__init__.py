@@ -11,6 +11,8 @@ hands its work to the module of that job:
   what every template is given (``template_vars.py``);
 * ``/-/chart``: articles per month per event (``chart.py``); ``/-/search`` (``search_page.py``);
   people, edits and the CSV export (``people.py``, ``edits.py``, ``export.py``);
+* places: a place's page ``/-/place/<name>`` (``place_page.py``), the map ``/-/map`` (``places_map.py``,
+  which also serves Leaflet), the search page's places facet (``places_facet.py``);
 * Atom feeds of saved searches (``atom.py``);
 * ``/robots.txt`` (no crawling, ``robots.py``); security headers and a strict Content-Security-
   Policy on the pages that show scraped markup (``headers.py``); a 405 for anything but a read
@@ -25,11 +27,13 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from datasette_kinhtedothi.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
-from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, reads,
-                                           search_page)
+from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, place_page,
+                                           places_map, reads, search_page)
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
 from datasette_kinhtedothi.archive.template_vars import template_context
+
+places_map.take_over_leaflet()   # Leaflet's files without datasette-leaflet's inline script on every page
 
 
 @hookimpl
@@ -68,6 +72,7 @@ def register_routes():
         (r"^/robots\.txt$", robots),
         (r"^/-/chart$", chart.chart_page),
         *edits.ROUTES, *people.ROUTES, *export.ROUTES,  # people, edits and the search export (issue 8)
+        *place_page.ROUTES, *places_map.ROUTES,  # places: a place's page, the map, Leaflet's files (issue 22)
         (r"^/-/search(\.(?P<format>json|atom))?$", search_page.search_page),
     ]
 

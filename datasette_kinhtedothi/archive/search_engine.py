@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
+from datasette_kinhtedothi.archive import places_facet
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
 
@@ -105,6 +106,8 @@ def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
             where.append(f"a.id in (select id from articles where author = :person{i} or "
                          f"instr(' - ' || author || ' - ', ' - ' || :person{i} || ' - ') > 0)")
         params[f"person{i}"] = person
+    if state.places:
+        where += places_facet.filters(state.places, params)
     if state.sections:
         marks = ", ".join(f":section{i}" for i in range(len(state.sections)))
         where.append(f"a.id in (select id from articles where section in ({marks}))")
@@ -299,6 +302,8 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                 facet_rows[name] = rows if name == "articles" else [dict(r, n=r["n"] * every) for r in rows]
             facet_rows["event"].sort(key=lambda r: (-r["n"], r["value"]))
             facet_rows.update(_article_facets(facet_rows.pop("articles"), every, "article_authors" in tables))
+            if "article_places" in tables:   # the places facet (issue 22): districts with their wards, provinces
+                facet_rows["place"] = places_facet.count(conn, hits, every)
             estimated = every > 1
             timings["facets"] = time.perf_counter() - started
         started = time.perf_counter()

@@ -17,11 +17,11 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from datasette_kinhtedothi.archive import atom, search_engine
+from datasette_kinhtedothi.archive import atom, places_facet, search_engine
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.i18n import language, register
-from datasette_kinhtedothi.archive.search_state import PAGE_SIZE, BadState, SearchState, link, read_state
+from datasette_kinhtedothi.archive.search_state import MULTI, PAGE_SIZE, BadState, SearchState, link, read_state
 from datasette_kinhtedothi.vi_search import snippet, snippet_exact
 from kinhtedothi.vocab.dates import paper_date
 
@@ -164,7 +164,7 @@ def _chips(state: SearchState, path: str, lang: str, event_names: dict) -> list[
         if key in ("q", "sort", "page", "lang", "db", "exact"):
             continue
         label = {"event": event_names.get(value, value)}.get(key, value)
-        single = key not in ("event", "tag", "person", "section")
+        single = key not in MULTI
         chips.append({"name": _(f"search.facet.{key}", lang) if key not in ("from", "to") else _(f"search.{key}", lang),
                       "label": label,
                       "href": link(path, state.pairs, set_={key: None}) if single else
@@ -241,6 +241,7 @@ async def search_page(datasette, request):
             "facets_estimated": found["facets_estimated"],
             "facets": {f["name"]: [{"value": v["value"], "label": v["label"], "count": v["count"]}
                                    for v in f["options"]] for f in facets},
+            "places": places_facet.as_json(found["facets"].get("place")),
             "timings_ms": found["timings"],
         })
     for article in articles:
@@ -255,6 +256,8 @@ async def search_page(datasette, request):
         "title": _("search.title_q", lang, q=state.q) if state.q else _("search.title", lang),
         "total": (await db.execute("select count(*) from articles")).rows[0][0],
         "timings": json.dumps(found["timings"]), "estimated": found["facets_estimated"],
+        "places": places_facet.facet(found["facets"].get("place"), state, path, lang,
+                                     datasette.urls.path("/-/map")),   # the places facet (issue 22)
     }
     html = await datasette.render_template("kt_search.html", context, request=request, view_name="search")
     return Response.html(html)

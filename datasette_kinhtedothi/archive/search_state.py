@@ -14,6 +14,8 @@ Arguments (all optional, all combinable):
 ``to``       last day, likewise, included whole
 ``event``, ``tag``, ``person``, ``section``   filters, repeatable (``event``, ``tag``, ``person``: all must hold;
              ``section``: any)
+``place``    a place the articles name (``article_places.place_key``: ``quận Tây Hồ``, ``phường Quảng An, quận Tây
+             Hồ``; a district takes in its wards), repeatable, all must hold
 ``year``, ``month``  ``2021``, ``2021-05``
 ``sort``     ``relevance`` (default with a search), ``newest`` (default without), ``oldest``
 ``page``     1, 2, …
@@ -51,9 +53,10 @@ register({
     "search.param.to": {"vi": "đến ngày", "en": "to"},
 })
 
-MULTI = ("event", "tag", "person", "section")
+MULTI = ("event", "tag", "person", "section", "place")
 SINGLE = ("q", "exact", "from", "to", "year", "month", "sort", "page", "lang")
-ORDER = ("q", "exact", "from", "to", "event", "tag", "person", "section", "year", "month", "sort", "page", "lang")
+ORDER = ("q", "exact", "from", "to", "event", "tag", "person", "section", "place", "year", "month", "sort", "page",
+         "lang")
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY = 500          # characters of a search
 MAX_VALUES = 10          # values of one repeatable filter
@@ -90,6 +93,7 @@ class SearchState:
     tags: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)   # article_places.place_key (issue 22)
     year: str = ""
     month: str = ""
     sort: str = "newest"
@@ -130,7 +134,7 @@ def read_state(args, lang: str) -> SearchState:
     if state.start and state.end and state.start > state.end:
         raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]))
     for name, target in (("event", state.events), ("tag", state.tags), ("person", state.people),
-                         ("section", state.sections)):
+                         ("section", state.sections), ("place", state.places)):
         values = list(dict.fromkeys(v.strip() for k, v in pairs if k == name and v.strip()))
         if any(len(v) > MAX_FILTER for v in values):
             raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER))
