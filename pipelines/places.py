@@ -63,11 +63,12 @@ NOT_A_PLACE_BEFORE = {
     "lăng", "miếu", "viện", "ty", "hàng", "hiệu", "tàu", "xe", "án", "mại", "báo", "đài", "hãng", "quán", "đội",
     "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cháu", "cụ", "vợ", "chồng", "tên", "tướng", "sĩ",
     "thầy", "liệt", "giải", "cúp",
+    "quận", "huyện", "xã", "phường", "trấn", "tỉnh",   # a type whose name is not that of its kind: not a bare name
 }
 # A capitalized word that only starts the sentence, before a bare name: "Tại Gia Lâm, …".
 SENTENCE_WORDS = {"tại", "ở", "từ", "về", "với", "cùng", "và", "còn", "riêng", "sau", "trước", "trong", "theo",
                   "đến", "tới", "qua", "cả", "ngoài"}
-LIST_JOINERS = (", ", " và ", ", và ", " hoặc ", " , ")
+LIST_JOINERS = (", ", " , ")
 ADDRESS_JOINERS = (", ", " (", " - ", " – ", " , ")
 INSIDE_NAME = (" ", "-", " - ")   # what joins two capitalized words of one name
 NOTHING, HANOI_DISTRICT, ELSEWHERE = "", "district", "elsewhere"
@@ -251,8 +252,8 @@ def _read_prefixed(reader: _Reader, i: int) -> int:
     units, last, spelled = hit
     group = [reader.add(units, PREFIX, i, last, spelled)]
     while True:   # a list after the type: "các quận Ba Đình, Hoàn Kiếm và Đống Đa"
-        nxt = last + 1
-        if nxt >= len(reader.tokens) or reader.gap(nxt) not in LIST_JOINERS or not reader.tokens[nxt].upper:
+        nxt = _next_item(reader, last)
+        if nxt is None:
             break
         if level == WARD and _lookup(reader, DISTRICT, None, nxt):
             break   # "xã Kim Chung, Đông Anh": the address, not another ward
@@ -267,6 +268,18 @@ def _read_prefixed(reader: _Reader, i: int) -> int:
     elif level == DISTRICT and _address_after(reader, end)[0] == ELSEWHERE:
         reader.drop(group)
     return last + 1
+
+
+def _next_item(reader: _Reader, last: int) -> int | None:
+    """The first token of the next name of a list, after ", ", "và", "hoặc" (None when the list ends)."""
+    nxt = last + 1
+    if nxt < len(reader.tokens) and reader.tokens[nxt].text in ("và", "hoặc") and reader.gap(nxt) in (" ", ", "):
+        nxt += 1
+        if nxt >= len(reader.tokens) or reader.gap(nxt) != " ":
+            return None
+    elif nxt >= len(reader.tokens) or reader.gap(nxt) not in LIST_JOINERS:
+        return None
+    return nxt if reader.tokens[nxt].upper else None
 
 
 def _sentence_start(reader: _Reader, i: int) -> bool:
