@@ -1,11 +1,14 @@
 /* The map of places (/-/map): one circle per district and ward, sized by its article count; a click opens
    the search filtered to that place. The data is the page's JSON block; the tiles may fail to load (no
-   network): the circles are drawn by Leaflet's SVG renderer all the same. */
-(function () {
-  var box = document.getElementById("kt-map");
-  var block = document.getElementById("kt-places-data");
-  if (!box || !block || !window.L) { return; }
-  var data = JSON.parse(block.textContent);
+   network): the circles are drawn by Leaflet's SVG renderer all the same. A module: datasette-leaflet ships
+   Leaflet as an ES module, imported from the address the page gives (data-leaflet). */
+const box = document.getElementById("kt-map");
+const block = document.getElementById("kt-places-data");
+if (box && block) {
+  import(box.dataset.leaflet).then(function (L) { draw(L, JSON.parse(block.textContent)); });
+}
+
+function draw(L, data) {
   var map = L.map(box, {scrollWheelZoom: false}).setView([21.03, 105.85], 10);
   if (data.tiles) {
     L.tileLayer(data.tiles, {maxZoom: 18, attribution: data.attribution}).addTo(map);
@@ -31,4 +34,4 @@
     map.fitBounds(L.featureGroup(drawn).getBounds().pad(0.15), {maxZoom: 14});
   }
   box.setAttribute("data-drawn", String(drawn.length));
-})();
+}
