@@ -106,7 +106,7 @@ class _Reader:
 
     gazetteer: Gazetteer
     text: str
-    field: str
+    field_name: str
     tokens: list[_Token] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
     found: list[Found] = field(default_factory=list)
@@ -130,7 +130,7 @@ class _Reader:
         return self.text[self.tokens[i].start:self.tokens[j].end]
 
     def add(self, units: list[Unit], found_by: str, i: int, j: int, spelled: str = "") -> Found:
-        found = Found(units, found_by, self.words(i, j), self.field, self.tokens[i].start, spelled)
+        found = Found(units, found_by, self.words(i, j), self.field_name, self.tokens[i].start, spelled)
         self.found.append(found)
         self.used.update(range(i, j + 1))
         return found

@@ -18,9 +18,10 @@ from pipelines.validate import problems
 from scraper.pages import article_page_for
 from kinhtedothi.vocab.urls import SITE
 
+# the crawl's whole per-page work: sanitized HTML and fingerprint; the places the article names
 OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "authors", "byline_source", "published_at",
-                 "published_raw", "section", "subsection", "body_text", "tags", "images", "related_links", "places", "layout",
-                 "body_html", "content_hash")  # the crawl's whole per-page work: sanitized HTML and fingerprint
+                 "published_raw", "section", "subsection", "body_text", "tags", "images", "related_links", "places",
+                 "layout", "body_html", "content_hash")
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 
 

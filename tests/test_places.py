@@ -118,7 +118,8 @@ def test_a_ward_several_districts_have_is_placed_by_the_district_the_article_nam
 
 def test_a_ward_name_of_2020_merged_away_since_is_still_a_ward_spelt_as_the_text_spells_it():
     assert names("Công an phường Nguyễn Trung Trực") == {("Nguyễn Trung Trực", "ward", "Ba Đình")}
-    assert names("phường Văn Miếu, quận Đống Đa") == {("Văn Miếu", "ward", "Đống Đa"), ("Đống Đa", "district", "Đống Đa")}
+    assert names("phường Văn Miếu, quận Đống Đa") == {("Văn Miếu", "ward", "Đống Đa"),
+                                                     ("Đống Đa", "district", "Đống Đa")}
 
 
 def test_a_bare_name_counts_only_where_it_cannot_be_something_else():
