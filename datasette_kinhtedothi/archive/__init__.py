@@ -33,7 +33,10 @@ from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
 from datasette_kinhtedothi.archive.template_vars import template_context
 
-places_map.take_over_leaflet()   # Leaflet's files without datasette-leaflet's inline script on every page
+
+@hookimpl
+def startup(datasette):
+    places_map.take_over_leaflet()   # Leaflet's files without datasette-leaflet's inline script on every page
 
 
 @hookimpl

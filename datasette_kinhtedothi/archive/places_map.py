@@ -23,7 +23,6 @@ import sqlite3
 from pathlib import Path
 
 from datasette.database import QueryInterrupted
-from datasette.plugins import pm
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
@@ -64,7 +63,10 @@ register({
 
 
 def take_over_leaflet() -> None:
-    """Serve datasette-leaflet's files ourselves and switch its hook off (see the module's docstring)."""
+    """Serve datasette-leaflet's files ourselves and switch its hook off (see the module's docstring). Called at
+    Datasette's startup: importing ``datasette.plugins`` earlier would load the plugins while ours is half read."""
+    from datasette.plugins import pm
+
     pm.set_blocked(LEAFLET_PLUGIN)
 
 
