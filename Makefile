@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check install-check clean
+.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check places-check install-check clean
 
 $(VENV)/.created:
 	python3 -m venv $(VENV)
@@ -53,6 +53,9 @@ bench: $(VENV)/.bench   ## parse benchmark against trafilatura, into bench/out/ 
 
 bench-quick: $(VENV)/.bench  ## the same on a few hundred pages, one run: CI checks that it still works
 	$(PY) bench/parse_bench.py --quick
+
+places-check: $(VENV)/.demo  ## places found in 90 real 2020 articles, against a list made by hand (docs/search.md)
+	$(PY) bench/places_check.py
 
 search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic 200,000-article archive (docs/developers.md)
 	$(PY) bench/make_synthetic_archive.py

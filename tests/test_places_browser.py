@@ -82,8 +82,14 @@ def drawn(page) -> dict[str, int]:
             for i in range(markers.count())}
 
 
-def screenshot(page, name: str, tmp_path: Path) -> None:
-    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+def screenshot(page, name: str, tmp_path: Path, clip=None) -> None:
+    """Into SCREENSHOTS_DIR when set (docs/screenshots: docs/huong-dan.md shows them)."""
+    if clip is None:
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    else:   # the page's upper part, down to the end of this element
+        box = clip.bounding_box()
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 1280, "height": box["y"] + box["height"] + 10})
     target = os.environ.get("SCREENSHOTS_DIR")
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
@@ -131,14 +137,15 @@ def test_a_search_redraws_the_map_and_a_click_opens_the_filtered_search(server, 
     assert page.locator(f'#kt-facet-place li[data-place="{key}"].kt-selected').count() == 1
 
 
-def test_the_search_pages_places_facet_links_to_its_map(server, page):
+def test_the_search_pages_places_facet_links_to_its_map(server, page, tmp_path):
     base, _ = server
-    page.goto(base + "/-/search")
+    page.goto(base + "/-/search?q=" + urllib.parse.quote("Hoàn Kiếm"))
     facet = page.locator("#kt-facet-place")
     assert facet.locator("h2").inner_text().strip().lower() == "địa danh"
     ward = facet.locator('li.kt-ward[data-place="phường Phúc Tân, quận Hoàn Kiếm"]')
     assert ward.is_visible()
     assert facet.locator('li.kt-district[data-place="quận Hoàn Kiếm"] li.kt-ward').count() >= 1
+    screenshot(page, "places-facet", tmp_path, clip=facet)
     facet.locator("a", has_text="Xem trên bản đồ").click()
     page.wait_for_url("**/-/map*")
     page.wait_for_selector("#kt-map[data-drawn]")
