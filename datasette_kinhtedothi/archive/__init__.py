@@ -104,3 +104,6 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return await template_context(template, database, table, request, datasette)
 
     return inner
+
+
+places_map.take_over_leaflet(loading=True)   # datasette-leaflet's hook off as Datasette loads its plugins

@@ -20,6 +20,7 @@ import json
 import math
 import re
 import sqlite3
+import sys
 from pathlib import Path
 
 from datasette.database import QueryInterrupted
@@ -62,9 +63,16 @@ register({
 })
 
 
-def take_over_leaflet() -> None:
-    """Serve datasette-leaflet's files ourselves and switch its hook off (see the module's docstring). Called at
-    Datasette's startup: importing ``datasette.plugins`` earlier would load the plugins while ours is half read."""
+def take_over_leaflet(loading: bool = False) -> None:
+    """Serve datasette-leaflet's files ourselves and switch its hook off (see the module's docstring).
+
+    ``loading``: called as our plugin's module is read. When Datasette is loading its plugins (the usual way
+    in), its plugin manager exists and datasette-leaflet is blocked before or after it registers; when our
+    module is imported first, it is left to Datasette's startup (importing ``datasette.plugins`` from here
+    would load the plugins while ours is half read)."""
+    plugins = sys.modules.get("datasette.plugins")
+    if loading and getattr(plugins, "pm", None) is None:
+        return
     from datasette.plugins import pm
 
     pm.set_blocked(LEAFLET_PLUGIN)
