@@ -170,6 +170,9 @@ def test_reparse_rebuilds_the_places_of_an_archive_made_before_them(db, tmp_path
     before = query(old, "select * from article_places order by article_id, place_key")
     with sqlite3.connect(old) as conn:
         conn.execute("drop table article_places")
+    for path in ("/-/map", "/-/place/" + quote("Tây Hồ")):
+        assert "kinhtedothi reparse" in page(datasette_for(old), path, status=404).text
+    assert 'id="kt-facet-place"' not in page(datasette_for(old), "/-/search").text
     result = CliRunner().invoke(cli, ["reparse", "--db", str(old), "--quiet"])
     assert result.exit_code == 0, result.output
     assert query(old, "select * from article_places order by article_id, place_key") == before

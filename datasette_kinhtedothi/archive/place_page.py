@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote
 
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Response
 
+from datasette_kinhtedothi.archive import places_facet
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.edits import page_url
 from datasette_kinhtedothi.archive.i18n import gettext, language, register
@@ -116,9 +117,12 @@ def _choose(typed: str, candidates: list[dict]) -> tuple[str | None, list[dict]]
 async def place_page(datasette, request):
     database, db = await archive_database(datasette, request.args.get("db"))
     lang = language(request)
-    if not await db.table_exists("article_places"):
-        raise NotFound(gettext("place.no_table", lang))
     typed = " ".join(unquote(request.url_vars["name"]).split())[:MAX_NAME]
+    if not await places_facet.has_places(db):   # a page, not NotFound: Datasette redirects a 404 of an escaped path
+        html = await datasette.render_template("kt_place.html", {
+            "lang": lang, "_": lambda k, **kw: gettext(k, lang, **kw), "database": database, "place": typed,
+            "message": gettext("place.no_table", lang)}, request=request, view_name="place")
+        return Response.html(html, status=404)
     candidates = await _candidates(db, typed)
     key, others = _choose(typed, candidates)
     context = {"lang": lang, "_": lambda k, **kw: gettext(k, lang, **kw), "database": database, "typed": typed,

@@ -49,6 +49,12 @@ group by p.district_key
 """
 
 
+async def has_places(db) -> bool:
+    """The archive has places: an archive made before them has none until ``kinhtedothi reparse``."""
+    return await db.table_exists("article_places") and bool(
+        (await db.execute("select 1 from article_places limit 1")).rows)
+
+
 def filters(places: list[str], params: dict) -> list[str]:
     """``a.id in (…)`` for each place wanted (all must hold); a district takes in its wards."""
     where = []

@@ -143,7 +143,7 @@ async def map_page(datasette, request):
     fmt = request.url_vars.get("format") or "html"
     lang = language(request)
     database, db = await archive_database(datasette, request.args.get("db"))
-    if not await db.table_exists("article_places"):
+    if not await places_facet.has_places(db):
         raise NotFound(gettext("map.no_table", lang))
     try:
         state = read_state(request.args, lang)
