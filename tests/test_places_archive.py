@@ -88,6 +88,9 @@ def test_the_facet_the_place_page_the_map_and_the_filter_agree_on_every_count(ds
         html = page(ds, "/-/place/" + quote(key)).text
         assert f'data-count="{count}"' in html, key
         assert page(ds, "/-/search.json?place=" + quote(key)).json()["count"] == count, key
+    key = "quận Hoàn Kiếm"
+    csv_rows = page(ds, "/-/export.csv?place=" + quote(key)).text.strip().splitlines()
+    assert len(csv_rows) - 1 == in_place(db, key)   # the export takes the filter too (one article a line here)
 
 
 def test_the_facet_puts_each_district_first_with_its_wards_inside(ds, db):

@@ -10,7 +10,8 @@ Parameters (those of the search page; each filter may be repeated, all must hold
 characters, or more than 10 different values of one filter, is a 400 rather than another search):
 
 * ``q`` (or ``_search``): the search, in the archive's search language; ``exact=1`` for exact spelling;
-* ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name), ``tag`` / ``_tag``, ``section``;
+* ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name), ``tag`` / ``_tag``, ``section``,
+  ``place`` (``article_places.place_key``; a district takes in its wards);
 * ``from`` / ``to``: ``2021-05-23`` or ``23/5/2021``, both days included whole (Hanoi time);
   ``published_at__startswith=2021-05`` (the month facet's links);
 * ``sort``: ``relevance`` (default with a query), ``newest`` (default without), ``oldest``.
@@ -43,6 +44,8 @@ FILTERS = {  # parameter names -> the condition one value adds
     ("tag", "_tag"): "a.id in (select article_id from article_tags where tag = :{key})",
     ("section",): "a.section = :{key}",
     ("published_at__startswith",): "substr(a.published_at, 1, length(:{key})) = :{key}",
+    ("place",): "a.id in (select article_id from article_places where place_key = :{key} "   # a district: its wards
+                "union select article_id from article_places where district_key = :{key})",    # too (places_facet)
 }
 TIERS = """case
   when a.id in (select rowid from articles_fts where articles_fts match vi_match(:q, 2, 'title')) then 1
