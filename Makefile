@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check places-check install-check clean
+.PHONY: demo test test-fast stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check places-check install-check clean
 
 $(VENV)/.created:
 	python3 -m venv $(VENV)
@@ -28,8 +28,15 @@ $(STAMP): $(VENV)/.test $(VENV)/.bench              ## everything (a developer's
 demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publish it
 	$(VENV)/bin/kinhtedothi demo
 
-test: $(VENV)/.test     ## the whole test suite
+test: $(VENV)/.test node_modules/axe-core/axe.min.js     ## the whole test suite: every test, fast and slow (what CI runs)
 	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.test    ## the fast tests only, in one process: no crawl process, no server, no browser
+	$(PY) -m pytest -q -m "not slow"
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json   # axe-core for the accessibility tests
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: tests/test_accessibility.py will be skipped (apt-get install npm)"; fi
 
 stress-suite: $(VENV)/.test    ## the whole suite 5 times in a row beside `stress --cpu 2`: bench/out/stress-suite.log
 	PY=$(PY) bench/stress_suite.sh $(or $(RUNS),5)

@@ -170,6 +170,13 @@ def _suffix_role(text: str, roles: set[str] | None = None) -> tuple[str, str | N
     return text[:match.start()].strip(), role
 
 
+def _only_titles(piece: str) -> bool:
+    """A piece that is titles and nothing else: 'Phó Giáo sư', 'Giáo sư' in 'Giáo sư - Tiến sĩ Nguyễn Văn A'."""
+    text = piece.strip()
+    match = _TITLE.match(text + " ")
+    return bool(text) and match is not None and match.end() >= len(text)
+
+
 def _name_and_title(piece: str) -> tuple[str, str]:
     """(printed, normalized name): 'PGS.TS Bùi Thị An' → ('PGS.TS Bùi Thị An', 'Bùi Thị An')."""
     match = _TITLE.match(piece)
@@ -178,6 +185,7 @@ def _name_and_title(piece: str) -> tuple[str, str]:
 
 
 _PIECES = re.compile(r"\s+[-–—]\s+|\s*[,;]\s+|\s*;\s*")   # between the people of one segment
+_PIECES_KEPT = re.compile(f"({_PIECES.pattern})")              # the same, keeping what stood between
 _AND = re.compile(r"\s+(?:và|&)\s+")
 _PARENTHESES_AT_END = re.compile(r"\s*\(([^()]+)\)\s*$")
 
@@ -187,9 +195,16 @@ def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
     text, suffix = _suffix_role(text, GROUP_ROLES)
     role = suffix or role
     people: list[Person] = []
-    for piece in (p.strip() for p in _PIECES.split(text)):
+    parts = _PIECES_KEPT.split(text)
+    titles = ""   # titles written out before a name, printed apart from it ("Phó Giáo sư, Tiến sĩ …")
+    for piece, between in zip(parts[::2], [*parts[1::2], ""]):
+        piece = piece.strip()
         if not piece:
             continue
+        if _only_titles(piece):   # a title is not a person: it belongs to the name that follows
+            titles += piece + between
+            continue
+        before, titles = titles, ""
         if "/" in piece:  # "Tiểu Thúy/Tieudung.vn": the person and the publication
             piece, _, other = piece.partition("/")
             if other.strip():
@@ -213,7 +228,8 @@ def _people_in(text: str, role: str, sources: list[str]) -> list[Person]:
             for name in _AND.split(piece):
                 printed, normalized = _name_and_title(name.strip())
                 if _looks_like_name(normalized):
-                    people.append(Person(printed, normalized, own or role))
+                    people.append(Person(before + printed, normalized, own or role))
+                before = ""
     return people
 
 

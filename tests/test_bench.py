@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_parse_benchmark_runs_in_quick_mode(tmp_path):

@@ -6,6 +6,8 @@ import pytest
 
 from pipelines.bylines import PAPER, ROLES, normalize_name, split_byline
 
+pytestmark = pytest.mark.fast
+
 NFD = unicodedata.normalize("NFD", "Bài và ảnh: Tiểu Thúy")
 
 # byline -> ([(name as printed, normalized name, role), ...], byline_source)
@@ -52,6 +54,13 @@ BYLINES = [
     ("TS Nguyễn Văn Minh, Giám đốc Sở Xây dựng Hà Nội",
      [("TS Nguyễn Văn Minh", "Nguyễn Văn Minh", "author")], None),
     ("Nhà báo Hữu Thọ", [("Nhà báo Hữu Thọ", "Hữu Thọ", "author")], None),
+    # titles written out in full before a name, apart from it: titles, not people
+    ("Phó Giáo sư, Tiến sĩ Nguyễn Văn An", [("Phó Giáo sư, Tiến sĩ Nguyễn Văn An", "Nguyễn Văn An", "author")], None),
+    ("Giáo sư - Tiến sĩ Trần Ngọc Hà", [("Giáo sư - Tiến sĩ Trần Ngọc Hà", "Trần Ngọc Hà", "author")], None),
+    ("Phó Giáo sư - Tiến sĩ Lê Minh - Hồng Thái",
+     [("Phó Giáo sư - Tiến sĩ Lê Minh", "Lê Minh", "author"), ("Hồng Thái", "Hồng Thái", "author")], None),
+    ("Thạc sĩ, Luật sư Phạm Thu Hà", [("Thạc sĩ, Luật sư Phạm Thu Hà", "Phạm Thu Hà", "author")], None),
+    ("Hồng Thái - Giáo sư", [("Hồng Thái", "Hồng Thái", "author")], None),
     ("Sở Y tế Hà Nội", [], "Sở Y tế Hà Nội"),
     ("D. Tùng", [("D. Tùng", "D. Tùng", "author")], None),
     ("Bài: D.Tùng - Ảnh: N.Ánh", [("D.Tùng", "D.Tùng", "author"), ("N.Ánh", "N.Ánh", "photos")], None),

@@ -12,6 +12,8 @@ from scraper.pages.base import html_selector
 from scraper.pages.css import chain_parts, class_index, css_xpath, select
 from kinhtedothi.vocab.text import clean, forget_cleaned
 
+pytestmark = pytest.mark.fast
+
 PAGES = Path(__file__).parent / "pages"
 CLASSES = ["a", "b", "c", "a b", "b  c", "c\ta", " c ", ""]
 # Classes with odd spaces: XPath (normalize-space) splits on XML spaces only, str.split() on more.

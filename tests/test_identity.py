@@ -9,6 +9,8 @@ from pipelines.normalize import normalize_article
 from pipelines.archive import Archive
 from kinhtedothi.vocab.items import ArticleItem
 
+pytestmark = pytest.mark.fast
+
 LEGACY = "https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin-409318.html"
 CURRENT = "https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin.html"
 TITLE = "Hà Nội tiếp nhận vắc xin"

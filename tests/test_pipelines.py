@@ -13,6 +13,8 @@ from kinhtedothi.vocab.text import fold
 from pipelines.validate import ValidatePipeline
 from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem
 
+pytestmark = pytest.mark.fast
+
 URL = "https://kinhtedothi.vn/quan-thanh-xuan-405813.html"
 
 

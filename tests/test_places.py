@@ -7,10 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pipelines.places import places_of
+from scraper.cli import cli
 from scraper.parse import parse_page
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.fast
 
 PAGES = Path(__file__).parent / "pages"
 HN = "Hà Nội"
@@ -51,6 +55,7 @@ def test_a_real_page_names_the_places_a_reader_finds_on_it(site_id):
     assert all(set(p) == {"name", "level", "district", "province"} for p in record["places"])
 
 
+@pytest.mark.slow   # bench/places_check.py, as `make places-check` runs it: a process of its own
 def test_the_ninety_real_articles_give_their_districts_and_wards_and_nothing_their_text_does_not_name():
     expected = json.loads((ROOT / "bench" / "places" / "expected.json").read_text(encoding="utf-8"))
     assert len(expected) == 24 and sum(map(len, expected.values())) == 43   # written by hand from the texts
@@ -64,9 +69,8 @@ def test_the_ninety_real_articles_give_their_districts_and_wards_and_nothing_the
 
 
 def test_kinhtedothi_parse_prints_the_places_of_a_saved_page():
-    run = subprocess.run([sys.executable, "-m", "scraper.cli", "parse", str(PAGES / "real-395522.html")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert run.returncode == 0, run.stderr
+    run = CliRunner().invoke(cli, ["parse", str(PAGES / "real-395522.html")])
+    assert run.exit_code == 0, run.output
     record = json.loads(run.stdout)   # one JSON object per page, a line each
     assert {"name": "Sóc Sơn", "level": "district", "district": "Sóc Sơn", "province": HN} in record["places"]
 

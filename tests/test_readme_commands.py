@@ -17,7 +17,9 @@ import pytest
 
 from scraper import sources
 from scraper.cli import cli
-from tests.conftest import ROOT, free_port, wait_for
+from tests.support import ROOT, free_port, wait_for
+
+pytestmark = pytest.mark.slow
 
 SERVES_UNTIL_STOPPED = {"serve", "sample-site", "demo"}  # unless --no-serve
 

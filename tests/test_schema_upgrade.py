@@ -8,7 +8,9 @@ import pytest
 from pipelines.schema import SCHEMA_VERSION, TABLES
 from pipelines.archive import Archive
 from kinhtedothi.sample_site import expected_articles
-from tests.conftest import connect, run_crawl
+from tests.support import connect, run_crawl
+
+pytestmark = pytest.mark.slow
 
 OLD_SCHEMA = """
 CREATE TABLE events (slug TEXT PRIMARY KEY, name TEXT, feed_url TEXT);

@@ -2,6 +2,8 @@
 date range, errors, facets, sorts, links that keep the whole state, languages; the articles list's
 date range and sorts; the chart's labels; the search index's new columns."""
 
+import csv
+import io
 import re
 import sqlite3
 import urllib.parse
@@ -14,7 +16,10 @@ import sqlite_utils
 from pipelines.schema import FTS_COLUMNS, ensure_schema
 from kinhtedothi.vocab.text import fold
 from datasette_kinhtedothi.archive.chart_labels import MONTH_LABEL_GAP, YEAR_LABEL_GAP, tick_labels
-from tests.datasette_support import add_article, copy_archive, datasette_for, get
+from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
+from tests.support.datasette import add_article, copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -245,6 +250,8 @@ def test_every_link_of_a_filtered_search_page_keeps_every_parameter(ds):
         missing = [p for p in STATE if p not in pairs]
         if link["class"] == "cross" or link["selected"]:   # "remove this filter": drops exactly that one
             assert len(missing) == 1, link
+        elif link["class"] == "kt-spelling":   # a spelling with diacritics the archive holds: another search
+            assert missing == [("q", "ha noi")] and ("exact", "1") in pairs, link
         elif "Bỏ mọi bộ lọc" in response.text and link["href"].count("=") <= 2 and ("q", "ha noi") in pairs:
             continue  # "clear all filters" keeps only the search
         else:
@@ -384,8 +391,8 @@ def test_an_article_written_while_served_is_found_by_the_next_search(db, tmp_pat
 
 
 def test_the_articles_columns_are_described_in_the_readers_language(ds):
-    assert "<dt>title</dt><dd>Tiêu đề</dd>" in get(ds, "/archive/articles").text
-    assert "<dt>title</dt><dd>Headline</dd>" in get(ds, "/archive/articles", params={"lang": "en"}).text
+    assert '<dt translate="no">title</dt><dd>Tiêu đề</dd>' in get(ds, "/archive/articles").text
+    assert '<dt translate="no">title</dt><dd>Headline</dd>' in get(ds, "/archive/articles", params={"lang": "en"}).text
     assert "Tên sự kiện như báo ghi" in get(ds, "/archive/events").text
 
 
@@ -402,3 +409,22 @@ def test_an_archive_served_before_its_index_is_upgraded_still_searches(db, tmp_p
         assert get(served, "/-/search", params={"q": q}).status_code == 200, q
         assert get(served, "/-/chart", params={"q": q}).status_code == 200, q
     assert search(served, q="title:covid")["count"] > 0
+
+
+@pytest.mark.parametrize("facet", [f.name for f in FACETS])
+def test_every_facet_narrows_the_page_its_csv_chart_and_list_alike(ds, facet):
+    """One definition per facet (facet_defs.FACETS): its value narrows the search page, the CSV of that page,
+    the chart's totals and the articles list to the same articles."""
+    unfiltered = search(ds, q="covid")
+    value = unfiltered["facets"][facet][0]
+    page = search(ds, q="covid", **{facet: value["value"]})
+    assert page["count"] == value["count"] > 0
+    csv_link = "/-/export.csv?" + urllib.parse.urlencode({"q": "covid", facet: value["value"]})
+    rows = list(csv.DictReader(io.StringIO(get(ds, csv_link).text)))
+    assert {int(r["archive_id"]) for r in rows} == set(every_id(ds, q="covid", **{facet: value["value"]}))
+    definition = BY_NAME[facet]
+    list_args = {"_search": "covid", definition.list_param: value["value"]}
+    listed = get(ds, "/archive/articles.json", params={**list_args, "_shape": "array", "_size": "max"}).json()
+    assert len(listed) == page["count"]
+    table = get(ds, "/archive/articles", params=list_args).text
+    assert f"{facet}={urllib.parse.quote_plus(value['value'])}" in table   # the list's link to the search page

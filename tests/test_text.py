@@ -1,6 +1,10 @@
 import unicodedata
 
+import pytest
+
 from kinhtedothi.vocab.text import clean, clean_paragraphs, fold, fold_name
+
+pytestmark = pytest.mark.fast
 
 
 def test_clean_makes_nfc_and_collapses_whitespace():

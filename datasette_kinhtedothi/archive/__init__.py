@@ -3,16 +3,17 @@
 This module holds only the hook implementations (the ``kinhtedothi_archive`` entry point); each
 hands its work to the module of that job:
 
-* facets for events, tags, year and month of publication (``facets.py``) and
-  the ``?_event=`` / ``?_tag=`` filters they toggle, with the list's search (``list_search.py``);
+* the facets, defined once (``facet_defs.py``) for the search page and the articles list; the list's
+  facet classes and the ``?_event=`` / ``?_tag=`` / ``?_person=`` filters they toggle (``facets.py``),
+  with the list's search (``list_search.py``);
 * the article page: the body sanitized again, pictures with captions, events
   and tags as links, a citation block (``article.py``, ``templates/row.html``);
 * a home page with a search box and the events (``home.py``, ``templates/index.html``);
   what every template is given (``template_vars.py``);
 * ``/-/chart``: articles per month per event (``chart.py``); ``/-/search`` (``search_page.py``);
   people, edits and the CSV export (``people.py``, ``edits.py``, ``export.py``);
-* places: a place's page ``/-/place/<name>`` (``place_page.py``), the map ``/-/map`` (``places_map.py``,
-  which also serves Leaflet), the search page's places facet (``places_facet.py``);
+* places (the place facet is a facet definition): a place's page ``/-/place/<name>`` (``place_page.py``), the
+  map ``/-/map`` (``places_map.py``, which also serves Leaflet);
 * Atom feeds of saved searches (``atom.py``);
 * ``/robots.txt`` (no crawling, ``robots.py``); security headers and a strict Content-Security-
   Policy on the pages that show scraped markup (``headers.py``); a 405 for anything but a read
@@ -26,9 +27,9 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import article_texts, query_texts  # noqa: F401 (they register the pages' strings)
-from datasette_kinhtedothi.archive import (atom, cells, chart, edits, export, guard, list_search, people, place_page,
-                                           places_map, reads, search_page)
+from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, edits, export, guard, list_search, people,
+                                           place_page, places_map, reads, search_page)
+from datasette_kinhtedothi.archive.facet_defs import list_metadata, merged_metadata
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
 from datasette_kinhtedothi.archive.template_vars import template_context
@@ -51,6 +52,13 @@ def canned_queries(datasette, database):
         return await reads.fallback_queries(datasette, database)
 
     return inner
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """The articles list's facets, from the facet definitions (``facet_defs``)."""
+    names = [database] if database else [name for name in datasette.databases if name != "_internal"]
+    return merged_metadata(list_metadata(name) for name in names)
 
 
 @hookimpl
@@ -91,6 +99,16 @@ def asgi_wrapper(datasette):
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.css")]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return chrome.error_page(datasette, request, exception)
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    return [datasette.urls.static_plugins("kinhtedothi-archive", "archive.js")]
 
 
 @hookimpl

@@ -13,9 +13,8 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from datasette_kinhtedothi.archive.facets import filter_url
-from datasette_kinhtedothi.archive.i18n import gettext
-from kinhtedothi.vocab.dates import UTC, paper_date, parse_iso, parse_timestamp, timestamp, utc_time
+from datasette_kinhtedothi.archive.i18n import gettext, with_lang
+from kinhtedothi.vocab.dates import UTC, archive_time, paper_date, parse_iso, parse_timestamp, timestamp
 from kinhtedothi.vocab.sanitize import sanitize_html
 from kinhtedothi.vocab.sources import kind_of
 from kinhtedothi.vocab.urls import address_era
@@ -51,15 +50,20 @@ def wayback_url(url: str, when: str | None) -> str:
     return f"https://web.archive.org/web/{stamp}/{url}"
 
 
+def _data(text: str) -> Markup:
+    """Words of the article (or an address) inside the citation: Vietnamese, never translated."""
+    return Markup('<span lang="vi" translate="no">{}</span>').format(text)
+
+
 def citation(article: dict, archived_at: str | None, wayback: str, captured: str | None = None,
-             published_url: str | None = None, lang: str = "vi") -> str:
-    """The ready-to-paste citation, in the reader's language: who, what, the paper, when, the address at
-    publication and the address today when they differ, and where a copy can be checked."""
-    parts = []
+             published_url: str | None = None, lang: str = "vi") -> Markup:
+    """The ready-to-paste citation, in the reader's language and in Hanoi time: who, what, the paper, when, the
+    address at publication and the address today when they differ, and where a copy can be checked."""
+    parts: list[Markup | str] = []
     if article.get("author"):
-        parts.append(f"{article['author']}.")
-    parts.append(f"“{article.get('title') or article['url']}”.")
-    parts.append(f"{SITE},")
+        parts.append(Markup("{}.").format(_data(article["author"])))
+    parts.append(Markup("“{}”.").format(_data(article.get("title") or article["url"])))
+    parts.append(Markup("{},").format(_data(SITE)))
     if article.get("published_at"):
         parts.append(f"{paper_date(article['published_at'], with_time=False)}.")
     if published_url and published_url != article["url"]:
@@ -67,11 +71,10 @@ def citation(article: dict, archived_at: str | None, wayback: str, captured: str
     else:
         parts.append(article["url"])
     if captured:
-        parts.append(gettext("article.cite.text_capture", lang, when=captured[:10], wayback=wayback))
+        parts.append(gettext("article.cite.text_capture", lang, when=captured, wayback=wayback))
     else:
-        parts.append(gettext("article.cite.text_archived", lang, when=utc_time(archived_at, "%Y-%m-%d"),
-                             wayback=wayback))
-    return " ".join(parts)
+        parts.append(gettext("article.cite.text_archived", lang, when=archive_time(archived_at), wayback=wayback))
+    return Markup(" ").join(parts)
 
 
 async def addresses(db, article: dict) -> tuple[str, list[str]]:
@@ -97,22 +100,48 @@ async def _rows(db, sql: str, params: list) -> list[dict]:
     return [dict(r) for r in (await db.execute(sql, params)).rows]
 
 
-async def _byline_link(datasette, database: str, db, article: dict) -> str | None:
-    """The byline's link: the person's page, the articles of all its people, or of the byline as printed."""
-    if not article.get("author"):
+def search_href(datasette, request, **args: str) -> str:
+    """The search page filtered by ``args`` (an event, a section, a tag), in the visitor's language."""
+    return with_lang(datasette.urls.path("/-/search") + "?" + urlencode(args), request)
+
+
+def person_href(datasette, request, name: str) -> str:
+    return with_lang(datasette.urls.path("/-/person/" + quote(name, safe="")), request)
+
+
+async def byline(datasette, db, article: dict, request) -> Markup | None:
+    """The byline as printed, each person in it a link to their page (a name the byline does not print as
+    stored is linked after it); without a people table, the byline as the search page's person filter."""
+    printed = article.get("author")
+    if not printed:
         return None
-    names = []
+    people = []
     if await db.table_exists("article_authors"):
-        names = [r[0] for r in (await db.execute(
-            "select name from article_authors where article_id = ? order by position", [article["id"]])).rows]
-    if len(names) == 1:
-        return datasette.urls.path("/-/person/" + quote(names[0], safe=""))
-    if names:
-        return datasette.urls.table(database, "articles") + "?" + urlencode([("_person", n) for n in names])
-    return filter_url(datasette, database, author=article["author"])
+        people = [dict(r) for r in (await db.execute(
+            "select name, name_printed from article_authors where article_id = ? order by position",
+            [article["id"]])).rows]
+    if not people:
+        return Markup('<a href="{}" class="kt-author">{}</a>').format(
+            search_href(datasette, request, person=printed), printed)
+    out, cursor, left = [], 0, []
+    for person in people:
+        shown = person["name_printed"] or person["name"]
+        found = printed.find(shown, cursor) if shown else -1
+        if found < 0:
+            left.append(person)
+            continue
+        out.append(escape(printed[cursor:found]))
+        out.append(Markup('<a href="{}" class="kt-author">{}</a>').format(
+            person_href(datasette, request, person["name"]), shown))
+        cursor = found + len(shown)
+    out.append(escape(printed[cursor:]))
+    for person in left:
+        out.append(Markup(' · <a href="{}" class="kt-author">{}</a>').format(
+            person_href(datasette, request, person["name"]), person["name"]))
+    return Markup("").join(out)
 
 
-async def article_context(datasette, database: str, pk: str, lang: str = "vi") -> dict | None:
+async def article_context(datasette, database: str, pk: str, lang: str = "vi", request=None) -> dict | None:
     """Everything the article template needs, or None when the row is not an article."""
     db = datasette.get_database(database)
     try:
@@ -143,19 +172,19 @@ async def article_context(datasette, database: str, pk: str, lang: str = "vi") -
                     if not i["src"] or (str(escape(i["src"])) not in body and i["src"] not in body)]
     archived_at = article.get("last_fetched_at") or article.get("first_seen_at")
     from_wayback = kind_of(article.get("source")).replayable  # a capture a reader can open: the Wayback Machine's
-    captured = (utc_time(parse_timestamp(article.get("capture_timestamp"))) or None) if from_wayback else None
+    captured = (archive_time(parse_timestamp(article.get("capture_timestamp"))) or None) if from_wayback else None
     capture = web_url(article.get("capture_url")) if from_wayback else None
     published_url, all_urls = await addresses(db, article)
     # the page as the paper published it: the capture nearest the publication, at the address of that day
     wayback = capture or wayback_url(published_url, article.get("published_at") or archived_at)
     for event in events:
-        event["href"] = filter_url(datasette, database, event=event["slug"])
+        event["href"] = search_href(datasette, request, event=event["slug"])
     for tag in tags:
-        tag["href"] = filter_url(datasette, database, tag=tag["tag"])
+        tag["href"] = search_href(datasette, request, tag=tag["tag"])
     links = {
-        "section": filter_url(datasette, database, section=article["section"]) if article.get("section") else None,
-        "author": await _byline_link(datasette, database, db, article),
-        "versions": datasette.urls.path(f"/-/versions/{article['id']}") if versions else None,
+        "section": search_href(datasette, request, section=article["section"]) if article.get("section") else None,
+        "byline": await byline(datasette, db, article, request),
+        "versions": with_lang(datasette.urls.path(f"/-/versions/{article['id']}"), request) if versions else None,
         "json": datasette.urls.row(database, "articles", str(article["id"])) + ".json",
     }
     return {
@@ -168,7 +197,7 @@ async def article_context(datasette, database: str, pk: str, lang: str = "vi") -
         "article_versions": versions,
         "article_links": links,
         "article_published": paper_date(article.get("published_at")),
-        "article_removed": utc_time(article.get("removed_at")) if article.get("removed_at") else None,
+        "article_removed": archive_time(article.get("removed_at")) if article.get("removed_at") else None,
         "citation": {
             "title": article.get("title"),
             "author": article.get("author"),
@@ -178,8 +207,8 @@ async def article_context(datasette, database: str, pk: str, lang: str = "vi") -
             "href": web_url(article["url"]),
             "published_url": published_url if published_url != article["url"] else None,
             "published_href": web_url(published_url),
-            "archived_at": utc_time(archived_at),
-            "first_seen_at": utc_time(article.get("first_seen_at")),
+            "archived_at": archive_time(archived_at),
+            "first_seen_at": archive_time(article.get("first_seen_at")),
             "wayback": wayback,
             "captured": captured,
             "from_wayback": from_wayback,

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 from datasette.utils.asgi import Response
 
+from datasette_kinhtedothi.archive.i18n import gettext, has, language
 from kinhtedothi.vocab.dates import UTC, parse_iso
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -58,8 +59,10 @@ async def render(datasette, request, columns, rows, database, table, query_name,
         return Response.text("This query needs the columns atom_id, atom_title and atom_updated", status=400)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    title = None
-    if query_name:
+    lang = language(request)   # the feed's title in the reader's language (the catalogs')
+    key = f"query.{query_name}.title" if query_name else "home.title"
+    title = gettext(key, lang) if has(key, lang) else None
+    if title is None and query_name:
         title = ((await datasette.get_canned_query(database, query_name, request.actor)) or {}).get("title")
     title = title or datasette.metadata("title") or "Datasette"
     search = request.args.get("q") or request.args.get("term")

@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from datasette_kinhtedothi.archive.chart_labels import (CHART_FILTERED_SQL, chart_rows, chart_state, month_label,
                                                         point_url, tick_labels, year_bounds)
-from datasette_kinhtedothi.archive.facets import filter_url
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.i18n import language
 
@@ -66,7 +65,8 @@ def svg(months: list[str], series: list[dict], datasette, database: str, state=N
     def y(n):
         return TOP + plot_h - plot_h * n / top
 
-    out = [f'<svg class="kt-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+    # a group, not an image: its points are links (the table below the chart holds the same numbers)
+    out = [f'<svg class="kt-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
            f'aria-labelledby="kt-chart-title" xmlns="http://www.w3.org/2000/svg">',
            f'<title id="kt-chart-title">{escape(_("chart.title", lang))}</title>']
     for k in range(6):  # horizontal grid and y labels
@@ -85,11 +85,10 @@ def svg(months: list[str], series: list[dict], datasette, database: str, state=N
             n = s["counts"].get(month, 0)
             if not n:
                 continue
-            href = escape(point_url(datasette, state, s["slug"], month) if state is not None else
-                          filter_url(datasette, database, event=s["slug"], published_at__startswith=month))
+            href = escape(point_url(datasette, state, s["slug"], month))
             label = escape(_("chart.point", lang, event=s["name"], n=n, month=month_label(month)))
-            out.append(f'<a href="{href}"><circle cx="{x(i):.1f}" cy="{y(n):.1f}" r="3.5" fill="{s["color"]}">'
-                       f"<title>{label}</title></circle></a>")
+            out.append(f'<a href="{href}" aria-label="{label}"><circle cx="{x(i):.1f}" cy="{y(n):.1f}" r="3.5" '
+                       f'fill="{s["color"]}"><title>{label}</title></circle></a>')
     out.append("</svg>")
     return Markup("\n".join(out))
 

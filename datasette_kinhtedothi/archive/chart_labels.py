@@ -18,26 +18,7 @@ import math
 from datasette.utils import sqlite_timelimit
 
 from datasette_kinhtedothi.archive import search_engine
-from datasette_kinhtedothi.archive.i18n import register
 from datasette_kinhtedothi.archive.search_state import BadState, link, read_state
-
-register({
-    "chart.title": {"vi": "Số bài mỗi tháng, theo sự kiện", "en": "Articles per month, per event"},
-    "chart.title_q": {"vi": "Số bài mỗi tháng có “{q}”, theo sự kiện",
-                      "en": "Articles per month mentioning “{q}”, per event"},
-    "chart.point": {"vi": "{event}: {n} bài trong tháng {month}", "en": "{event}: {n} articles in {month}"},
-    "chart.only": {"vi": "Chỉ các bài khớp với", "en": "Only articles matching"},
-    "chart.draw": {"vi": "Vẽ", "en": "Draw"},
-    "chart.caption": {"vi": "Mỗi điểm là số bài của một sự kiện trong một tháng (giờ Hà Nội); bấm vào điểm để xem "
-                            "danh sách. Một bài thuộc hai sự kiện được tính ở cả hai.",
-                      "en": "Each point is one event's articles in one month (Hanoi time); click a point for the "
-                            "list. An article in two event feeds counts in both."},
-    "chart.numbers": {"vi": "Các con số", "en": "The numbers"},
-    "chart.month": {"vi": "tháng", "en": "month"},
-    "chart.none": {"vi": "Không có bài nào có ngày đăng.", "en": "No dated articles."},
-    "chart.none_q": {"vi": "Không có bài nào khớp với “{q}”.", "en": "No dated articles match “{q}”."},
-    "chart.to_search": {"vi": "Xem các bài này trên trang tìm kiếm", "en": "These articles on the search page"},
-})
 
 MONTH_LABEL_GAP = 60   # viewBox units a "05/2021" label needs (11px text, about 43 units wide)
 YEAR_LABEL_GAP = 40    # for "2021"

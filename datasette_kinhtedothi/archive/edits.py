@@ -18,9 +18,8 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import NotFound, Response
 
-from datasette_kinhtedothi.archive import edits_text  # noqa: F401  (registers the words)
 from datasette_kinhtedothi.archive.chart import archive_database
-from datasette_kinhtedothi.archive.i18n import gettext, language
+from datasette_kinhtedothi.archive.i18n import gettext, language, with_lang
 from datasette_kinhtedothi.archive.versions import (FIELDS, PAPER_CHANGES, article_versions, changed, is_edit,
                                                     paper_versions, previous_effective)
 from datasette_kinhtedothi.archive.worddiff import MAX_TOKENS, diff_html
@@ -62,7 +61,7 @@ def field_names(fields: list[str], lang: str) -> str:
 async def _article(db, article_id: str) -> dict:
     rows = (await db.execute("select * from articles where id = ?", [int(article_id)])).rows
     if not rows:
-        raise NotFound("No such article")
+        raise NotFound("No such article")  # said in the reader's words by the error page (chrome.py)
     return dict(rows[0])
 
 
@@ -78,7 +77,7 @@ def _common(datasette, request, database: str, article: dict) -> dict:
     return {"lang": lang, "_": lambda key, **kw: gettext(key, lang, **kw), "database": database,
             "source_label": lambda source: source_label(source, lang),
             "article": article, "paper_date": paper_date,
-            "article_url": datasette.urls.row(database, "articles", str(article["id"])),
+            "article_url": with_lang(datasette.urls.row(database, "articles", str(article["id"])), request),
             "versions_url": page_url(datasette, request, f"/-/versions/{article['id']}")}
 
 
@@ -123,8 +122,8 @@ async def versions_page(datasette, request):
     context.update(versions=versions, paper=paper, others=[v for v in versions if v not in paper],
                    show_others=request.args.get("all") == "1",
                    all_url=page_url(datasette, request, f"/-/versions/{article['id']}", all="1"),
-                   raw_url=datasette.urls.table(database, "article_versions")
-                   + "?" + urlencode({"article_id": article["id"]}))
+                   raw_url=with_lang(datasette.urls.table(database, "article_versions")
+                                     + "?" + urlencode({"article_id": article["id"]}), request))
     html = await datasette.render_template("kt_versions.html", context, request=request, view_name="versions")
     return Response.html(html)
 
@@ -192,7 +191,7 @@ async def edits_page(datasette, request):
             "select changed_fields from article_versions where article_id = ? and cause <> 'reparse' "
             "order by archived_at desc, id desc limit 1", [row["article_id"]])).rows
         row["fields"] = field_names(json.loads(latest[0][0] or "[]"), lang) if latest else ""
-        row["article_url"] = datasette.urls.row(database, "articles", str(row["article_id"]))
+        row["article_url"] = with_lang(datasette.urls.row(database, "articles", str(row["article_id"])), request)
         row["diff_url"] = page_url(datasette, request, f"/-/diff/{row['article_id']}")
         row["versions_url"] = page_url(datasette, request, f"/-/versions/{row['article_id']}")
     context = {"lang": lang, "_": lambda key, **kw: gettext(key, lang, **kw), "database": database,

@@ -10,10 +10,11 @@ Parameters (those of the search page; each filter may be repeated, all must hold
 characters, or more than 10 different values of one filter, is a 400 rather than another search):
 
 * ``q`` (or ``_search``): the search, in the archive's search language; ``exact=1`` for exact spelling;
-* ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name), ``tag`` / ``_tag``, ``section``,
-  ``place`` (``article_places.place_key``; a district takes in its wards);
+* the facets (``facet_defs``): ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name),
+  ``tag`` / ``_tag``, ``place`` / ``_place`` (``article_places.place_key``; a district takes in its wards) (all
+  must hold), ``section`` (any), ``year``, ``month``;
 * ``from`` / ``to``: ``2021-05-23`` or ``23/5/2021``, both days included whole (Hanoi time);
-  ``published_at__startswith=2021-05`` (the month facet's links);
+  ``published_at__startswith=2021-05`` (the list's month facet links);
 * ``sort``: ``relevance`` (default with a query), ``newest`` (default without), ``oldest``.
 
 ``search_rows(db, params)`` is the whole query: ``params`` is anything with ``get`` and ``getlist``
@@ -31,22 +32,34 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
+from datasette_kinhtedothi.archive.i18n import gettext, language
 from datasette_kinhtedothi.archive.search_state import MAX_FILTER, MAX_VALUES
 from kinhtedothi.vocab.dates import day_range, hanoi_time, parse_day
 
-EXPORT_MAX = 10_000             # rows in one export; the response says when more matched
+EXPORT_MAX = 10_000             # rows in one export; the file's last row and a header say when more matched
 EXPORT_TIME_LIMIT_MS = 20_000   # the export's own time limit (a page's queries have 3 s)
 COLUMNS = ("archive_id", "headline", "date", "people", "events", "tags", "url", "snippet")
 MAX_PARAM = 500                 # characters read from any one parameter
-FILTERS = {  # parameter names -> the condition one value adds
-    ("event", "_event"): "a.id in (select article_id from article_events where event_slug = :{key})",
-    ("person", "_person"): "a.id in (select article_id from article_authors where name = :{key})",
-    ("tag", "_tag"): "a.id in (select article_id from article_tags where tag = :{key})",
-    ("section",): "a.section = :{key}",
-    ("published_at__startswith",): "substr(a.published_at, 1, length(:{key})) = :{key}",
-    ("place",): "a.id in (select article_id from article_places where place_key = :{key} "   # a district: its wards
-                "union select article_id from article_places where district_key = :{key})",    # too (places_facet)
-}
+
+
+def _filters() -> dict[tuple[str, ...], str]:
+    """Parameter names -> the condition one value adds (``{key}``: its placeholder), from the facet definitions
+    (``facet_defs``): the search page's name and the list's (``event`` / ``_event``)."""
+    out: dict[tuple[str, ...], str] = {}
+    for facet in FACETS:
+        names = tuple(dict.fromkeys((facet.name, facet.list_param))) if not facet.period else (facet.name,)
+        if facet.link:
+            out[names] = f"a.id in ({facet.link.articles('{key}')})"
+        elif facet.column:
+            out[names] = f"a.{facet.column} in ({{keys}})"          # one value per article: any may hold
+        else:
+            out[names] = f"substr(a.published_at, 1, {facet.period}) = :{{key}}"
+    out[("published_at__startswith",)] = "substr(a.published_at, 1, length(:{key})) = :{key}"
+    return out
+
+
+FILTERS = _filters()
 TIERS = """case
   when a.id in (select rowid from articles_fts where articles_fts match vi_match(:q, 2, 'title')) then 1
   when a.id in (select rowid from articles_fts where articles_fts match vi_match(:q, 2, 'sapo')) then 2
@@ -89,9 +102,12 @@ def _day(value: str, name: str) -> tuple[str, str]:
     return day_range(day)
 
 
-def build_search(params, has_people: bool = True) -> tuple[str, dict]:
-    """The SQL and its arguments for every row a search with these parameters matches."""
+def build_search(params, missing: frozenset[str] = frozenset()) -> tuple[str, dict]:
+    """The SQL and its arguments for every row a search with these parameters matches; ``missing``: the facets'
+    linking tables the archive lacks (one made before them: a value of such a facet matches nothing, or for
+    people the byline)."""
     q, args, where = _first(params, "q", "_search"), {}, []
+    has_people = "article_authors" not in missing
     exact = _first(params, "exact") in ("1", "on", "true")
     sort = _first(params, "sort") or ("relevance" if q else "newest")
     if sort not in ("relevance", "newest", "oldest"):
@@ -113,17 +129,20 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
     if sort == "oldest":
         order = "a.published_at, a.id"
     for names, condition in FILTERS.items():
-        if names[0] == "person" and not has_people:
-            condition = "a.author like '%' || :{key} || '%'"
+        link = BY_NAME[names[0]].link if names[0] in BY_NAME else None
+        if link and link.table in missing:
+            condition = link.without.format(key="{key}") if link.without else "0"
         values = list(dict.fromkeys(_values(params, *names)))  # a value given twice is one condition
         if any(len(value) > MAX_FILTER for value in values):  # as the search page: no name is that long
             raise BadParameter(f"The {names[0]} filter is too long (at most {MAX_FILTER} characters)")
         if len(values) > MAX_VALUES:  # all must hold: dropping some would export another search
             raise BadParameter(f"Too many {names[0]} filters: {len(values)} (at most {MAX_VALUES}).")
-        for i, value in enumerate(values):
-            key = f"{names[0]}_{i}"
-            where.append(condition.format(key=key))
-            args[key] = value
+        keys = [f"{names[0]}_{i}" for i in range(len(values))]
+        args.update(zip(keys, values))
+        if "{keys}" in condition and keys:   # any of the values
+            where.append(condition.format(keys=", ".join(f":{key}" for key in keys)))
+        elif "{keys}" not in condition:      # each value must hold
+            where += [condition.format(key=key) for key in keys]
     if _first(params, "from"):
         args["from_day"] = _day(_first(params, "from"), "from")[0]
         where.append("a.published_at >= :from_day")
@@ -146,7 +165,9 @@ def _plain(snippet: str | None) -> str:
 
 async def search_rows(db, params) -> tuple[list[dict], bool]:
     """(rows with COLUMNS, whether more than EXPORT_MAX matched) for a search's parameters."""
-    sql, args = build_search(params, has_people=await db.table_exists("article_authors"))
+    tables = {f.link.table for f in FACETS if f.link}
+    missing = frozenset([table for table in tables if not await db.table_exists(table)])
+    sql, args = build_search(params, missing)
 
     def run(conn):
         with sqlite_timelimit(conn, EXPORT_TIME_LIMIT_MS):
@@ -182,10 +203,18 @@ async def export_csv(datasette, request):
         return Response.text(f"The export stopped: {error}. Narrow the search.\n", status=503)
     headers = {"content-disposition": 'attachment; filename="kinhtedothi-search.csv"',
                "x-export-rows": str(len(rows))}
+    body = to_csv(rows, bom=request.args.get("_bom") in ("1", "on", "true"))
     if more:
         headers["x-export-truncated"] = f"more than {EXPORT_MAX} rows matched; the first {EXPORT_MAX} are here"
-    return Response(to_csv(rows, bom=request.args.get("_bom") in ("1", "on", "true")), status=200,
-                    headers=headers, content_type="text/csv; charset=utf-8")
+        body += cut_row(language(request))
+    return Response(body, status=200, headers=headers, content_type="text/csv; charset=utf-8")
+
+
+def cut_row(lang: str) -> str:
+    """The file's last row when the export was cut: said where a spreadsheet shows it, not only in a header."""
+    out = io.StringIO()
+    csv.writer(out).writerow(["", gettext("export.cut", lang, max=f"{EXPORT_MAX:,}")] + [""] * (len(COLUMNS) - 2))
+    return out.getvalue()
 
 
 ROUTES = [(r"^/-/export\.csv$", export_csv)]

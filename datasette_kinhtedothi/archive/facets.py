@@ -1,12 +1,13 @@
 """Facets that fit a newspaper archive, and the filters they toggle.
 
-* ``through``: a many-to-many facet, counting the rows of a linking table
-  (``article_events``, ``article_tags``) for the articles on the page;
-  choosing a value adds ``?_event=slug`` / ``?_tag=...`` (see ``THROUGH``).
+* ``through``: a many-to-many facet, counting the articles of a linking table
+  (``article_events``, ``article_tags``, ``article_authors``, ``article_places``) among those on the page;
+  choosing a value adds ``?_event=slug`` / ``?_tag=...`` / ``?_person=...`` / ``?_place=...``;
 * ``year`` and ``month``: publication year / month of an ISO date column,
   newest first; choosing one adds ``?published_at__startswith=2021-05``.
 
-Configured in metadata.yml, e.g. ``facets: [{through: event}, {year: published_at}]``.
+Which facets the articles list shows, and the linking tables, are the facet definitions
+(``facet_defs.FACETS``), handed to Datasette as the list's metadata.
 """
 
 from __future__ import annotations
@@ -18,17 +19,9 @@ from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 
-# name -> how the articles table reaches it
-THROUGH = {
-    "event": {"table": "article_events", "key": "article_id", "column": "event_slug", "param": "_event",
-              "title": "event", "label_table": "events", "label_key": "slug", "label_column": "name",
-              "describe": "in the event feed"},
-    "tag": {"table": "article_tags", "key": "article_id", "column": "tag", "param": "_tag",
-            "title": "tag", "describe": "tagged"},
-    # people of the byline (article_authors): "Phạm Hùng - Kim Nhuệ" counts under each of them
-    "person": {"table": "article_authors", "key": "article_id", "column": "name", "param": "_person",
-               "title": "person", "describe": "by"},
-}
+from datasette_kinhtedothi.archive.facet_defs import LINKED
+from datasette_kinhtedothi.archive.i18n import gettext, language
+
 ARTICLES = "articles"
 
 
@@ -53,13 +46,13 @@ class ThroughFacet(Facet):
         size = self.get_facet_size()
         for source_and_config in self.get_configs():
             name = source_and_config["config"].get("simple") or source_and_config["config"].get("name")
-            spec = THROUGH.get(name)
-            if not spec or not await self.ds.get_database(self.database).table_exists(spec["table"]):
+            facet = LINKED.get(name)
+            link = facet.link if facet else None
+            if facet is None or link is None or not await self.ds.get_database(self.database).table_exists(link.table):
                 continue  # e.g. an archive made before article_authors existed, until its next crawl
             # Unfiltered page: every link row counts; otherwise only those of the page's articles.
-            restrict = "" if " where " not in self.sql else f"where t.[{spec['key']}] in (select id from ({self.sql}))"
-            sql = (f"select t.[{spec['column']}] as value, count(*) as count from [{spec['table']}] t {restrict} "
-                   f"group by t.[{spec['column']}] order by count desc, value limit {size + 1}")
+            restrict = "" if " where " not in self.sql else f"t.article_id in (select id from ({self.sql}))"
+            sql = link.count_sql(f"{link.table} t", restrict, limit=size + 1)
             try:
                 rows = (await self.ds.execute(self.database, sql, self.params, truncate=False,
                                               custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
@@ -67,22 +60,22 @@ class ThroughFacet(Facet):
                 timed_out.append(name)
                 continue
             labels = {}
-            if spec.get("label_table") and rows:
+            if link.names and rows:
+                table, key, column = link.names
                 marks = ", ".join("?" for _ in rows[:size])
                 labels = dict((await self.ds.execute(
-                    self.database, f"select [{spec['label_key']}], [{spec['label_column']}] from "
-                                   f"[{spec['label_table']}] where [{spec['label_key']}] in ({marks})",
+                    self.database, f"select [{key}], [{column}] from [{table}] where [{key}] in ({marks})",
                     [r["value"] for r in rows[:size]])).rows)
             values = []
             for row in rows[:size]:
                 value = str(row["value"])
-                selected = (spec["param"], value) in pairs
-                toggle = (_path(self.request, remove={spec["param"]: value}) if selected
-                          else _path(self.request, add={spec["param"]: value}))
+                selected = (facet.list_param, value) in pairs
+                toggle = (_path(self.request, remove={facet.list_param: value}) if selected
+                          else _path(self.request, add={facet.list_param: value}))
                 values.append({"value": row["value"], "label": labels.get(row["value"]) or row["value"],
-                               "count": row["count"], "selected": selected,
+                               "count": row["n"], "selected": selected,
                                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))})
-            results.append({"name": name, "title": spec["title"], "type": self.type,
+            results.append({"name": name, "title": gettext(f"facet.{name}", language(self.request)), "type": self.type,
                             "hideable": source_and_config["source"] != "metadata",
                             "toggle_url": self.ds.urls.path(_path(self.request, remove={"_facet_through": name})),
                             "results": values, "truncated": len(rows) > size})
@@ -146,33 +139,32 @@ FACET_CLASSES = [ThroughFacet, YearFacet, MonthFacet]
 
 
 def through_filters(request, database, table, datasette):
-    """``?_event=slug`` and ``?_tag=tag`` on the articles table (several values: all must hold)."""
+    """``?_event=slug``, ``?_tag=tag``, ``?_person=name``, ``?_place=key`` on the articles table (several values: all
+    must hold)."""
     if table != ARTICLES:
         return None
-    wanted = [(name, spec, value) for name, spec in THROUGH.items()
-              for value in request.args.getlist(spec["param"])]
+    wanted = [(facet, facet.link, value) for facet in LINKED.values() if facet.link
+              for value in request.args.getlist(facet.list_param)]
     if not wanted:
         return None
 
     async def inner():
         where, params, described = [], {}, []
-        for i, (name, spec, value) in enumerate(wanted):
-            key = f"through_{name}_{i}"
-            where.append(f"id in (select [{spec['key']}] from [{spec['table']}] where [{spec['column']}] = :{key})")
+        for i, (facet, link, value) in enumerate(wanted):
+            key = f"through_{facet.name}_{i}"
+            if await datasette.get_database(database).table_exists(link.table):
+                where.append(f"id in ({link.articles(key)})")   # a district takes in its wards (link.within)
+            else:   # an archive made before the table: no article holds the value
+                where.append("0")
             params[key] = value
             label = value
-            if spec.get("label_table"):
+            if link.names:
+                names_table, names_key, names_column = link.names
                 rows = (await datasette.execute(
-                    database, f"select [{spec['label_column']}] from [{spec['label_table']}] "
-                              f"where [{spec['label_key']}] = ?", [value])).rows
+                    database, f"select [{names_column}] from [{names_table}] where [{names_key}] = ?", [value])).rows
                 label = rows[0][0] if rows else value
-            described.append(f'{spec["describe"]} "{label}"')
+            # Datasette's human_description_en, English by its name (the page says it in list_search's words)
+            described.append(f'{gettext(f"list.described.{facet.name}", "en")} "{label}"')
         return FilterArguments(where, params, described, {})
 
     return inner
-
-
-def filter_url(datasette, database: str, **args) -> str:
-    """Link to the articles list filtered by ``event=``/``tag=``/any column filter."""
-    params = {THROUGH[k]["param"] if k in THROUGH else k: v for k, v in args.items()}
-    return datasette.urls.table(database, ARTICLES) + "?" + urllib.parse.urlencode(params)

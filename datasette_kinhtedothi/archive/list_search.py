@@ -19,22 +19,15 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.i18n import language, register
+from datasette_kinhtedothi.archive.facet_defs import LINKED, to_search
+from datasette_kinhtedothi.archive.i18n import language, remember
 from datasette_kinhtedothi.archive.search_state import BadState, parse_day
 from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
 
-register({
-    "list.from": {"vi": "xuất bản từ ngày {day} (giờ Hà Nội)", "en": "published on or after {day} (Hanoi time)"},
-    "list.to": {"vi": "xuất bản đến hết ngày {day} (giờ Hà Nội)", "en": "published on or before {day} (Hanoi time)"},
-    "list.bad_sort": {"vi": "Không sắp xếp được theo “{column}”: bảng {table} không có cột này.",
-                      "en": "Cannot sort by “{column}”: the table {table} has no such column."},
-})
-
 ARTICLES = "articles"
 TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?:\.(?P<format>json|csv))?/?$")
-# list argument -> search page argument
-TO_SEARCH = {"_search": "q", "_exact": "q", "_event": "event", "_tag": "tag", "section": "section",
-             "section__exact": "section", "author": "person", "author__exact": "person", "from": "from", "to": "to",
+# list argument -> search page argument, besides the facets' own (facet_defs.to_search)
+TO_SEARCH = {"_search": "q", "_exact": "q", "author": "person", "author__exact": "person", "from": "from", "to": "to",
              "_from": "from", "_to": "to"}
 # Datasette takes every argument without "_" for a column filter: these are ours, renamed on the way in.
 RENAMED = {"from": "_from", "to": "_to", "lang": "_lang"}
@@ -100,8 +93,9 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
             pairs.append((TO_SEARCH[key], value))
             if key == "_exact":
                 pairs.append(("exact", "1"))
-        elif key == "published_at__startswith" and re.match(r"^\d{4}(-\d{2})?$", value):
-            pairs.append(("month" if len(value) == 7 else "year", value))
+        elif value and (facet := to_search(key, value)) and (key != "published_at__startswith"
+                                                             or re.match(r"^\d{4}(-\d{2})?$", value)):
+            pairs.append(facet)
         elif key in ("lang", "_lang"):
             pairs.append(("lang", value))
     pairs += list(extra.items())
@@ -109,46 +103,32 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
-register({
-    "list.search_here": {"vi": "Xem trên trang tìm kiếm (xếp hạng, đoạn trích, bộ lọc)",
-                         "en": "Open on the search page (ranked, with passages and filters)"},
-    "list.filters": {"vi": "Danh sách đang lọc", "en": "This list is filtered"},
-    "list.search": {"vi": "tìm", "en": "search"},
-    "list.exact": {"vi": "đúng chính tả", "en": "exact spelling"},
-    "list.event": {"vi": "sự kiện", "en": "event"},
-    "list.tag": {"vi": "từ khóa", "en": "tag"},
-    "list.follow": {"vi": "Theo dõi (Atom)", "en": "Follow (Atom)"},
-    "list.chart": {"vi": "Biểu đồ theo tháng", "en": "Chart per month"},
-    "list.rows": {"vi": "{n} dòng", "en": "{n} rows"},
-})
-NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event", "_tag": "list.tag",
-         "_from": "search.from", "_to": "search.to"}
+NAMES = {"_search": "list.search", "_exact": "list.exact", "_from": "search.from", "_to": "search.to",
+         **{facet.list_param: f"list.{facet.name}" for facet in LINKED.values()}}   # _event, _tag, _person, _place
 
 
-def list_context(datasette, request, lang: str) -> dict:
-    """The articles list's own words: what it is filtered by (quotes as typed, never doubled), and links to
-    the search page, its feed and its chart with the same search and filters."""
+def list_context(datasette, request, lang: str, table: str = ARTICLES) -> dict:
+    """A list's own words: what it is filtered by (quotes as typed, never doubled), and for the articles list,
+    links to the search page, its feed and its chart with the same search and filters."""
     pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
     described = []
     for key, value in pairs:
-        if not value or key in ("_lang", "_sort", "_sort_desc", "_next", "_size", "_facet", "_searchmode"):
+        if not value or key in ("_lang", "_sort", "_sort_desc", "_next", "_size", "_facet", "_searchmode") \
+                or key.startswith("_facet_"):
             continue
         if key in NAMES:
             described.append((_(NAMES[key], lang), value))
+        elif key in ("_search", "_where"):
+            described.append((_("list.search" if key == "_search" else "list.where", lang), value))
         elif not key.startswith("_"):
             column, _sep, op = key.partition("__")
-            described.append((column + (f" ({op})" if op else ""), value))
+            described.append((column + (f" ({_('table.op.' + op, lang)})" if op else ""), value))
+    if table != ARTICLES:
+        return {"described": described}
     search = search_link(datasette, pairs)
     return {"described": described, "search_url": search,
             "feed_url": search.replace("/-/search", "/-/search.atom", 1),
             "chart_url": search.replace("/-/search", "/-/chart", 1)}
-
-
-def other_language_url(request, lang: str) -> str:
-    """This page in the other language (every other argument kept)."""
-    pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
-             if k not in ("lang", "_lang")]
-    return request.path + "?" + urllib.parse.urlencode(pairs + [("lang", "en" if lang == "vi" else "vi")])
 
 
 def _response(status: int, headers: list, body: bytes) -> tuple[dict, dict]:
@@ -192,7 +172,7 @@ def _renamed(scope: dict) -> dict:
     raw = scope.get("query_string", b"")
     path = scope.get("path", "")
     match = TABLE_PATH.match(path)
-    if not raw or not match or not any(f"{k}=".encode() in raw for k in RENAMED):
+    if not raw or not match or match.group("database") == "-" or not any(f"{k}=".encode() in raw for k in RENAMED):
         return scope
     renamed = dict(RENAMED) if urllib.parse.unquote(match.group("table")) == ARTICLES else {"lang": "_lang"}
     pairs = urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
@@ -246,6 +226,7 @@ def wrap(datasette, app):
     order Datasette runs the plugins' wrappers in."""
     async def guarded(scope, receive, send):
         if scope.get("type") == "http":
+            send = remember(scope, send)  # ?lang= is remembered in a cookie, whatever the page answers
             problem = scope.get("query_string") and refused_search(scope["query_string"])
             if problem:
                 return await refuse_search(datasette, scope, send, problem)

@@ -5,19 +5,18 @@
   (``/-/person/hong thai``) finds the person when only one name folds alike.
 * ``article_people``: the people of an article, each a link to their page (the article page's citation).
 
-The person facet and ``?_person=`` filter of the articles list are in ``facets.py`` (``THROUGH``).
+The person facet and filter are a facet definition (``facet_defs.FACETS``).
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 
 from datasette.utils.asgi import NotFound, Response
 
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.edits import page_url
-from datasette_kinhtedothi.archive.facets import filter_url
-from datasette_kinhtedothi.archive.i18n import gettext, language, register
+from datasette_kinhtedothi.archive.i18n import gettext, language, with_lang
 from kinhtedothi.vocab.dates import paper_date
 
 MAX_ARTICLES = 2000   # articles listed on a person's page (the list, through ?_person=, has them all)
@@ -38,29 +37,6 @@ select count(distinct p.article_id) as articles, min(a.published_at) as first, m
   group_concat(distinct p.name_printed) as printed
 from article_authors p join articles a on a.id = p.article_id where p.name = :name
 """
-
-register({
-    "people.title": {"vi": "Bài của {name}", "en": "Articles by {name}"},
-    "people.summary": {"vi": "{count} bài, từ {first} đến {last}.", "en": "{count} articles, from {first} to {last}."},
-    "people.printed": {"vi": "Tên in trên báo: {names}.", "en": "Printed as: {names}."},
-    "people.list": {"vi": "Danh sách có bộ lọc và xuất dữ liệu", "en": "The list, with filters and export"},
-    "people.top": {"vi": "Những người viết nhiều nhất", "en": "Most prolific authors"},
-    "people.no_event": {"vi": "Ngoài các dòng sự kiện", "en": "Outside the event feeds"},
-    "people.cut": {"vi": "Chỉ hiện {n} bài mới nhất; danh sách có đủ.",
-                   "en": "Only the latest {n} articles are shown; the list has them all."},
-    "people.unknown": {"vi": "Không có bài nào của “{name}”.", "en": "No article by “{name}”."},
-    "people.maybe": {"vi": "Có phải là:", "en": "Did you mean:"},
-    "people.label": {"vi": "Người viết", "en": "People"},
-    "people.role.author": {"vi": "tác giả", "en": "author"},
-    "people.role.text and photos": {"vi": "bài và ảnh", "en": "text and photos"},
-    "people.role.photos": {"vi": "ảnh", "en": "photos"},
-    "people.role.video": {"vi": "video", "en": "video"},
-    "people.role.graphics": {"vi": "đồ họa", "en": "graphics"},
-    "people.role.interviewer": {"vi": "thực hiện", "en": "interviewer"},
-    "people.role.recorder": {"vi": "ghi", "en": "recorder"},
-    "people.role.translator": {"vi": "dịch", "en": "translator"},
-    "people.role.compiler": {"vi": "tổng hợp", "en": "compiler"},
-})
 
 
 def person_url(datasette, request, name: str) -> str:
@@ -110,15 +86,15 @@ async def person_page(datasette, request):
     rows = [dict(r) for r in (await db.execute(ARTICLES_SQL, {"name": name})).rows]
     summary = dict((await db.execute(SUMMARY_SQL, {"name": name})).rows[0])
     for row in rows:
-        row["href"] = datasette.urls.row(database, "articles", str(row["id"]))
+        row["href"] = with_lang(datasette.urls.row(database, "articles", str(row["id"])), request)
         row["role_label"] = gettext(f"people.role.{row['role']}", lang)
     context.update(
         events=_grouped(rows[:MAX_ARTICLES], lang), cut=len(rows) > MAX_ARTICLES, max_articles=MAX_ARTICLES,
         count=summary["articles"], first=paper_date(summary["first"], with_time=False),
         last=paper_date(summary["last"], with_time=False),
         printed=", ".join(sorted(set((summary["printed"] or "").split(",")) - {name})),
-        list_url=filter_url(datasette, database, person=name),
-        top_url=datasette.urls.query(database, "top_authors") + "?event=")
+        list_url=with_lang(datasette.urls.path("/-/search") + "?" + urlencode({"person": name}), request),
+        top_url=with_lang(datasette.urls.query(database, "top_authors") + "?event=", request))
     html = await datasette.render_template("kt_person.html", context, request=request, view_name="person")
     return Response.html(html)
 

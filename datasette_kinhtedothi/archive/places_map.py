@@ -2,9 +2,9 @@
 sized by its article count, for the search page's search and filters (the same arguments); a click opens the
 search filtered to that place. ``/-/map.json`` gives the same places and counts.
 
-Counts are exact (every match, no sample) and follow ``places_facet``'s rule: a district counts the articles
-that name it or one of its wards. A ward whose district the articles do not say has no coordinates and is
-listed under the map only.
+Counts are exact (every match, no sample) and follow the place facet's rule (``facet_defs``, as the search page
+and a place's page count): a district counts the articles that name it or one of its wards. A ward whose
+district the articles do not say has no coordinates and is listed under the map only.
 
 Leaflet comes from the ``datasette-leaflet`` package, served at ``/-/leaflet/<file>``. Its Datasette hook
 (an inline script on every page, which the article page's Content-Security-Policy refuses) is switched off:
@@ -27,9 +27,10 @@ from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
-from datasette_kinhtedothi.archive import places_facet, search_engine
+from datasette_kinhtedothi.archive import search_engine
 from datasette_kinhtedothi.archive.chart import archive_database
-from datasette_kinhtedothi.archive.i18n import gettext, language, register
+from datasette_kinhtedothi.archive.i18n import gettext, language
+from datasette_kinhtedothi.archive.place_page import PLACES, has_places
 from datasette_kinhtedothi.archive.search_state import BadState, link, read_state
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -40,28 +41,6 @@ LEAFLET_JS, LEAFLET_CSS = "leaflet-v1.7.1.min.js", "leaflet-v1.7.1.css"
 _FILE = re.compile(r"^(images/)?[\w-]+(\.[\w-]+)*\.(js|css|png)$")
 TYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "png": "image/png"}
 MIN_RADIUS, MAX_RADIUS = 6, 30
-
-register({
-    "map.title": {"vi": "Bản đồ địa danh", "en": "Map of places"},
-    "map.title_q": {"vi": "Bản đồ địa danh: “{q}”", "en": "Map of places: “{q}”"},
-    "map.summary": {"vi": "{count} bài khớp; {places} quận, huyện, phường, xã trên bản đồ. Bấm vào một điểm để xem "
-                          "các bài.",
-                    "en": "{count} matching articles; {places} districts and wards on the map. Click a circle for "
-                          "its articles."},
-    "map.rule": {"vi": "Mỗi quận, huyện tính cả các bài nói đến một phường, xã của nó.",
-                 "en": "A district counts the articles naming one of its wards too."},
-    "map.back": {"vi": "← Trang tìm kiếm", "en": "← Search page"},
-    "map.place": {"vi": "Địa danh", "en": "Place"},
-    "map.level": {"vi": "Cấp", "en": "Level"},
-    "map.count": {"vi": "Số bài", "en": "Articles"},
-    "map.off_map": {"vi": "không có trên bản đồ (chưa rõ quận, huyện)", "en": "not on the map (district not said)"},
-    "map.none": {"vi": "Các bài khớp không nói đến quận, huyện, phường, xã nào của Hà Nội.",
-                 "en": "The matching articles name no Hanoi district or ward."},
-    "map.no_table": {"vi": "Kho lưu trữ chưa có địa danh: hãy chạy kinhtedothi reparse.",
-                     "en": "This archive has no places yet: run kinhtedothi reparse."},
-    "map.language": {"vi": "English", "en": "Tiếng Việt"},
-})
-
 
 def take_over_leaflet(loading: bool = False) -> None:
     """Serve datasette-leaflet's files ourselves and switch its hook off (see the module's docstring).
@@ -103,24 +82,53 @@ async def _tables(db) -> set[str]:
     return tables
 
 
+# what the map shows of each place the counts name (a district only its wards name has no row of its own)
+DETAILS_SQL = """
+select place_key as value, min(place) as place, min(level) as level, min(kind) as kind, min(district) as district,
+  min(district_key) as district_key, min(latitude) as latitude, min(longitude) as longitude
+from article_places where place_key in ({marks}) group by place_key
+"""
+CHUNK = 500
+
+
 def _count(conn, state, tables: set[str], limit_ms: int) -> tuple[int, list[dict]]:
-    """The matches' count and their places (exact), districts given their coordinates."""
+    """The matches' count and their places, counted as the place facet counts them (``facet_defs``: a district
+    takes in its wards), exact (no sample); each with what the map needs, districts given their coordinates."""
     with search_engine.hits_table(conn), sqlite_timelimit(conn, limit_ms):
         sql, params = search_engine.match_sql(state, tables)
         conn.execute(sql, params)
         matches = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
-        rows = places_facet.count(conn, "temp.kt_hits")
-        for row in rows:
-            if row["latitude"] is None and row["level"] == "district":   # named only by its wards here
-                found = conn.execute("select latitude, longitude from article_places where place_key = ? and "
-                                     "latitude is not null limit 1", [row["value"]]).fetchone()
-                wards = [r for r in rows if r["district_key"] == row["value"] and r["latitude"] is not None]
-                if found:
-                    row["latitude"], row["longitude"] = found
-                elif wards:   # never named itself anywhere: the middle of its wards
-                    row["latitude"] = sum(r["latitude"] for r in wards) / len(wards)
-                    row["longitude"] = sum(r["longitude"] for r in wards) / len(wards)
-    return matches, rows
+        counts = dict(conn.execute(PLACES.count_sql(
+            f"temp.kt_hits h cross join {PLACES.table} t on t.article_id = h.id")).fetchall())
+        rows = {}
+        keys = list(counts)
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start:start + CHUNK]
+            cursor = conn.execute(DETAILS_SQL.format(marks=", ".join("?" for _ in part)), part)
+            names = [d[0] for d in cursor.description]
+            rows.update({r[0]: dict(zip(names, r)) for r in cursor.fetchall()})
+        for key in keys:
+            if key not in rows:   # a district only its wards name here
+                rows[key] = _district(conn, key, [r for r in rows.values() if r["district_key"] == key])
+            rows[key]["n"] = counts[key]
+    return matches, list(rows.values())
+
+
+def _district(conn, key: str, wards: list[dict]) -> dict:
+    """A district the matches name only by its wards: its name from them, its place from any article that names
+    it, else the middle of its wards."""
+    name = next((w["district"] for w in wards if w["district"]), key)
+    row = {"value": key, "place": name, "level": "district", "kind": key[:-len(name) - 1].strip() or None,
+           "district": name, "district_key": key, "latitude": None, "longitude": None}
+    found = conn.execute(f"select latitude, longitude from {PLACES.table} where place_key = ? and latitude is not "
+                         "null limit 1", [key]).fetchone()
+    placed = [w for w in wards if w["latitude"] is not None]
+    if found:
+        row["latitude"], row["longitude"] = found
+    elif placed:
+        row["latitude"] = sum(w["latitude"] for w in placed) / len(placed)
+        row["longitude"] = sum(w["longitude"] for w in placed) / len(placed)
+    return row
 
 
 def _markers(rows: list[dict], pairs: list, search_path: str, lang: str) -> list[dict]:
@@ -130,7 +138,7 @@ def _markers(rows: list[dict], pairs: list, search_path: str, lang: str) -> list
     for row in sorted(hanoi, key=lambda r: (r["level"] != "district", -r["n"], r["value"])):
         on_map = row["latitude"] is not None and row["longitude"] is not None
         out.append({"key": row["value"], "name": row["place"], "kind": row["kind"], "level": row["level"],
-                    "level_label": gettext(f"places.level.{row['level']}", lang),
+                    "level_label": gettext(f"map.level.{row['level']}", lang),
                     "district": row["district"], "count": row["n"], "on_map": on_map,
                     "latitude": row["latitude"], "longitude": row["longitude"],
                     "radius": round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(row["n"] / biggest), 1),
@@ -143,13 +151,13 @@ async def map_page(datasette, request):
     fmt = request.url_vars.get("format") or "html"
     lang = language(request)
     database, db = await archive_database(datasette, request.args.get("db"))
-    if not await places_facet.has_places(db):
+    if not await has_places(db):
         raise NotFound(gettext("map.no_table", lang))
     try:
         state = read_state(request.args, lang)
     except BadState as error:
         if fmt == "json":
-            return Response.json({"ok": False, "error": str(error)}, status=400)
+            return Response.json({"ok": False, "error": str(error), "field": error.field}, status=400)
         return Response.text(str(error), status=400)
     tables = await _tables(db)
     limit_ms = datasette.setting("sql_time_limit_ms")
@@ -158,7 +166,9 @@ async def map_page(datasette, request):
     except (QueryInterrupted, sqlite3.OperationalError) as error:
         if not isinstance(error, QueryInterrupted) and "interrupt" not in str(error):
             raise
-        return Response.json({"ok": False, "error": gettext("search.timeout", lang)}, status=400)
+        if fmt == "json":
+            return Response.json({"ok": False, "error": gettext("search.timeout", lang)}, status=400)
+        return Response.text(gettext("search.timeout", lang), status=400)
     search_path = datasette.urls.path("/-/search")
     markers = _markers(rows, state.pairs, search_path, lang)
     if fmt == "json":
@@ -167,14 +177,11 @@ async def map_page(datasette, request):
     tiles = config.get("map_tiles", OSM_TILES)
     data = {"places": [m for m in markers if m["on_map"]], "tiles": tiles,
             "attribution": config.get("map_attribution", OSM_ATTRIBUTION) if tiles else ""}
-    path = datasette.urls.path("/-/map")
     context = {
-        "lang": lang, "_": lambda key, **kw: gettext(key, lang, **kw), "database": database, "count": matches,
+        "_": lambda key, **kw: gettext(key, lang, **kw), "database": database, "count": matches, "q": state.q,
         "markers": markers, "on_map": len(data["places"]),
         "data": json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
-        "title": gettext("map.title_q", lang, q=state.q) if state.q else gettext("map.title", lang),
-        "search_href": link(search_path, state.pairs), "lang_href": link(
-            path, state.pairs, set_={"lang": "en" if lang == "vi" else "vi"}),
+        "search_href": link(search_path, state.pairs),
         "leaflet_js": datasette.urls.path(f"/-/leaflet/{LEAFLET_JS}"),
         "leaflet_css": datasette.urls.path(f"/-/leaflet/{LEAFLET_CSS}"),
     }

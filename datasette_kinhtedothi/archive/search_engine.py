@@ -2,7 +2,7 @@
 
 All on one read-only connection (``Database.execute_fn``): the ids of the
 matching articles go into a temporary table, ``temp.kt_hits``; the count, the
-six facets and the page read that table instead of running the search again.
+facets and the page read that table instead of running the search again.
 Every statement runs under the server's SQL time limit.
 
 Ranking (``sort=relevance``): first the articles with the phrase as typed in the
@@ -23,7 +23,8 @@ from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
-from datasette_kinhtedothi.archive import places_facet
+from datasette_kinhtedothi.archive import search_groups
+from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
 
@@ -35,7 +36,6 @@ ARTICLE_COLUMNS = ("vi_exact",)  # filters that read the articles row itself
 FACET_INDEX = "idx_articles_id_published_at_section_author"
 DENSE = 5_000           # more matches than this: date pages read the date index; facets count a sample
 FACET_SAMPLE = 5_000    # about how many matching articles the facets of a huge result count
-FACET_SIZE = {"event": 10, "tag": 15, "person": 15, "section": 12}
 
 
 @dataclass
@@ -81,7 +81,7 @@ def folded_expression(query: Query, include_general: bool = True) -> str | None:
 
 
 def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
-    """Filters as ``a.id in (…)`` sets read from indexes (dates, sections, bylines): no article row is read."""
+    """Filters as ``a.id in (…)`` sets read from indexes (dates, facets): no article row is read."""
     where = []
     low, high = state.bounds
     dates = []
@@ -93,25 +93,22 @@ def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
         params["high"] = high
     if dates:
         where.append(f"a.id in (select id from articles where {' and '.join(dates)})")
-    for i, slug in enumerate(state.events):
-        where.append(f"a.id in (select article_id from article_events where event_slug = :event{i})")
-        params[f"event{i}"] = slug
-    for i, tag in enumerate(state.tags):
-        where.append(f"a.id in (select article_id from article_tags where tag = :tag{i})")
-        params[f"tag{i}"] = tag
-    for i, person in enumerate(state.people):
-        if "article_authors" in tables:
-            where.append(f"a.id in (select article_id from article_authors where name = :person{i})")
-        else:  # no people table yet: the byline, split at " - " as printed
-            where.append(f"a.id in (select id from articles where author = :person{i} or "
-                         f"instr(' - ' || author || ' - ', ' - ' || :person{i} || ' - ') > 0)")
-        params[f"person{i}"] = person
-    if state.places:
-        where += places_facet.filters(state.places, params)
-    if state.sections:
-        marks = ", ".join(f":section{i}" for i in range(len(state.sections)))
-        where.append(f"a.id in (select id from articles where section in ({marks}))")
-        params.update({f"section{i}": s for i, s in enumerate(state.sections)})
+    for facet in FACETS:
+        values = state.values(facet.name)
+        if not values or facet.period:   # a period is a date range: state.bounds
+            continue
+        keys = [f"f_{facet.name}{i}" for i in range(len(values))]
+        params.update(zip(keys, values))
+        link = facet.link
+        if link and link.table in tables:   # each value must hold
+            where += [f"a.id in ({link.articles(key)})" for key in keys]
+        elif link and link.without:
+            where += [f"a.id in (select a.id from articles a where {link.without.format(key=key)})" for key in keys]
+        elif link:                          # an archive without the table: no article holds the value
+            where.append("a.id in (select null where 0)")
+        elif facet.column:                  # one value per article: any may hold
+            marks = ", ".join(f":{key}" for key in keys)
+            where.append(f"a.id in (select id from articles where {facet.column} in ({marks}))")
     return where
 
 
@@ -146,14 +143,14 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
             + (" where " + " and ".join(where) if where else "")), params
 
 
-def date_page_sql(state: SearchState, count: int) -> str:
+def date_page_sql(state: SearchState, count: int, hits: str = "temp.kt_hits") -> str:
     """One page by publication date: few matches are sorted after a lookup each; many are read in date order
     from the published_at index, stopping at the page (no sort of every match)."""
     direction = "asc" if state.sort == "oldest" else "desc"
     if count <= DENSE:
-        return (f"select h.id from temp.kt_hits h cross join articles a on a.id = h.id "
+        return (f"select h.id from {hits} h cross join articles a on a.id = h.id "
                 f"order by a.published_at {direction}, a.id {direction} limit :limit offset :offset")
-    return (f"select a.id from articles a where +a.id in (select id from temp.kt_hits) "
+    return (f"select a.id from articles a where +a.id in (select id from {hits}) "
             f"order by a.published_at {direction}, a.id {direction} limit :limit offset :offset")
 
 
@@ -197,22 +194,26 @@ def ranked_ids(conn, tiers: list[tuple[str, str]], need: int) -> list[int]:
     return list(found)[:need]
 
 
+def _row_columns(tables: set[str]) -> list[str]:
+    """The articles columns the facets count from the matching rows (one pass over a covering index)."""
+    columns = ["published_at"] + [f.column for f in FACETS if f.column]
+    columns += [f.link.without_column for f in FACETS
+                if f.link and f.link.table not in tables and f.link.without_column]
+    return list(dict.fromkeys(columns))
+
+
 def facet_sqls(tables: set[str]) -> dict[str, str]:
-    """Facet queries over ``{hits}`` (the matches, or a sample of them)."""
+    """Facet queries over ``{hits}`` (the matches, or a sample of them): one per linked facet, and one pass over
+    the matching rows for the periods and the columns."""
+    sqls = {}
+    for facet in FACETS:
+        link = facet.link
+        if link and link.table in tables:   # a nested facet counts every value (its page shows them by group)
+            sqls[facet.name] = link.count_sql(f"{{hits}} h cross join {link.table} t on t.article_id = h.id",
+                                              limit=0 if facet.nesting else facet.size + 1)
     covering = f" indexed by {FACET_INDEX}" if FACET_INDEX in tables else ""
-    sqls = {
-        "event": "select ae.event_slug as value, count(*) as n from {hits} h "
-                 "cross join article_events ae on ae.article_id = h.id group by ae.event_slug",
-        "tag": "select t.tag as value, count(*) as n from {hits} h cross join article_tags t on t.article_id = h.id "
-               "group by t.tag order by n desc, value limit 16",
-        # one pass over the matching rows (a covering index) gives months, years, sections and bylines
-        "articles": f"select a.published_at, a.section, a.author from {{hits}} h cross join articles a{covering} "
-                    "on a.id = h.id",
-    }
-    if "article_authors" in tables:
-        sqls["person"] = ("select p.name as value, count(distinct p.article_id) as n from {hits} h "
-                          "cross join article_authors p on p.article_id = h.id where p.name is not null "
-                          "and p.name <> '' group by p.name order by n desc, value limit 16")
+    columns = ", ".join(f"a.{c}" for c in _row_columns(tables))
+    sqls["articles"] = f"select {columns} from {{hits}} h cross join articles a{covering} on a.id = h.id"
     return sqls
 
 
@@ -222,30 +223,37 @@ def _rows(conn, sql: str, params: dict | Sequence[Any] | None = None) -> list[di
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _article_facets(rows: list[dict], every: int, people: bool) -> dict[str, list[dict]]:
-    """Year, month, section (and byline, without a people table) counted from the matching rows."""
-    months: Counter[str] = Counter()
-    years: Counter[str] = Counter()
-    sections: Counter[str] = Counter()
-    bylines: Counter[str] = Counter()
+def _article_facets(rows: list[dict], every: int, tables: set[str]) -> dict[str, list[dict]]:
+    """Periods, columns (and a linked facet whose table the archive lacks yet) counted from the matching rows."""
+    counters: dict[str, Counter[str]] = {}
+    for facet in FACETS:
+        if facet.period:
+            counters[facet.name] = Counter()
+        elif facet.column:
+            counters[facet.name] = Counter()
+        elif facet.link and facet.link.table not in tables and facet.link.without_column:
+            counters[facet.name] = Counter()
     for row in rows:
         published = row["published_at"] or ""
-        if len(published) >= 7 and published[:4].isdigit() and published[4] == "-":
-            months[published[:7]] += every
-            years[published[:4]] += every
-        if row["section"]:
-            sections[row["section"]] += every
-        if row["author"]:
-            bylines[row["author"]] += every
-
-    def ranked(counter, size):
-        return [{"value": k, "n": v} for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]
-
-    out = {"year": [{"value": k, "n": v} for k, v in sorted(years.items(), reverse=True)],
-           "month": [{"value": k, "n": v} for k, v in sorted(months.items(), reverse=True)],
-           "section": ranked(sections, FACET_SIZE["section"] + 1)}
-    if not people:
-        out["person"] = ranked(bylines, FACET_SIZE["person"] + 1)
+        dated = len(published) >= 7 and published[:4].isdigit() and published[4] == "-"
+        for facet in FACETS:
+            if facet.name not in counters:
+                continue
+            if facet.period:
+                if dated:
+                    counters[facet.name][published[:facet.period]] += every
+                continue
+            value = row[facet.column] if facet.column else row[facet.link.without_column]  # type: ignore[union-attr]
+            if value:
+                counters[facet.name][value] += every
+    out = {}
+    for name, counter in counters.items():
+        facet = BY_NAME[name]
+        if facet.period:   # newest first, every one
+            out[name] = [{"value": k, "n": v} for k, v in sorted(counter.items(), reverse=True)]
+        else:
+            ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:facet.size + 1]
+            out[name] = [{"value": k, "n": v} for k, v in ranked]
     return out
 
 
@@ -253,9 +261,12 @@ ARTICLE_SQL = """
 select a.id, a.title, a.sapo, a.body_text, a.author, a.published_at, a.section, a.url,
   (select group_concat(coalesce(e.name, ae.event_slug), ' | ') from article_events ae
      left join events e on e.slug = ae.event_slug where ae.article_id = a.id) as events,
-  (select group_concat(tag, ' | ') from article_tags where article_id = a.id) as tags
+  (select group_concat(tag, ' | ') from article_tags where article_id = a.id) as tags,
+  (select group_concat(caption, char(31)) from images where article_id = a.id and caption <> '') as captions
+  {people}
 from articles a where a.id in ({marks})
 """
+PEOPLE_SQL = ", (select group_concat(name, char(31)) from article_authors where article_id = a.id) as people"
 
 
 def run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
@@ -300,27 +311,45 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
             for name, facet_sql in facet_sqls(tables).items():
                 rows = _rows(conn, facet_sql.format(hits=hits))
                 facet_rows[name] = rows if name == "articles" else [dict(r, n=r["n"] * every) for r in rows]
-            facet_rows["event"].sort(key=lambda r: (-r["n"], r["value"]))
-            facet_rows.update(_article_facets(facet_rows.pop("articles"), every, "article_authors" in tables))
-            if "article_places" in tables:   # the places facet (issue 22): districts with their wards, provinces
-                facet_rows["place"] = places_facet.count(conn, hits, every)
+            facet_rows.update(_article_facets(facet_rows.pop("articles"), every, tables))
             estimated = every > 1
             timings["facets"] = time.perf_counter() - started
         started = time.perf_counter()
+        query = split_query(state.q, tables) if state.q else None
+        phrase_count = None
+        if query and query.general and not state.exact:
+            fields = folded_expression(Query("", query.fields)) if query.fields else None
+            phrase_count = search_groups.split(conn, query.general, fields)
+        pages = max(1, -(-count // limit)) if limit else 1
+        offset = min(offset, (pages - 1) * limit) if limit else offset   # past the last page: the last page
         tiers = relevance_tiers(state, tables)
-        if tiers:
+        if tiers:   # the phrase's tiers come first: the groups are in order already
             ids = ranked_ids(conn, tiers, offset + limit if limit else count)[offset:]
+        elif phrase_count and phrase_count < count:
+            def page_of(table: str, size: int, take: int, skip: int) -> list[int]:
+                return [r[0] for r in conn.execute(date_page_sql(state, size, table),
+                                                   {"limit": take, "offset": skip}).fetchall()]
+            ids = search_groups.grouped_page([phrase_count, count - phrase_count], limit or count, offset, page_of)
         else:
             params = {"limit": limit if limit else -1, "offset": offset}
             ids = [row[0] for row in conn.execute(date_page_sql(state, count), params).fetchall()]
+        phrase_ids = set()
+        if phrase_count and ids:
+            marks = ", ".join("?" for _ in ids)
+            phrase_ids = {r[0] for r in conn.execute(f"select id from temp.kt_phrase where id in ({marks})", ids)}
+        spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
+                                            count) if query and query.general and not state.exact and limit else []
         timings["page"] = time.perf_counter() - started
         started = time.perf_counter()
         articles = {}
+        people = PEOPLE_SQL if "article_authors" in tables else ""
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
-            for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part)), part):
+            for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part), people=people), part):
+                row["phrase"] = row["id"] in phrase_ids if phrase_count else None
                 articles[row["id"]] = row
         timings["rows"] = time.perf_counter() - started
     return {"count": count, "facets": facet_rows, "facets_estimated": estimated,
-            "articles": [articles[i] for i in ids if i in articles],
+            "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1 if limit else 1,
+            "pages": pages, "phrase_count": phrase_count, "spellings": spellings,
             "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}

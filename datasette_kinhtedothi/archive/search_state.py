@@ -12,11 +12,10 @@ Arguments (all optional, all combinable):
 ``exact``    ``1``: exact spelling (diacritics count) instead of folded search
 ``from``     first day, ``2021-05-01`` or ``1/5/2021``, included whole (Hanoi time)
 ``to``       last day, likewise, included whole
-``event``, ``tag``, ``person``, ``section``   filters, repeatable (``event``, ``tag``, ``person``: all must hold;
-             ``section``: any)
-``place``    a place the articles name (``article_places.place_key``: ``quận Tây Hồ``, ``phường Quảng An, quận Tây
-             Hồ``; a district takes in its wards), repeatable, all must hold
-``year``, ``month``  ``2021``, ``2021-05``
+``event``, ``tag``, ``person``, ``section``, ``place``   filters, repeatable (``event``, ``tag``, ``person``,
+             ``place``: all must hold; ``section``: any); ``year``, ``month``: ``2021``, ``2021-05`` (the facets:
+             ``facet_defs``); ``place`` is ``article_places.place_key`` (``quận Tây Hồ``, ``phường Quảng An,
+             quận Tây Hồ``), a district taking in its wards
 ``sort``     ``relevance`` (default with a search), ``newest`` (default without), ``oldest``
 ``page``     1, 2, …
 ``lang``     ``vi`` or ``en`` (the interface)
@@ -29,53 +28,38 @@ import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 
+from datasette_kinhtedothi.archive.facet_defs import MULTI as FACET_MULTI
+from datasette_kinhtedothi.archive.facet_defs import SINGLE as FACET_SINGLE
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.i18n import register
 from kinhtedothi.vocab.dates import day_range
 from kinhtedothi.vocab.dates import parse_day as reader_day
 
-register({
-    "search.error.date": {"vi": "Ngày không hợp lệ: “{value}” ({name}). Hãy viết ngày như 2021-05-23 hoặc 23/5/2021.",
-                          "en": "Not a date: “{value}” ({name}). Write a date as 2021-05-23 or 23/5/2021."},
-    "search.error.range": {"vi": "Ngày bắt đầu ({start}) sau ngày kết thúc ({end}).",
-                           "en": "The first day ({start}) is after the last day ({end})."},
-    "search.error.year": {"vi": "Năm không hợp lệ: “{value}”.", "en": "Not a year: “{value}”."},
-    "search.error.month": {"vi": "Tháng không hợp lệ: “{value}” (viết 2021-05).",
-                           "en": "Not a month: “{value}” (write 2021-05)."},
-    "search.error.page": {"vi": "Trang không hợp lệ: “{value}”.", "en": "Not a page number: “{value}”."},
-    "search.error.too_long": {"vi": "Từ khóa quá dài (tối đa {limit} ký tự).",
-                              "en": "The search is too long (at most {limit} characters)."},
-    "search.error.filter_too_long": {"vi": "Giá trị lọc “{name}” quá dài (tối đa {limit} ký tự).",
-                                     "en": "The {name} filter is too long (at most {limit} characters)."},
-    "search.error.too_many_values": {"vi": "Quá nhiều giá trị lọc “{name}”: {count} (tối đa {limit}).",
-                                     "en": "Too many {name} filters: {count} (at most {limit})."},
-    "search.param.from": {"vi": "từ ngày", "en": "from"},
-    "search.param.to": {"vi": "đến ngày", "en": "to"},
-})
-
-MULTI = ("event", "tag", "person", "section", "place")
-SINGLE = ("q", "exact", "from", "to", "year", "month", "sort", "page", "lang")
-ORDER = ("q", "exact", "from", "to", "event", "tag", "person", "section", "place", "year", "month", "sort", "page",
-         "lang")
+MULTI = FACET_MULTI
+SINGLE = ("q", "exact", "from", "to", *FACET_SINGLE, "sort", "page", "lang")
+ORDER = ("q", "exact", "from", "to", *FACET_MULTI, *FACET_SINGLE, "sort", "page", "lang")
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY = 500          # characters of a search
 MAX_VALUES = 10          # values of one repeatable filter
 MAX_FILTER = 200         # characters of one filter value (an event, tag, person or section name)
-MAX_PAGE = 1000
 PAGE_SIZE = 20
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
 class BadState(ValueError):
-    """An argument the page cannot honour (a wrong date): shown to the reader, never an empty result."""
+    """An argument the page cannot honour (a wrong date): shown to the reader beside ``field`` (the argument
+    at fault), never an empty result."""
+
+    def __init__(self, message: str, field: str = "q"):
+        super().__init__(message)
+        self.field = field
 
 
 def parse_day(value: str, name: str, lang: str) -> date:
     """``2021-05-23``, ``23/5/2021`` (or ``23-05-2021``) as a date; BadState when it is none."""
     day = reader_day(value)
     if day is None:
-        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang)))
+        raise BadState(_("search.error.date", lang, value=value[:40], name=_(f"search.param.{name}", lang)), name)
     return day
 
 
@@ -89,15 +73,20 @@ class SearchState:
     exact: bool = False
     start: date | None = None
     end: date | None = None
-    events: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)   # article_places.place_key (issue 22)
-    year: str = ""
-    month: str = ""
+    chosen: dict[str, list[str]] = field(default_factory=dict)   # facet name -> the values chosen
     sort: str = "newest"
     page: int = 1
+
+    def values(self, facet: str) -> list[str]:
+        return self.chosen.get(facet, [])
+
+    @property
+    def year(self) -> str:
+        return (self.values("year") or [""])[0]
+
+    @property
+    def month(self) -> str:
+        return (self.values("month") or [""])[0]
 
     @property
     def bounds(self) -> tuple[str | None, str | None]:
@@ -132,31 +121,29 @@ def read_state(args, lang: str) -> SearchState:
     if get.get("to"):
         state.end = parse_day(get["to"], "to", lang)
     if state.start and state.end and state.start > state.end:
-        raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]))
-    for name, target in (("event", state.events), ("tag", state.tags), ("person", state.people),
-                         ("section", state.sections), ("place", state.places)):
+        raise BadState(_("search.error.range", lang, start=get["from"], end=get["to"]), "to")
+    for name in MULTI:
         values = list(dict.fromkeys(v.strip() for k, v in pairs if k == name and v.strip()))
         if any(len(v) > MAX_FILTER for v in values):
-            raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER))
+            raise BadState(_("search.error.filter_too_long", lang, name=name, limit=MAX_FILTER), name)
         if len(values) > MAX_VALUES:  # all must hold: dropping some would answer another search
-            raise BadState(_("search.error.too_many_values", lang, name=name, count=len(values), limit=MAX_VALUES))
-        target.extend(values)
-    if get.get("year"):
-        if not _YEAR.match(get["year"]):
-            raise BadState(_("search.error.year", lang, value=get["year"][:20]))
-        state.year = get["year"]
-    if get.get("month"):
-        if not _MONTH.match(get["month"]):
-            raise BadState(_("search.error.month", lang, value=get["month"][:20]))
-        state.month = get["month"]
+            raise BadState(_("search.error.too_many_values", lang, name=name, count=len(values), limit=MAX_VALUES),
+                           name)
+        if values:
+            state.chosen[name] = values
+    for name, pattern in (("year", _YEAR), ("month", _MONTH)):
+        if get.get(name):
+            if not pattern.match(get[name]):
+                raise BadState(_(f"search.error.{name}", lang, value=get[name][:20]), name)
+            state.chosen[name] = [get[name]]
     sort = get.get("sort")
     state.sort = sort if sort is not None and sort in SORTS else ("relevance" if state.q else "newest")
     if state.sort == "relevance" and not state.q:
         state.sort = "newest"
-    page = get.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
-        raise BadState(_("search.error.page", lang, value=page[:20]))
-    state.page = int(page)
+    page = get.get("page", "1").strip()
+    if not page.isdigit() or len(page) > 9 or int(page) < 1:
+        raise BadState(_("search.error.page", lang, value=page[:20]), "page")
+    state.page = int(page)   # past the last page: the search shows the last one, and says so
     return state
 
 

@@ -10,7 +10,8 @@ Machine's and WARC files' timestamps.
 Reading: :func:`parse_published` (the page's date, garbled text raises :class:`GarbledDate`),
 :func:`parse_iso`, :func:`parse_day` with :func:`day_range`, :func:`parse_timestamp`, :func:`parse_mail_date`
 (a saved MHTML page's ``Date``), :func:`file_time`; they return None for text that is not what they read.
-Writing: :func:`paper_date`, :func:`hanoi_time`, :func:`utc_time`, :func:`timestamp`, :func:`warc_date`.
+Writing: :func:`paper_date`, :func:`hanoi_time`, :func:`archive_time`, :func:`utc_time`, :func:`timestamp`,
+:func:`warc_date`.
 """
 
 from __future__ import annotations
@@ -186,6 +187,12 @@ def paper_date(value: str | datetime | None, with_time: bool = True) -> str:
     the time, or when the stored value is a bare day: the paper gave no time of day)."""
     bare = isinstance(value, str) and len(value.strip()) == _BARE_DAY
     return hanoi_time(value, "%d/%m/%Y %H:%M" if with_time and not bare else "%d/%m/%Y")
+
+
+def archive_time(value: str | datetime | None) -> str:
+    """One of the archive's own stamps (UTC; one without offset is read as UTC) in Hanoi time, as the pages
+    show every time: ``13/01/2021 20:36``."""
+    return _shown(value, HANOI, UTC, "%d/%m/%Y %H:%M")
 
 
 def utc_time(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
