@@ -55,10 +55,12 @@ serve: $(VENV)/.demo    ## publish archive.db on http://127.0.0.1:8001/
 sample-site: $(VENV)/.demo
 	$(VENV)/bin/kinhtedothi sample-site
 
-bench: $(VENV)/.bench   ## parse benchmark against trafilatura, into bench/out/ (docs/developers.md)
+bench: $(VENV)/.bench   ## WARC import, reparse and crawl beside their floors; the parse against trafilatura (bench/out/)
+	$(PY) bench/e2e_bench.py
 	$(PY) bench/parse_bench.py
 
-bench-quick: $(VENV)/.bench  ## the same on a few hundred pages, one run: CI checks that it still works
+bench-quick: $(VENV)/.bench  ## the same on a few pages, one run each: CI checks that they still work
+	$(PY) bench/e2e_bench.py --quick
 	$(PY) bench/parse_bench.py --quick
 
 places-check: $(VENV)/.demo  ## places found in 90 real 2020 articles, against a list made by hand (docs/search.md)

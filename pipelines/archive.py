@@ -31,21 +31,25 @@ class Archive(ArchiveState):
         self.db.conn.execute("PRAGMA foreign_keys = ON")
         upgrade.upgrade(self.db, ensure_schema(self.db))
         self.run_id: int | None = None
+        self.source: str | None = None   # the source the current run reads
 
     def close(self) -> None:
         self.db.close()
 
     # -- runs and errors (pipelines.runs, pipelines.errors) ------------------------------
-    def start_run(self, base_url: str | None, events: list[str], mode: str = "incremental") -> int:
-        self.run_id = runs.start_run(self.db, base_url, events, mode)
+    def start_run(self, base_url: str | None, events: list[str], mode: str = "incremental",
+                  source: str | None = None) -> int:
+        self.run_id = runs.start_run(self.db, base_url, events, mode, source)
+        self.source = source
         return self.run_id
 
     def finish_run(self, status: str, exit_code: int, reason: str | None, counts: dict[str, Any]) -> None:
         assert self.run_id is not None, "finish_run before start_run"
         runs.finish_run(self.db, self.run_id, status, exit_code, reason, counts)
 
-    def record_error(self, url: str, status: int | None, reason: str, kind: str = "error") -> None:
-        errors.record_error(self.db, self.run_id, url, status, reason, kind)
+    def record_error(self, url: str, status: int | None, reason: str, kind: str = "error",
+                     event_slug: str | None = None) -> None:
+        errors.record_error(self.db, self.run_id, url, status, reason, kind, event_slug)
 
     # -- raw pages (pipelines.raw_pages) ---------------------------------------------------
     def save_raw_page(self, url: str, fetched_from: str, status: int, content_type: str | None,
@@ -68,7 +72,7 @@ class Archive(ArchiveState):
         events_store.mark_feed_walked(self.db, slug)
 
     def save_feed_link(self, link: FeedLinkItem) -> None:
-        events_store.save_feed_link(self.db, link)
+        events_store.save_feed_link(self.db, link, self.source)
 
     # -- articles (pipelines.articles) -------------------------------------------------------
     def find_article(self, url: str, site_id: int | None) -> dict[str, Any] | None:

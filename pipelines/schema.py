@@ -11,7 +11,8 @@ from sqlite_utils.db import Table
 
 from kinhtedothi.vocab.text import fold
 
-SCHEMA_VERSION = 4  # 4: readings judged (edit_count, article_versions.change), ids with their numbering
+SCHEMA_VERSION = 5  # 4: readings judged (edit_count, article_versions.change), ids with their numbering;
+                    # 5: the source of each run, of each feed link and the event of a refused search result
 
 TABLES: dict[str, dict] = {
     "events": dict(
@@ -148,6 +149,11 @@ TABLES["article_places"] = dict(
     foreign_keys=[("article_id", "articles", "id")],
 )
 INDEXES += [("article_places", ["place_key"], False), ("article_places", ["district_key"], False)]
+# Completeness (pipelines/coverage.py, docs/sources.md): the source each run read, the sources whose copy of a
+# listing showed each feed link, and the event a site-search result outside the event's dates was refused for.
+TABLES["crawl_runs"]["columns"]["source"] = str
+TABLES["feed_links"]["columns"]["sources"] = str
+TABLES["crawl_errors"]["columns"]["event_slug"] = str
 
 # The folded search index: headline, lead, body, picture captions, tags and the people of the byline.
 FTS_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")

@@ -26,7 +26,7 @@ class StorePipeline(UsesArchive):
         elif isinstance(item, EventItem):
             self.archive.save_event(item.slug, item.name, item.feed_url, item.found_by)
         elif isinstance(item, CrawlErrorItem):
-            self.archive.record_error(item.url, item.status, item.reason, item.kind)
+            self.archive.record_error(item.url, item.status, item.reason, item.kind, item.event_slug)
             if item.kind == "missing":
                 self.stats.inc_value(Stat.MISSING_CAPTURES)
             if item.status in PERMANENT_STATUSES and self.archive.mark_removed(item.url):

@@ -20,7 +20,7 @@ from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
 from scraper.sources.base import Source
 from kinhtedothi.vocab.dates import parse_iso
-from kinhtedothi.vocab.outcomes import ExitStatus, Stat, exit_summary
+from kinhtedothi.vocab.outcomes import CoverageStatus, ExitStatus, Stat, exit_summary
 
 if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
     from scrapy.settings import Settings
@@ -63,6 +63,11 @@ left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
 crawl never fetches a capture twice, so a second run resumes the first
 (a Common Crawl crawl likewise never fetches a record twice). --source warc
 and --source pages read files (FILE_OR_DIR…), without the network.
+
+--fill-gaps looks for the articles `kinhtedothi coverage` says are missing:
+each in the site, then the Wayback Machine, then Common Crawl, each source
+with its own politeness, and asks no source again for an article it said no
+to until FILL_GAPS_RETRY_AFTER (30d) has passed.
 
 {exit_summary}
 """
@@ -124,11 +129,21 @@ def refuse_other_sources_options(chosen: Source, paths: tuple[str, ...]) -> None
               "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, source, paths, delay, settings, quiet, **options):
+@click.option("--fill-gaps", is_flag=True,
+              help="Instead of walking the feeds, look for every known but missing article (see `kinhtedothi "
+                   "coverage`) in the site, then the Wayback Machine, then Common Crawl: only the sources whose "
+                   "address is given (--base-url, --wayback-url, --cc-index-url), or --source, or else all three")
+def crawl(db, source, paths, delay, settings, quiet, fill_gaps, **options):
     from scraper import events as catalog
+    from scraper import fill_gaps as gaps
 
     chosen = sources.source(source)
-    refuse_other_sources_options(chosen, paths)
+    explicit = click.get_current_context().get_parameter_source("source") is ParameterSource.COMMANDLINE
+    asked = gaps.sources_to_ask(source if explicit else None) if fill_gaps else []
+    if fill_gaps:
+        gaps.refuse_options(asked, paths)
+    else:
+        refuse_other_sources_options(chosen, paths)
     try:
         catalog.select(options.get("events"))
     except KeyError as error:
@@ -136,6 +151,10 @@ def crawl(db, source, paths, delay, settings, quiet, **options):
     checked_db(db)
     db_path = Path(db).resolve()
     project_settings = crawl_settings(db_path, delay, settings, quiet)
+    if fill_gaps:
+        with CrawlLock(db_path):
+            sys.exit(gaps.run(db_path, project_settings, {**options, "paths": paths}, asked,
+                              lambda line: click.echo(line, err=True)))
     plan = chosen.plan({**options, "paths": paths}, project_settings, db_path)
     if not quiet or delay is not None:  # --quiet prints problems only, but a changed delay is never silent
         click.echo(plan.announce, err=True)
@@ -158,6 +177,49 @@ def crawl(db, source, paths, delay, settings, quiet, **options):
 
 
 crawl.params.extend(sources.options())  # after the shared ones: each source's own options, once each
+
+
+@cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--event", "events", multiple=True, metavar="SLUG", help="Only this event (repeatable)")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts) instead of text")
+@click.option("--all", "show_all", is_flag=True, help="List the archived articles too, and where each was learned")
+def coverage(db, events, as_json, show_all):
+    """How complete each event is: the articles known to belong to it, how many are archived (and from which
+    sources), which are missing and why (not fetched yet, failed, gone from the site, no capture), which were
+    refused (outside the event's dates, off-site, too long, robots.txt, not an article).
+
+    Exit status: 0 when no known article is missing, 3 when some are (so that cron can alert), 1 when the
+    archive cannot be read. `kinhtedothi crawl --fill-gaps` looks for the missing ones in every source.
+
+    Example:
+
+    \b
+        kinhtedothi coverage --db archive.db
+        kinhtedothi coverage --db archive.db --event dai-dich-covid-19 --json
+    """
+    from pipelines.coverage import events_of, report
+    from scraper.coverage_text import render
+
+    checked_db(db, writing=False)
+    upgrade_before_serving(db)   # an archive made by an older version, when it may be written
+    try:
+        conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            known = [slug for slug, _ in events_of(conn)]
+            unknown = [e for e in events if e not in known]
+            if unknown:
+                raise click.ClickException(f"no event {', '.join(unknown)} in {db} (it has: {', '.join(known)})")
+            found = report(conn, list(events) or None, archived_list=show_all)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise click.ClickException(f"could not read {db}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(render(found, show_all)))
+    sys.exit(CoverageStatus.COMPLETE if found["complete"] else CoverageStatus.MISSING)
 
 
 @cli.command()

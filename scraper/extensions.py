@@ -7,9 +7,19 @@ import logging
 from scrapy import signals
 
 from pipelines.component import archive_for  # noqa: F401 (the spiders take it from here)
+from scraper import sources
 from kinhtedothi.vocab.outcomes import KEPT_IN_RUNS, ExitStatus, Stat, stopped_early, verdict
 
 logger = logging.getLogger(__name__)
+
+
+def source_of(spider) -> str | None:
+    """The source a spider reads (crawl_runs.source): its own ``source_name``, else its source in the registry."""
+    named = getattr(spider, "source_name", None)
+    if named:
+        return named
+    path = f"{type(spider).__module__}:{type(spider).__name__}"
+    return next((name for name, each in sources.registry().items() if each.spider_path == path), None)
 
 
 class ArchiveExtension:
@@ -28,8 +38,9 @@ class ArchiveExtension:
     def spider_opened(self, spider) -> None:
         archive = archive_for(self.crawler)
         events = [e.slug for e in getattr(spider, "events", [])]
-        mode = "full" if getattr(spider, "full", False) else "incremental"
-        archive.start_run(self.crawler.settings.get("BASE_URL"), events, mode)
+        mode = "fill-gaps" if getattr(spider, "gap_urls", None) else \
+            "full" if getattr(spider, "full", False) else "incremental"
+        archive.start_run(self.crawler.settings.get("BASE_URL"), events, mode, source_of(spider))
 
     def item_error(self, item, response, spider, failure) -> None:
         """A pipeline failed on an item (a bug): an article page must not vanish without a word."""

@@ -48,6 +48,7 @@ def pages() -> dict[str, str]:
         "chart": "/-/chart?q=covid",
         "place": "/-/place/" + quote("quận Hoàn Kiếm"),
         "map": "/-/map?q=covid",
+        "coverage": "/-/coverage",
         "table": "/archive/articles?_search=covid",
         "SQL": "/archive",
     }

@@ -128,6 +128,8 @@ def pages() -> dict[str, tuple[str, int]]:
         "place, a name no article has": ("/-/place/Atlantis", 404),
         "search, narrowed to a place": ("/-/search?place=" + quote("quận Hoàn Kiếm"), 200),
         "map": ("/-/map?q=covid", 200),
+        "coverage": ("/-/coverage", 200),
+        "coverage of one event": ("/-/coverage?event=dai-dich-covid-19", 200),
         "articles table": ("/archive/articles?_facet=section", 200),
         "events table": ("/archive/events", 200),
         "versions table": ("/archive/article_versions", 200),

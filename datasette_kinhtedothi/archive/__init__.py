@@ -11,6 +11,7 @@ hands its work to the module of that job:
 * a home page with a search box and the events (``home.py``, ``templates/index.html``);
   what every template is given (``template_vars.py``);
 * ``/-/chart``: articles per month per event (``chart.py``); ``/-/search`` (``search_page.py``);
+  ``/-/coverage``: per event, the articles archived of those known, the missing ones and why (``coverage.py``);
   people, edits and the CSV export (``people.py``, ``edits.py``, ``export.py``);
 * places (the place facet is a facet definition): a place's page ``/-/place/<name>`` (``place_page.py``), the
   map ``/-/map`` (``places_map.py``, which also serves Leaflet);
@@ -27,8 +28,8 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, edits, export, guard, list_search, people,
-                                           place_page, places_map, reads, search_page)
+from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, coverage, edits, export, guard, list_search,
+                                           people, place_page, places_map, reads, search_page)
 from datasette_kinhtedothi.archive.facet_defs import list_metadata, merged_metadata
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
@@ -84,6 +85,7 @@ def register_routes():
         (r"^/-/chart$", chart.chart_page),
         *edits.ROUTES, *people.ROUTES, *export.ROUTES,  # people, edits and the search export (issue 8)
         *place_page.ROUTES, *places_map.ROUTES,  # places: a place's page, the map, Leaflet's files (issue 22)
+        *coverage.ROUTES,  # is this all of it? (issue 21)
         (r"^/-/search(\.(?P<format>json|atom))?$", search_page.search_page),
     ]
 

@@ -25,6 +25,13 @@ class ExitStatus(IntEnum):
     LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try later
 
 
+class CoverageStatus(IntEnum):
+    """The exit statuses of ``kinhtedothi coverage`` (1: the archive could not be read, as for any command)."""
+
+    COMPLETE = 0   # no known article is missing (refused ones are not missing)
+    MISSING = 3    # some known articles are missing: the report names each, and why
+
+
 @dataclass(frozen=True)
 class StatusDoc:
     """What an exit status tells the operator, and what to do about it."""
@@ -77,6 +84,8 @@ class Stat(_Name):
     CAPTURES_FROM_ARCHIVE = "archive/captures_from_archive"  # captures read back from raw_pages, not fetched again
     # articles
     ARTICLE_PAGES = "archive/article_pages"                  # article pages parsed (the share of drift counts these)
+    ARTICLE_LOOKUPS_ANSWERED = "archive/article_lookups_answered"  # a 404 for an article, a web archive's list of
+                                                             # its captures: answers, though no page answered 200
     ARTICLES_NEW = "archive/articles_new"
     ARTICLES_UPDATED = "archive/articles_updated"
     ARTICLES_UNCHANGED = "archive/articles_unchanged"
@@ -154,7 +163,8 @@ RULES: tuple[Rule, ...] = (
     Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error, a "
          "bug", "{n} article page(s) ended in neither an article nor a crawl error (a bug: see the log); they "
          "are recorded in crawl_errors and fetched again next run"),
-    Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200,), "no page answered 200",
+    Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200, Stat.ARTICLE_LOOKUPS_ANSWERED),
+         "no page answered 200, and no source answered about an article (a 404, a web archive's list of captures)",
          "site unreachable: no page answered 200 ({errors} connection errors)", holds="none"),
     Rule(ExitStatus.DRIFT, (Stat.ARTICLES_FAILED, Stat.ARTICLES_INCOMPLETE),
          "more than `DRIFT_THRESHOLD` (20 %) of the article pages fetched lacked a title, a body or a date",
