@@ -75,8 +75,9 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, raw_page_id: int 
         else:
             aid = existing["id"]
             outcome = add_reading(db, existing, reading, stamp)
-        identity.remember(db, aid, item.article["url"], existing is not None, learned, others, stamp)
-        link_article_events(db, aid, item.article, item.link_urls)
+        if not (cause == REPARSE and outcome == "unchanged"):   # a page read again the same teaches nothing new
+            identity.remember(db, aid, item.article["url"], existing is not None, learned, others, stamp)
+            link_article_events(db, aid, item.article, item.link_urls)
     return outcome
 
 
