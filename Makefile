@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check install-check clean
+.PHONY: demo test test-fast stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check places-check install-check clean
 
 $(VENV)/.created:
 	python3 -m venv $(VENV)
@@ -62,6 +62,9 @@ bench: $(VENV)/.bench   ## WARC import, reparse and crawl beside their floors; t
 bench-quick: $(VENV)/.bench  ## the same on a few pages, one run each: CI checks that they still work
 	$(PY) bench/e2e_bench.py --quick
 	$(PY) bench/parse_bench.py --quick
+
+places-check: $(VENV)/.demo  ## places found in 90 real 2020 articles, against a list made by hand (docs/search.md)
+	$(PY) bench/places_check.py
 
 search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic 200,000-article archive (docs/developers.md)
 	$(PY) bench/make_synthetic_archive.py

@@ -15,7 +15,8 @@ from typing import Any
 import sqlite_utils
 
 from pipelines import history, identity, readings
-from pipelines.article_children import replace_children
+from pipelines.article_children import replace_children, stored_fields
+from pipelines.article_places import sync_places
 from pipelines.bylines import authors_of
 from pipelines.events_store import link_article_events
 from pipelines.normalize import content_hash, word_count
@@ -91,6 +92,8 @@ def add_reading(db: sqlite_utils.Database, existing: dict[str, Any], reading: di
             db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?",
                        [stamp, existing["id"]])
         sync_authors(db, existing["id"], existing)  # archives made before people were split out
+        if reading["cause"] == REPARSE:   # places: rebuilt by a reparse (new rules, or an archive made before them)
+            sync_places(db, existing["id"], stored_fields(db, existing))
         return "unchanged"
     for old in known:
         if old["id"] is None:   # the story was read once: its reading moves to article_versions
@@ -112,7 +115,7 @@ def todays_reading(ordered: list[dict[str, Any]]) -> dict[str, Any]:
 
 def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any]], existing: dict[str, Any] | None,
                 stamp: str) -> bool:
-    """Write the best copy of a story's readings as its ``articles`` row (child rows, people, search
+    """Write the best copy of a story's readings as its ``articles`` row (child rows, people, places, search
     index too); False when the row already held exactly that."""
     best, origin = history.best_copy(ordered)
     newest = [r for r in ordered if r["effective"]][-1]
@@ -125,6 +128,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
         if newest.get("cause") != REPARSE and not is_capture(newest.get("source")):
             db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?", [stamp, aid])
         sync_authors(db, aid, existing)
+        sync_places(db, aid, best)
         return False
     row = {c: best.get(c) for c in ARTICLE_COLUMNS}
     row.update(id=aid, source=newest.get("source") or LIVE_SOURCE, capture_timestamp=newest.get("capture_timestamp"),
@@ -148,6 +152,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
     people = authors_of(best["author"])
     sync_authors(db, aid, people)
     index_article(db, aid, {**best, **people})
+    sync_places(db, aid, best)
     return True
 
 

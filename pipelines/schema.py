@@ -138,6 +138,17 @@ TABLES["article_versions"]["columns"].update(url=str, layout=str, read_at=str, c
 TABLES["article_urls"]["columns"].update(site_id=int, numbering=str)
 INDEXES += [("article_urls", ["site_id", "numbering"], False), ("articles", ["edit_count"], False)]
 
+# Places the articles name (pipelines/places.py; docs/search.md, "Places"): Hanoi's districts and wards and
+# the provinces, one row per place an article names, written by the store in the article's transaction and
+# rebuilt by `kinhtedothi reparse`. A district's articles are those naming it or one of its wards (district_key).
+TABLES["article_places"] = dict(
+    columns={"article_id": int, "place_key": str, "place": str, "level": str, "kind": str, "district": str,
+             "district_key": str, "province": str, "found_by": str, "words": str, "field": str, "mentions": int,
+             "latitude": float, "longitude": float, "old_name": int},
+    pk=("article_id", "place_key"),
+    foreign_keys=[("article_id", "articles", "id")],
+)
+INDEXES += [("article_places", ["place_key"], False), ("article_places", ["district_key"], False)]
 # Completeness (pipelines/coverage.py, docs/sources.md): the source each run read, the sources whose copy of a
 # listing showed each feed link, and the event a site-search result outside the event's dates was refused for.
 TABLES["crawl_runs"]["columns"]["source"] = str

@@ -228,6 +228,9 @@ def coverage(db, events, as_json, show_all):
 def parse(paths, url):
     """Parse saved article pages: one JSON object per page on stdout.
 
+    Each object has the archive's fields, and the places the article names
+    ("places": Hanoi's districts and wards, provinces; docs/search.md).
+
     Example:
 
     \b
@@ -257,9 +260,10 @@ def reparse(db, quiet):
     """Re-extract every stored article page with the current parsers (no network).
 
     After a parser fix, this repairs the archive without crawling again;
-    running it twice changes nothing the second time. A stored page that
-    cannot be read (empty, binary, compressed beyond repair) is named, and
-    the exit status is then 1.
+    running it twice changes nothing the second time. It also rebuilds the
+    places each article names (article_places), for an archive made before
+    them. A stored page that cannot be read (empty, binary, compressed beyond
+    repair) is named, and the exit status is then 1.
 
     Example:
 

@@ -46,6 +46,8 @@ def pages() -> dict[str, str]:
         "diff": f"/-/diff/{EDITED_ID}",
         "edits": "/-/edits",
         "chart": "/-/chart?q=covid",
+        "place": "/-/place/" + quote("quận Hoàn Kiếm"),
+        "map": "/-/map?q=covid",
         "coverage": "/-/coverage",
         "table": "/archive/articles?_search=covid",
         "SQL": "/archive",
@@ -111,6 +113,8 @@ def test_no_page_a_journalist_reaches_has_a_critical_or_serious_accessibility_vi
     for name, path in pages().items():
         page.goto(server + path + ("&" if "?" in path else "?") + f"lang={lang}")
         page.wait_for_load_state("load")
+        if name == "map":   # the circles too, once Leaflet has drawn them
+            page.wait_for_selector("#kt-map[data-drawn]")
         assert page.locator("html").get_attribute("lang") == lang, name
         found = violations(page)
         if found:

@@ -13,6 +13,8 @@ hands its work to the module of that job:
 * ``/-/chart``: articles per month per event (``chart.py``); ``/-/search`` (``search_page.py``);
   ``/-/coverage``: per event, the articles archived of those known, the missing ones and why (``coverage.py``);
   people, edits and the CSV export (``people.py``, ``edits.py``, ``export.py``);
+* places (the place facet is a facet definition): a place's page ``/-/place/<name>`` (``place_page.py``), the
+  map ``/-/map`` (``places_map.py``, which also serves Leaflet);
 * Atom feeds of saved searches (``atom.py``);
 * ``/robots.txt`` (no crawling, ``robots.py``); security headers and a strict Content-Security-
   Policy on the pages that show scraped markup (``headers.py``); a 405 for anything but a read
@@ -27,11 +29,16 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, coverage, edits, export, guard, list_search,
-                                           people, reads, search_page)
+                                           people, place_page, places_map, reads, search_page)
 from datasette_kinhtedothi.archive.facet_defs import list_metadata, merged_metadata
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
 from datasette_kinhtedothi.archive.template_vars import template_context
+
+
+@hookimpl
+def startup(datasette):
+    places_map.take_over_leaflet()   # Leaflet's files without datasette-leaflet's inline script on every page
 
 
 @hookimpl
@@ -77,6 +84,7 @@ def register_routes():
         (r"^/robots\.txt$", robots),
         (r"^/-/chart$", chart.chart_page),
         *edits.ROUTES, *people.ROUTES, *export.ROUTES,  # people, edits and the search export (issue 8)
+        *place_page.ROUTES, *places_map.ROUTES,  # places: a place's page, the map, Leaflet's files (issue 22)
         *coverage.ROUTES,  # is this all of it? (issue 21)
         (r"^/-/search(\.(?P<format>json|atom))?$", search_page.search_page),
     ]
@@ -116,3 +124,6 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return await template_context(template, database, table, request, datasette)
 
     return inner
+
+
+places_map.take_over_leaflet(loading=True)   # datasette-leaflet's hook off as Datasette loads its plugins

@@ -19,7 +19,7 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.facet_defs import to_search
+from datasette_kinhtedothi.archive.facet_defs import LINKED, to_search
 from datasette_kinhtedothi.archive.i18n import language, remember
 from datasette_kinhtedothi.archive.search_state import BadState, parse_day
 from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
@@ -103,8 +103,8 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
-NAMES = {"_search": "list.search", "_exact": "list.exact", "_event": "list.event", "_tag": "list.tag",
-         "_person": "list.person", "_from": "search.from", "_to": "search.to"}
+NAMES = {"_search": "list.search", "_exact": "list.exact", "_from": "search.from", "_to": "search.to",
+         **{facet.list_param: f"list.{facet.name}" for facet in LINKED.values()}}   # _event, _tag, _person, _place
 
 
 def list_context(datasette, request, lang: str, table: str = ARTICLES) -> dict:
