@@ -11,6 +11,8 @@ text as scraped.
 Two writers are covered: our search export (``export.to_csv`` calls :func:`neutral` on each cell) and
 Datasette's own ``.csv`` of tables, rows and queries, rewritten record by record on its way out by
 :func:`wrap` (ASGI), which holds at most one record at a time, so a streamed export stays streamed.
+A streamed CSV (``_stream=on``) is read in pages of ``STREAM_PAGE`` rows whatever ``_size`` says: the
+same rows, but each page's query stays far below the answer's limit in bytes (``limits.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import csv
 import io
 import re
 from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qsl, urlencode
 
 FORMULA_SIGNS = "=+-@＝＋－＠"
 FORMULA_STARTS = "\t\r"               # a cell that begins with these is quoted whatever follows
@@ -28,6 +31,7 @@ NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # csv's default field limit (131,072 characters) is below an article's body_html; a value is bounded
 # anyway by the connection's SQLITE_LIMIT_LENGTH (datasette_kinhtedothi/limits.py).
 FIELD_LIMIT = 64 * 1024 * 1024
+STREAM_PAGE = 100
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -117,6 +121,19 @@ def _is_csv_answer(event: dict[str, Any]) -> bool:
     return event.get("status") == 200 and kind in (b"text/csv", b"text/plain")
 
 
+def _small_pages(scope: dict[str, Any]) -> dict[str, Any]:
+    """A streamed CSV read STREAM_PAGE rows at a time (Datasette's own link asks ``_size=max``)."""
+    raw = scope.get("query_string", b"")
+    if b"_stream=" not in raw:
+        return scope
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    size = dict(pairs).get("_size", "")
+    if not any(k == "_stream" and v for k, v in pairs) or (size.isdigit() and 0 < int(size) <= STREAM_PAGE):
+        return scope
+    pairs = [(k, v) for k, v in pairs if k != "_size"] + [("_size", str(STREAM_PAGE))]
+    return dict(scope, query_string=urlencode(pairs).encode("latin-1"))
+
+
 def wrap(app: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """``app`` with the cells of every Datasette CSV answer neutralised on the way out."""
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
@@ -124,6 +141,7 @@ def wrap(app: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     async def neutralised(scope: dict[str, Any], receive: Any, send: Send) -> None:
         if scope.get("type") != "http" or not _is_csv_request(scope):
             return await app(scope, receive, send)
+        scope = _small_pages(scope)
         rewriter: RecordRewriter | None = None
 
         async def rewriting_send(event: dict[str, Any]) -> None:

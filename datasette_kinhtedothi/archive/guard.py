@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
-from datasette_kinhtedothi.archive import csv_cells, list_search
+from datasette_kinhtedothi.archive import csv_cells, failures, list_search
 from datasette_kinhtedothi.archive.headers import COMMON_HEADERS, Send, is_strict, with_headers
 
 App = Callable[[dict[str, Any], Any, Send], Awaitable[None]]
@@ -31,6 +31,8 @@ def read_only(datasette: Any, app: App) -> App:
         if scope.get("method", "GET") not in READ_METHODS:
             # Nothing here takes a write: no writable canned query, no login, no upload.
             return await refuse(send)
+        if failures.has_nul(scope.get("query_string", b"")):
+            return await failures.nul_refusal(scope, with_headers(send, False))
         await guarded(scope, receive, with_headers(send, is_strict(scope.get("path", ""))))
 
     return with_guard

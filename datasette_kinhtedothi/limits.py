@@ -1,0 +1,76 @@
+"""Bounds in bytes on what one SQL query can make the server hold (docs/security.md "Answers in bytes").
+
+Datasette bounds a query in time (``sql_time_limit_ms``) and in rows (``max_returned_rows``), not in
+bytes: an 80-byte ``?sql=select hex(zeroblob(…))`` made a 286 MB answer and a 1.76 GB server. On every
+connection Datasette opens:
+
+* **one value** (a string or blob, made by the query or read from the file) is at most
+  ``MAX_VALUE_BYTES`` (SQLite's ``SQLITE_LIMIT_LENGTH``): SQLite stops the query with "string or blob
+  too big". The limit is above anything the crawler stores from the web (a page is at most 8 MiB:
+  ``DOWNLOAD_MAXSIZE``), so every stored value can still be read; only a page of 16 to 20 MiB read from a
+  WARC file (``MAX_PAYLOAD``) and stored uncompressible could not be shown, and says so;
+* **one answer**: the rows a query hands to Python hold at most ``MAX_ANSWER_BYTES`` of memory
+  (counted row by row as they are fetched, by :func:`counting_rows`); past it the query stops with
+  :class:`AnswerTooLarge`, before the next row is read, let alone rendered;
+* **SQLite's own memory** in the whole server process is at most ``SQLITE_HEAP_BYTES``
+  (``PRAGMA hard_heap_limit``): a single row of many large values (each under the value limit) is
+  computed inside SQLite before any row reaches Python; past the limit the query fails with "out of
+  memory" instead of growing the server.
+
+``datasette_kinhtedothi.errors`` turns each of these failures into a 400 page that says which limit was
+passed and how to ask for less.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import weakref
+from typing import Any
+
+MAX_VALUE_BYTES = 16 * 1024 * 1024     # one string or blob
+MAX_ANSWER_BYTES = 32 * 1024 * 1024    # the values of one query's rows, as held in memory
+SQLITE_HEAP_BYTES = 128 * 1024 * 1024  # SQLite's heap, the whole server process (page caches included)
+
+
+class AnswerTooLarge(sqlite3.DataError):
+    """A query's rows passed MAX_ANSWER_BYTES (a DataError, so Datasette shows it as a query's error)."""
+
+    def __init__(self, rows: int):
+        super().__init__(f"the answer is too large: its first {rows} row(s) already hold more than "
+                         f"{MAX_ANSWER_BYTES // (1024 * 1024)} MB")
+        self.rows = rows
+
+
+def _size(value: Any) -> int:
+    """What a value holds in memory (a str's own representation: 1, 2 or 4 bytes a character)."""
+    return sys.getsizeof(value) if isinstance(value, (str, bytes)) else 16
+
+
+class _Tally:
+    __slots__ = ("rows", "held")
+
+    def __init__(self) -> None:
+        self.rows, self.held = 0, 0
+
+
+_tallies: weakref.WeakKeyDictionary[sqlite3.Cursor, _Tally] = weakref.WeakKeyDictionary()
+
+
+def counting_rows(cursor: sqlite3.Cursor, values: tuple) -> sqlite3.Row:
+    """A row factory: Datasette's ``sqlite3.Row``, counted against the cursor's MAX_ANSWER_BYTES."""
+    tally = _tallies.get(cursor)
+    if tally is None:
+        tally = _tallies[cursor] = _Tally()
+    tally.rows += 1
+    tally.held += sum(_size(v) for v in values)
+    if tally.held > MAX_ANSWER_BYTES:
+        raise AnswerTooLarge(tally.rows)
+    return sqlite3.Row(cursor, values)
+
+
+def bound(conn: sqlite3.Connection) -> None:
+    """The limits above, on one of Datasette's connections (``prepare_connection``)."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_BYTES}")
+    conn.row_factory = counting_rows
