@@ -11,7 +11,10 @@ requests, runs side by side:
 * hostile clients (``--hostile`` threads): a search of "covid" repeated 3,000 times on every search
   page; the longest search allowed (32 words) on the ranked search, the list search and the chart;
   the huge article's search and snippet; the chart with the impossible dates; SQL that calls
-  ``vi_snippet`` on every article with the longest query;
+  ``vi_snippet`` on every article with the longest query; a ``?_where=`` that runs until the time limit
+  stops it (3 s), on the articles list; and huge values: the 80-byte ``hex(zeroblob(143000000))`` (a
+  286 MB answer before the limits in bytes), twenty 8 MB values, one row of twelve 16 MB values, the
+  whole articles table in one page (``_size=max``);
 * one ordinary reader: the home page, the articles list, an article page, a plain search.
 
 Reports p50 / p95 / max of the ordinary requests before (alone) and during the attack, what the
@@ -135,11 +138,22 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1]}
 
 
+# A WHERE clause that runs until the time limit stops it (sql_time_limit_ms, 3 s), whatever the archive's size.
+SLOW_WHERE = ("(with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000000000) "
+              "select count(*) from c) > 0")
+HUGE_VALUES = ["select hex(zeroblob(143000000))",
+               "select hex(zeroblob(4000000)) from articles limit 20",
+               "select " + ", ".join(["hex(zeroblob(8388607))"] * 12)]
+
+
 def hostile_urls(base: str) -> list[str]:
     q = urllib.parse.quote
     flood = q(" ".join(["covid"] * 3000))
     sql = f"select vi_snippet(body_text, '{WORDS_32}') as s from articles"
     return [
+        f"{base}/archive/articles?_where={q(SLOW_WHERE)}", f"{base}/archive/articles.json?_where={q(SLOW_WHERE)}",
+        *[f"{base}/archive.json?sql={q(huge)}" for huge in HUGE_VALUES],
+        f"{base}/archive/articles.json?_size=max",
         f"{base}/archive/search?q={flood}", f"{base}/archive/articles?_search={flood}",
         f"{base}/archive/exact_search?exact={flood}", f"{base}/-/chart?q={flood}",
         f"{base}/archive/search?q={q(WORDS_32)}", f"{base}/archive/articles?_search={q(WORDS_32)}",
