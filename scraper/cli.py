@@ -32,12 +32,34 @@ def cli():
     """Kinhtedothi event archive: crawl the 'Dòng sự kiện' feeds into SQLite, publish with Datasette."""
 
 
+class DiskFullError(click.ClickException):
+    """The archive's disk is full (pipelines.disk.DiskFull): its own exit status, the message says where."""
+
+    exit_code = int(ExitStatus.DISK_FULL)
+
+
 def checked_db(db: str, writing: bool = True) -> None:
     """--db must be an archive of this project (or a new file): refused before anything is written."""
+    from pipelines.disk import DiskFull
+
     try:
         check_db(db, writing=writing)
+    except DiskFull as error:
+        raise DiskFullError(str(error)) from None
     except NotAnArchive as error:
         raise click.ClickException(str(error)) from None
+
+
+def opened_for_writing(db: Path) -> None:
+    """The archive's schema made or brought up to date before a crawl starts (all or nothing, see
+    pipelines.schema.ensure_schema): a full disk is said here, before any page is fetched."""
+    from pipelines.archive import Archive
+    from pipelines.disk import DiskFull
+
+    try:
+        Archive(db).close()
+    except DiskFull as error:
+        raise DiskFullError(str(error)) from None
 
 
 def _setting(values: tuple[str, ...]) -> dict[str, str]:
@@ -161,6 +183,7 @@ def crawl(db, source, paths, delay, settings, quiet, fill_gaps, **options):
     from scrapy.crawler import CrawlerProcess
 
     with CrawlLock(db_path):
+        opened_for_writing(db_path)
         process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(chosen.spider())
         process.crawl(crawler, **plan.arguments)
@@ -269,16 +292,21 @@ def reparse(db, quiet):
     from scraper.reparse import count_pages
     from scraper.reparse import reparse as run_reparse
 
+    from pipelines.disk import DiskFull
+
     checked_db(db)
     unreadable: list[tuple[str, str]] = []
     with CrawlLock(Path(db).resolve()):
-        archive = Archive(db)
         try:
-            with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
-                                   file=sys.stderr, hidden=quiet) as bar:
-                outcome = run_reparse(archive, bar.update, unreadable)
-        finally:
-            archive.close()
+            archive = Archive(db)
+            try:
+                with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
+                                       file=sys.stderr, hidden=quiet) as bar:
+                    outcome = run_reparse(archive, bar.update, unreadable)
+            finally:
+                archive.close()
+        except DiskFull as error:
+            raise DiskFullError(str(error)) from None
     for url, why in unreadable:
         click.echo(f"could not read {url}: {why}", err=True)
     click.echo(", ".join(f"{outcome[k]} {k}" for k in ("new", "updated", "unchanged", "failed", "unreadable")),

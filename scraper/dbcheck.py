@@ -1,4 +1,4 @@
-"""Is this file an archive of this project? Checked before anything opens it for writing.
+"""Is this file an archive of this project, and whole? Checked before anything opens it for writing.
 
 ``ensure_schema`` switches WAL on, sets ``user_version`` and adds tables: on the wrong file (another
 project's database, a document, a backup on read-only media) that would damage it. ``check_db`` reads
@@ -13,6 +13,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from pipelines.disk import DiskFull, is_disk_full
 from pipelines.schema import SCHEMA_VERSION, TABLES
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -64,10 +65,20 @@ def check_db(db: str | Path, writing: bool = True) -> None:
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise NotAnArchive(f"{db}: not an SQLite database")
+    full = False
     try:
         version, tables = _contents(path, immutable=not _writable(path) or not _writable(folder))
     except sqlite3.DatabaseError as error:
-        raise NotAnArchive(f"{db}: not a readable SQLite database ({error})") from None
+        if not is_disk_full(error, path):
+            raise NotAnArchive(f"{db}: not a readable SQLite database ({error})") from None
+        # no room for the -shm file a reader of a WAL archive makes: read the file as it is on disk
+        full = True
+        try:
+            version, tables = _contents(path, immutable=True)
+        except sqlite3.DatabaseError as again:
+            raise NotAnArchive(f"{db}: not a readable SQLite database ({again})") from None
+    if tables and version == 0 and _unfinished(path, tables, immutable=full):
+        tables = []  # an earlier version's schema creation cut short: completed like a new archive
     if tables and not CORE_TABLES <= set(tables):
         foreign = sorted(t for t in tables if t not in TABLES and not t.startswith("sqlite_"))
         shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
@@ -77,6 +88,25 @@ def check_db(db: str | Path, writing: bool = True) -> None:
                            f"this one knows {SCHEMA_VERSION})")
     if tables and version == 0:
         raise NotAnArchive(f"{db}: not an archive of this project (user_version 0)")
+    if full and writing:
+        raise DiskFull(path, "the archive is healthy and was not changed, but nothing can be written")
+
+
+def _unfinished(path: Path, tables: list[str], immutable: bool) -> bool:
+    """Only tables of ours, every one empty: the schema of a new archive, cut short by an older version of
+    this code (a full disk while creating it); ensure_schema now makes it whole or not at all."""
+    ours = [t for t in tables if not t.startswith("sqlite_")]
+    if any(t not in TABLES and not t.startswith("articles_fts") for t in ours):
+        return False
+    uri = f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return not any(conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{t}])").fetchone()[0]
+                       for t in ours if t in TABLES)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def needs_upgrade(db: str | Path) -> bool:
