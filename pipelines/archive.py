@@ -7,8 +7,9 @@ links), ``articles`` (one transaction per article: the row, ``article_children``
 already holds). ``Archive`` opens the database once, upgrades its schema, remembers the current
 run and hands each call to its module; ``pipelines.store`` is the Scrapy pipeline that gives it
 items, and ``pipelines.component.archive_for`` gives every component of a crawl the same one.
-A full disk, wherever a write meets it, is raised as ``pipelines.disk.DiskFull`` (and told to
-``on_disk_full``, which stops a crawl): the write's transaction is rolled back, nothing before it lost."""
+A full disk or a damaged file, wherever a write meets it, is raised as ``pipelines.disk.DiskFull`` or
+``ArchiveDamaged`` (and told to ``on_storage_failure``, which stops a crawl): the write's transaction is
+rolled back, nothing before it lost."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import Any, Callable, TypeVar, cast
 import sqlite_utils
 
 from pipelines import articles, errors, events_store, raw_pages, runs, upgrade
-from pipelines.disk import DiskFull, is_disk_full
+from pipelines.disk import ArchiveDamaged, DiskFull, StorageFailure, is_corrupt, is_disk_full
 from pipelines.schema import ensure_schema
 from pipelines.state import ArchiveState
 from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem
@@ -30,18 +31,23 @@ Method = TypeVar("Method", bound=Callable[..., Any])
 
 
 def _writes(method: Method) -> Method:
-    """A write whose full disk is raised as DiskFull (and told to ``on_disk_full``), not as an SQLite error."""
+    """A write whose full disk or damaged file is raised as such (and told to ``on_storage_failure``), not
+    as an SQLite error."""
     @functools.wraps(method)
     def writing(self: "Archive", *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except (sqlite3.DatabaseError, OSError) as error:
-            if not is_disk_full(error, self.path):
+            failure: StorageFailure
+            if is_disk_full(error, self.path):
+                failure = DiskFull(self.path)
+            elif is_corrupt(error):
+                failure = ArchiveDamaged(self.path, str(error))
+            else:
                 raise
-            full = DiskFull(self.path)
-            if self.on_disk_full is not None:
-                self.on_disk_full(full)
-            raise full from error
+            if self.on_storage_failure is not None:
+                self.on_storage_failure(failure)
+            raise failure from error
 
     return cast(Method, writing)
 
@@ -49,7 +55,7 @@ def _writes(method: Method) -> Method:
 class Archive(ArchiveState):
     """The archive database, opened for writing by one crawler process."""
 
-    on_disk_full: Callable[[DiskFull], None] | None = None   # a crawl stops itself here (pipelines.component)
+    on_storage_failure: Callable[[StorageFailure], None] | None = None  # a crawl stops here (pipelines.component)
 
     def __init__(self, path: str | Path):
         self.path = Path(path)

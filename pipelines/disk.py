@@ -1,10 +1,11 @@
-"""A full disk, said as such: which file could not be written, on which filesystem, how much is free.
+"""A full disk and a damaged file, said as such, never as a bug.
 
 SQLite answers a full disk with "database or disk is full" (``SQLITE_FULL``), or, when it cannot even
 make the ``-shm`` file a reader of a WAL archive needs, "disk I/O error"; Python with ``ENOSPC``. Every
 writer of the archive turns these into :class:`DiskFull` (``pipelines.archive.Archive``), whose message
 names the file and the filesystem, and says that what was archived is intact: SQLite rolls the
-unfinished transaction back, so a rerun with space just works.
+unfinished transaction back, so a rerun with space just works. A write that finds the file damaged
+("database disk image is malformed") is :class:`ArchiveDamaged`. Either ends a crawl at once.
 """
 
 from __future__ import annotations
@@ -18,14 +19,37 @@ from pathlib import Path
 FULL_BELOW = 1024 * 1024    # free bytes under which a filesystem counts as full (SQLite needs room for its -shm)
 SQLITE_FULL = 13
 SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
 
 
-class DiskFull(Exception):
+class StorageFailure(Exception):
+    """The archive file cannot take more writes: the crawl stops, and this is its verdict."""
+
+
+class DiskFull(StorageFailure):
     """The archive's disk is full: the message names the file, the filesystem and the free space."""
 
     def __init__(self, path: str | Path, what: str = "the archive could not be written"):
         self.path = Path(path)
         super().__init__(full_message(self.path, what))
+
+
+class ArchiveDamaged(StorageFailure):
+    """A write found the archive file damaged (SQLITE_CORRUPT)."""
+
+    def __init__(self, path: str | Path, why: str):
+        self.path = Path(path)
+        super().__init__(f"the archive is damaged: {why} ({path}); nothing more was written to it. Restore it "
+                         f"from a backup, or save what can still be read: sqlite3 {path} .recover | sqlite3 "
+                         "recovered.db")
+
+
+def is_corrupt(error: BaseException) -> bool:
+    """SQLITE_CORRUPT: the file is SQLite's, but damaged ("database disk image is malformed")."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == SQLITE_CORRUPT) or str(error) == "database disk image is malformed"
 
 
 def mount_point(path: Path) -> Path:

@@ -72,7 +72,7 @@ def test_a_full_disk_in_a_write_is_raised_as_disk_full_and_rolled_back(tmp_path)
     archive = Archive(db_path)
     run = archive.start_run(None, [], "incremental")
     told = []
-    archive.on_disk_full = told.append
+    archive.on_storage_failure = told.append
     pages = archive.db.execute("PRAGMA page_count").fetchone()[0]
     archive.db.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(DiskFull) as raised:

@@ -86,6 +86,7 @@ class Stat(_Name):
     REASON = "archive/reason"
     # the archive file (a text: the message; pipelines/disk.py)
     DISK_FULL = "archive/disk_full"                          # a write met a full disk: the crawl stopped there
+    ARCHIVE_DAMAGED = "archive/damaged"                      # a write found the file damaged: the crawl stopped
     # pages
     PAGES_FETCHED = "archive/pages_fetched"                  # responses stored in raw_pages
     PAGES_WITH_BAD_BYTES = "archive/pages_with_bad_bytes"    # stored with bytes that are not UTF-8 replaced
@@ -167,8 +168,10 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    # first: the pages and feeds that failed after the disk was full failed because of it
+    # first: the pages and feeds that failed after the file could take no more failed because of it
     Rule(ExitStatus.DISK_FULL, (Stat.DISK_FULL,), "a write met a full disk, and the crawl stopped there", "{n}"),
+    Rule(ExitStatus.FAILED, (Stat.ARCHIVE_DAMAGED,), "a write found the archive file damaged, and the crawl stopped "
+         "there (restore it from a backup)", "{n}"),
     Rule(ExitStatus.FAILED, (ScrapyStat.SPIDER_EXCEPTIONS,), "a page raised an error in the spider, a bug",
          "{n} page(s) raised an error in the spider (a bug: see the log); nothing was lost"),
     Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error, a "
