@@ -9,9 +9,11 @@ connection Datasette opens:
   too big". The limit is above anything the crawler stores from the web (a page is at most 8 MiB:
   ``DOWNLOAD_MAXSIZE``), so every stored value can still be read; only a page of 16 to 20 MiB read from a
   WARC file (``MAX_PAYLOAD``) and stored uncompressible could not be shown, and says so;
-* **one answer**: the rows a query hands to Python hold at most ``MAX_ANSWER_BYTES`` of memory
-  (counted row by row as they are fetched, by :func:`counting_rows`); past it the query stops with
-  :class:`AnswerTooLarge`, before the next row is read, let alone rendered;
+* **one answer**: the values of a query's rows take at most ``MAX_ANSWER_BYTES`` once written out
+  (counted row by row as they are fetched, by :func:`counting_rows`, with an upper bound of their JSON:
+  six bytes a character for text JSON must escape, ``\u00e0`` or ``\u0001``); past it the query stops
+  with :class:`AnswerTooLarge`, before the next row is read, let alone rendered. So no answer, JSON, CSV
+  or HTML, is over about 32 MB, and a request holds a few times that at most while it is written;
 * **SQLite's own memory** in the whole server process is at most ``SQLITE_HEAP_BYTES``
   (``PRAGMA hard_heap_limit``): a single row of many large values (each under the value limit) is
   computed inside SQLite before any row reaches Python; past the limit the query fails with "out of
@@ -29,7 +31,7 @@ import weakref
 from typing import Any
 
 MAX_VALUE_BYTES = 16 * 1024 * 1024     # one string or blob
-MAX_ANSWER_BYTES = 32 * 1024 * 1024    # the values of one query's rows, as held in memory
+MAX_ANSWER_BYTES = 32 * 1024 * 1024    # the values of one query's rows, as written out (JSON's bound)
 SQLITE_HEAP_BYTES = 128 * 1024 * 1024  # SQLite's heap, the whole server process (page caches included)
 
 
@@ -37,14 +39,25 @@ class AnswerTooLarge(sqlite3.DataError):
     """A query's rows passed MAX_ANSWER_BYTES (a DataError, so Datasette shows it as a query's error)."""
 
     def __init__(self, rows: int):
-        super().__init__(f"the answer is too large: its first {rows} row(s) already hold more than "
+        super().__init__(f"the answer is too large: its first {rows} row(s) already take more than "
                          f"{MAX_ANSWER_BYTES // (1024 * 1024)} MB")
         self.rows = rows
 
 
-def _size(value: Any) -> int:
-    """What a value holds in memory (a str's own representation: 1, 2 or 4 bytes a character)."""
-    return sys.getsizeof(value) if isinstance(value, (str, bytes)) else 16
+def written_size(value: Any) -> int:
+    """An upper bound of the bytes ``value`` takes in an answer, JSON being the largest: printable ASCII as
+    it is (a quote or backslash twice); any other text six bytes a character (``\u0001``, ``\u1ea1``),
+    twelve when a character is past U+FFFF (a surrogate pair); a blob in base64. O(1), or a C pass for
+    ASCII text."""
+    if isinstance(value, str):
+        count = len(value)
+        if value.isascii():
+            return count + value.count('"') + value.count("\\") if value.isprintable() else 6 * count
+        wide = sys.getsizeof(value) > 3 * count + 100  # CPython keeps it 4 bytes a character (header ~80)
+        return (12 if wide else 6) * count
+    if isinstance(value, bytes):
+        return 4 * len(value) // 3 + 4
+    return 24
 
 
 class _Tally:
@@ -63,7 +76,7 @@ def counting_rows(cursor: sqlite3.Cursor, values: tuple) -> sqlite3.Row:
     if tally is None:
         tally = _tallies[cursor] = _Tally()
     tally.rows += 1
-    tally.held += sum(_size(v) for v in values)
+    tally.held += sum(written_size(v) for v in values)
     if tally.held > MAX_ANSWER_BYTES:
         raise AnswerTooLarge(tally.rows)
     return sqlite3.Row(cursor, values)

@@ -4,11 +4,19 @@ argument that runs SQL a visitor chose waiting its turn at the gate (docs/securi
 
 import itertools
 import sqlite3
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from datasette_kinhtedothi import limits
 from datasette_kinhtedothi.gate import canned_paths, is_expensive
+from tests.conftest import ROOT, free_port, stop_group, wait_for
 from tests.datasette_support import copy_archive, datasette_for, get
 
 MB = 1024 * 1024
@@ -77,6 +85,16 @@ def test_many_large_values_stop_at_the_answer_limit_with_the_row_reached(sql_ds)
 ])
 def test_an_ordinary_answer_is_far_under_the_limit(sql_ds, path, params):
     assert get(sql_ds, path, params=params).status_code == 200
+
+
+@pytest.mark.parametrize("text", ["plain ascii", 'quotes " and \\ backslashes', "line\nbreaks\tand\x01controls",
+                                  "Đảng bộ thành phố Hà Nội", "é" * 300, "ạ" * 500, "😀" * 50 + "x" * 1000,
+                                  "x" * 10 + "😀", "\x00" * 1000, "ü\x01" * 400, ""])
+def test_the_written_size_is_never_below_what_json_writes(text):
+    import json
+
+    assert limits.written_size(text) >= len(json.dumps(text)) - 2  # the quotes are the answer's
+    assert limits.written_size(text.encode()) >= len(text.encode()) * 4 // 3  # a blob, in base64
 
 
 def test_the_answer_tally_is_per_query(sql_ds):
@@ -166,3 +184,49 @@ def test_the_gate_knows_the_ready_made_queries_of_the_metadata(sql_ds):
     paths = canned_paths(sql_ds)
     assert {"/archive/search", "/archive/articles_per_event_month", "/archive/event_between_dates"} <= paths
     assert "/archive/articles" not in paths
+
+
+# -- the real server's memory ----------------------------------------------------------------------------
+def peak_resident_mb(pid: int) -> float:
+    """The process's peak resident size (VmHWM), in MB: what the issue measured (1.76 GB before)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+HUGE = ["select hex(zeroblob(143000000))",                             # the issue's 80 bytes
+        "select hex(zeroblob(4000000)) from articles limit 20",        # 160 MB in 20 values
+        "select " + ", ".join(["hex(zeroblob(8388607))"] * 12),       # one row of 12 x 16 MB
+        "select replace(hex(zeroblob(8000000)), '0', char(1)) as c"]  # 16 MB that JSON writes six times over
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's peak memory from /proc")
+def test_the_server_stays_small_whatever_values_sql_asks_for(crawled, tmp_path):
+    db = copy_archive(crawled[0], tmp_path / "memory")
+    with served_with_pid(db) as (base, pid):
+        for query in HUGE:
+            for fmt in (".json", "", ".csv"):
+                url = f"{base}/archive{fmt}?" + urllib.parse.urlencode({"sql": query})
+                try:
+                    with urllib.request.urlopen(url, timeout=120) as answer:
+                        body = answer.read()
+                except urllib.error.HTTPError as error:
+                    body = error.read()
+                    assert error.code in (400, 503)
+                assert len(body) < 20 * MB, (query, fmt, len(body))
+        assert peak_resident_mb(pid) < 600  # before: 1,760 MB for the first query alone
+
+
+@contextmanager
+def served_with_pid(db: Path):
+    """`kinhtedothi serve` (which becomes Datasette: the same pid) on a free port: (base URL, pid)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/-/versions.json", process)
+        yield base, process.pid
+    finally:
+        stop_group(process)

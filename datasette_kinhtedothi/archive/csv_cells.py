@@ -17,9 +17,6 @@ same rows, but each page's query stays far below the answer's limit in bytes (``
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl, urlencode
@@ -28,84 +25,103 @@ FORMULA_SIGNS = "=+-@＝＋－＠"
 FORMULA_STARTS = "\t\r"               # a cell that begins with these is quoted whatever follows
 PREFIX = "'"
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-# csv's default field limit (131,072 characters) is below an article's body_html; a value is bounded
-# anyway by the connection's SQLITE_LIMIT_LENGTH (datasette_kinhtedothi/limits.py).
-FIELD_LIMIT = 64 * 1024 * 1024
 STREAM_PAGE = 100
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+def _formula(text: str, whole: bool = True) -> bool:
+    """Could a spreadsheet read ``text`` (the whole cell, or only its beginning) as a formula?"""
+    if text[0] in FORMULA_STARTS:
+        return True
+    stripped = text.strip() if whole else text.lstrip()
+    return bool(stripped) and stripped[0] in FORMULA_SIGNS and not (whole and NUMBER.fullmatch(stripped))
+
+
 def neutral(cell: Any) -> Any:
     """``cell`` as a spreadsheet may read it: a leading ``'`` when it could start a formula."""
-    if not isinstance(cell, str) or not cell:
+    if not isinstance(cell, str) or not cell or not _formula(cell):
         return cell
-    if cell[0] in FORMULA_STARTS:
-        return PREFIX + cell
-    stripped = cell.strip()
-    if stripped and stripped[0] in FORMULA_SIGNS and not NUMBER.fullmatch(stripped):
-        return PREFIX + cell
-    return cell
+    return PREFIX + cell
 
 
 def neutral_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: neutral(value) for key, value in row.items()}
 
 
+QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')   # a quoted field, its quotes doubled inside
+UNQUOTED = re.compile(rb"[^,\r\n]*")
+HEAD = 64   # bytes of a cell read to decide; a longer cell is never a plain number
+
+
+def rewrite_record(record: bytes) -> bytes:
+    """One CSV record (Python's ``excel`` dialect, as Datasette writes it) with its formula cells quoted.
+
+    Works on the bytes: each cell is found (quoted or not), only its first HEAD bytes are decoded to
+    decide, and a ``'`` is inserted where needed (after the opening quote of a quoted cell). A record
+    with nothing to change is returned as it came, without a copy."""
+    pieces: list[bytes] = []
+    last, pos = 0, 0
+    body_end = len(record) - (2 if record.endswith(b"\r\n") else 1 if record.endswith(b"\n") else 0)
+    while True:
+        quoted = record.startswith(b'"', pos)
+        match = (QUOTED if quoted else UNQUOTED).match(record, pos)
+        if match is None:
+            return record  # not CSV as Datasette writes it (its error text after a failed page): as it is
+        start, end = (pos + 1, match.end() - 1) if quoted else (pos, match.end())
+        if end > start:
+            head = record[start:min(end, start + HEAD)].decode("utf-8", "ignore")
+            if quoted:
+                head = head.replace('""', '"')
+            if head and _formula(head, whole=end - start <= HEAD):
+                pieces += [record[last:start], PREFIX.encode()]
+                last = start
+        pos = match.end()
+        if pos >= body_end or record[pos:pos + 1] != b",":
+            break
+        pos += 1
+    if not pieces:
+        return record
+    pieces.append(record[last:])
+    return b"".join(pieces)
+
+
 class RecordRewriter:
-    """A CSV text stream (Python's ``excel`` dialect, as Datasette writes it) rewritten record by record.
+    """A CSV byte stream rewritten record by record (:func:`rewrite_record`).
 
     ``feed(bytes)`` returns the rewritten bytes of every record completed so far; ``close()`` the rest. A
     record is complete at a line end outside quotes: with doubled quotes inside quoted fields, that is a
-    line end after an even number of ``"`` since the record began."""
+    line end after an even number of ``"`` since the record began. Only the unfinished record is held."""
 
     def __init__(self) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._pending: list[str] = []     # the lines of the record not yet complete
+        self._pending: list[bytes] = []   # the lines of the record not yet complete
         self._quotes = 0                  # the number of " in them
 
     def feed(self, data: bytes) -> bytes:
-        text = self._decoder.decode(data)
-        if not text:
-            return b""
-        out = io.StringIO()
+        out: list[bytes] = []
         start = 0
         while True:
-            end = text.find("\n", start)
+            end = data.find(b"\n", start)
             if end < 0:
                 break
-            line = text[start:end + 1]
+            line = data[start:end + 1] if start or end + 1 < len(data) else data
             start = end + 1
             self._pending.append(line)
-            self._quotes += line.count('"')
+            self._quotes += line.count(b'"')
             if self._quotes % 2 == 0:
-                self._write("".join(self._pending), out)
+                record = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
+                out.append(rewrite_record(record))
                 self._pending, self._quotes = [], 0
-        if start < len(text):
-            rest = text[start:]
+        if start < len(data):
+            rest = data[start:]
             self._pending.append(rest)
-            self._quotes += rest.count('"')
-        return out.getvalue().encode("utf-8")
+            self._quotes += rest.count(b'"')
+        return out[0] if len(out) == 1 else b"".join(out)
 
     def close(self) -> bytes:
-        text = "".join(self._pending) + self._decoder.decode(b"", final=True)
+        record = b"".join(self._pending)
         self._pending, self._quotes = [], 0
-        if not text:
-            return b""
-        out = io.StringIO()
-        self._write(text, out, terminator=text.endswith("\n"))
-        return out.getvalue().encode("utf-8")
-
-    @staticmethod
-    def _write(record: str, out: io.StringIO, terminator: bool = True) -> None:
-        try:
-            rows = list(csv.reader(io.StringIO(record, newline="")))
-        except csv.Error:  # not CSV after all (Datasette's own error text after a failed page): as it is
-            out.write(record)
-            return
-        writer = csv.writer(out, lineterminator="\r\n" if terminator else "")
-        for row in rows:
-            writer.writerow([neutral(cell) for cell in row])
+        return rewrite_record(record) if record else b""
 
 
 def _is_csv_request(scope: dict[str, Any]) -> bool:
@@ -136,8 +152,6 @@ def _small_pages(scope: dict[str, Any]) -> dict[str, Any]:
 
 def wrap(app: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """``app`` with the cells of every Datasette CSV answer neutralised on the way out."""
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
-
     async def neutralised(scope: dict[str, Any], receive: Any, send: Send) -> None:
         if scope.get("type") != "http" or not _is_csv_request(scope):
             return await app(scope, receive, send)
