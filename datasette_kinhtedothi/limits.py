@@ -25,6 +25,7 @@ passed and how to ask for less.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 import weakref
@@ -33,6 +34,9 @@ from typing import Any
 MAX_VALUE_BYTES = 16 * 1024 * 1024     # one string or blob
 MAX_ANSWER_BYTES = 32 * 1024 * 1024    # the values of one query's rows, as written out (JSON's bound)
 SQLITE_HEAP_BYTES = 128 * 1024 * 1024  # SQLite's heap, the whole server process (page caches included)
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what JSON writes as \u00XX
 
 
 class AnswerTooLarge(sqlite3.DataError):
@@ -45,14 +49,16 @@ class AnswerTooLarge(sqlite3.DataError):
 
 
 def written_size(value: Any) -> int:
-    """An upper bound of the bytes ``value`` takes in an answer, JSON being the largest: printable ASCII as
-    it is (a quote or backslash twice); any other text six bytes a character (``\u0001``, ``\u1ea1``),
-    twelve when a character is past U+FFFF (a surrogate pair); a blob in base64. O(1), or a C pass for
-    ASCII text."""
+    """An upper bound of the bytes ``value`` takes in an answer, JSON being the largest: ASCII text as it is
+    (a quote, backslash, tab or line break twice); any other text six bytes a character (``\u0001``,
+    ``\u1ea1``), twelve when a character is past U+FFFF (a surrogate pair); a blob in base64. O(1), or a
+    few C passes over ASCII text."""
     if isinstance(value, str):
         count = len(value)
         if value.isascii():
-            return count + value.count('"') + value.count("\\") if value.isprintable() else 6 * count
+            if CONTROL.search(value):
+                return 6 * count
+            return count + sum(value.count(c) for c in '"\\\n\r\t')  # JSON writes these as two bytes
         wide = sys.getsizeof(value) > 3 * count + 100  # CPython keeps it 4 bytes a character (header ~80)
         return (12 if wide else 6) * count
     if isinstance(value, bytes):
