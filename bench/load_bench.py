@@ -222,9 +222,12 @@ def run(quick: bool, hostile_threads: int, seconds: float, articles: int) -> dic
         during: list[float] = []
         searches: list[float] = []
         search_statuses: Counter = Counter()
+        ordinary_statuses: Counter = Counter()
         while time.monotonic() < stop and len(during) < 10_000:
             for url in ordinary_urls(base):
-                during.append(fetch(url)[0])
+                elapsed, status = fetch(url)
+                during.append(elapsed)
+                ordinary_statuses[status] += 1
             for url in search_urls(base):
                 elapsed, status = fetch(url)
                 searches.append(elapsed)
@@ -236,7 +239,8 @@ def run(quick: bool, hostile_threads: int, seconds: float, articles: int) -> dic
         os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
         server.wait(timeout=10)
     result = {"mode": "quick" if quick else "full", "articles": articles + 3, "hostile_threads": hostile_threads,
-              "seconds": seconds, "ordinary_alone": percentiles(alone), "ordinary_under_attack": percentiles(during),
+              "seconds": seconds, "ordinary_alone": percentiles(alone),
+              "ordinary_under_attack": {**percentiles(during), "statuses": dict(ordinary_statuses)},
               "searches_under_attack": {**percentiles(searches), "statuses": dict(search_statuses)},
               "hostile": {**percentiles(hostile_times), "statuses": dict(statuses)},
               "server_peak_mb": round(memory, 1), "server_peak_anon_mb": round(anon_peak[0], 1)}
@@ -251,6 +255,7 @@ def markdown(result: dict) -> str:
         s = result[key]
         rows.append(f"| {label} | {s['n']} | {s['p50']:.3f} s | {s['p95']:.3f} s | {s['max']:.3f} s |")
     return "\n".join([*rows, "", f"hostile answers by status: {result['hostile']['statuses']}",
+                      f"ordinary pages under attack by status: {result['ordinary_under_attack']['statuses']}",
                       f"a reader's searches by status: {result['searches_under_attack']['statuses']}",
                       f"server peak memory: {result['server_peak_mb']} MB resident (VmHWM, counting the "
                       f"memory-mapped database file), {result['server_peak_anon_mb']} MB of it its own heap (RssAnon)",

@@ -59,6 +59,7 @@ def read_only(db: str) -> bool:
 # (except on read-only media, where nothing can: see read_only()).
 DATASETTE_SETTINGS = {
     "sql_time_limit_ms": "3000",      # any one query, typed or canned, stops after 3 s
+    "num_sql_threads": "8",           # a gated request may run its facets on 3 threads at once: room for readers
     "facet_time_limit_ms": "1000",    # a facet gives up after 1 s (the page still shows)
     "default_page_size": "50",
     "max_returned_rows": "1000",
