@@ -22,10 +22,12 @@ EXPENSIVE_ARGS = {"q", "exact", "term", "_search", "_exact", "sql", "_where", "_
                   "_facet", "_stream"}
 EXPENSIVE_PREFIXES = ("_search_", "_facet_", "_sort")
 # What an ordinary list page may carry without waiting: paging, shape and columns shown, the language, and
-# the interface's own filters (indexed: an event, a tag, a person, a section, a month, a day range).
+# the interface's own filters (indexed: an event, a tag, a person, a section, a byline, a year or month,
+# a day range; archive/facet_defs.py's list arguments).
 CHEAP_ARGS = {"_next", "_shape", "_labels", "_json", "_nl", "_col", "_nocol", "_nofacet", "_nocount", "_facet_size",
               "_dl", "_header", "_bom", "lang", "_lang", "db", "_event", "_tag", "_person", "_from", "_to", "from",
-              "to", "event", "tag", "person", "section", "published_at__startswith", "all", "_context"}
+              "to", "event", "tag", "person", "section", "section__exact", "author", "author__exact",
+              "published_at__startswith", "year", "month", "all", "_context"}
 ALWAYS = ("/-/chart", "/-/export.csv")   # our own pages that run the search functions or many rows
 
 
