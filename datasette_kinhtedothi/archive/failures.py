@@ -62,6 +62,8 @@ def explain(error: BaseException, lang: str, with_parameters: bool = False) -> t
         return 400, _("failure.sort", lang, column=message.removeprefix("Cannot sort table by ")[:60])
     if is_damage(error):
         return 503, _("failure.damaged", lang, why=str(error))
+    if isinstance(error, DatasetteError) and error.status < 500:
+        return None  # Datasette's own 4xx, said in the reader's language by chrome.error_page
     if with_parameters and isinstance(error, PARAMETER_ERRORS):
         why = message if isinstance(error, DatasetteError) else f"{type(error).__name__}: {error}"
         return 400, _("failure.parameters", lang, why=why[:200])
