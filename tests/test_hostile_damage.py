@@ -17,8 +17,10 @@ from pipelines.archive import Archive
 from pipelines.disk import ArchiveDamaged
 from scraper.cli import cli
 from scraper.dbcheck import DamagedArchive, NotAnArchive, check_db, damage
-from tests.conftest import ROOT, run_crawl, served
-from tests.datasette_support import copy_archive, datasette_for, get
+from tests.support import ROOT, run_crawl, served
+from tests.support.datasette import copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast  # the crawl and `kinhtedothi serve` are slow, one by one
 
 PAGE = 4096
 
@@ -87,6 +89,7 @@ def test_reparse_refuses_a_damaged_archive(damaged):
     assert digest(damaged) == before
 
 
+@pytest.mark.slow
 def test_a_crawl_refuses_a_damaged_archive_before_writing(damaged, site):
     before = digest(damaged)
     process = run_crawl(damaged, site.url)
@@ -113,6 +116,7 @@ def test_serve_answers_the_damaged_part_with_a_message_and_the_rest_as_usual(cra
     assert json.status_code == 503 and json.json()["ok"] is False and "malformed" in json.json()["error"]
 
 
+@pytest.mark.slow
 def test_kinhtedothi_serve_warns_of_the_damage_and_still_starts(crawled, tmp_path):
     db = garbage_over(copy_archive(crawled[0], tmp_path / "middle"), "middle", 4, table="articles")
     before = digest(db)

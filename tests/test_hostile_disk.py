@@ -21,7 +21,9 @@ from pipelines.archive import Archive
 from pipelines.disk import DiskFull, is_disk_full, mount_point
 from pipelines.schema import SCHEMA_VERSION, ensure_schema
 from scraper.dbcheck import check_db
-from tests.conftest import run_crawl, served
+from tests.support import run_crawl, served
+
+pytestmark = pytest.mark.fast  # the crawls on a real small disk are slow, one by one
 
 EXIT_DISK_FULL = 74
 
@@ -140,6 +142,7 @@ def last_line(process: subprocess.CompletedProcess) -> str:
     return process.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["128k", "1m"])  # the first dies making the schema, the second mid-crawl
 def test_a_crawl_on_a_full_disk_says_so_loses_nothing_and_a_rerun_with_space_just_works(site, tmp_path, size):
     with small_disk(tmp_path, size) as where:
@@ -161,6 +164,7 @@ def test_a_crawl_on_a_full_disk_says_so_loses_nothing_and_a_rerun_with_space_jus
         assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_a_healthy_archive_on_a_full_disk_is_called_healthy_and_still_served(crawled, site, tmp_path):
     with small_disk(tmp_path, "4m") as where:
         db = where / "archive.db"

@@ -16,8 +16,10 @@ import pytest
 
 from datasette_kinhtedothi import limits
 from datasette_kinhtedothi.gate import canned_paths, is_expensive
-from tests.conftest import ROOT, free_port, stop_group, wait_for
-from tests.datasette_support import copy_archive, datasette_for, get
+from tests.support import ROOT, free_port, stop_group, wait_for
+from tests.support.datasette import copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast
 
 MB = 1024 * 1024
 
@@ -201,6 +203,7 @@ HUGE = ["select hex(zeroblob(143000000))",                             # the iss
         "select replace(hex(zeroblob(8000000)), '0', char(1)) as c"]  # 16 MB that JSON writes six times over
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's peak memory from /proc")
 def test_the_server_stays_small_whatever_values_sql_asks_for(crawled, tmp_path):
     db = copy_archive(crawled[0], tmp_path / "memory")
