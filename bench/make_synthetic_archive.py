@@ -219,8 +219,8 @@ def build(path: Path, n: int, seed: int, optimize: bool) -> None:
         if done % 20000 == 0 or done == n:
             print(f"{done:,} articles, {time.time() - started:.0f} s", file=sys.stderr)
     if not db["articles_fts_exact"].exists():
-        conn.executescript(EXACT_INDEX_SQL)
-        conn.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
+        for statement in EXACT_INDEX_SQL:  # the index, its triggers and its filling
+            conn.execute(statement)
     if optimize:
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
         conn.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('optimize')")

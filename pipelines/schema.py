@@ -6,6 +6,9 @@ existing ones keep their meaning (``metadata.yml`` describes each).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import sqlite_utils
 from sqlite_utils.db import Table
 
@@ -200,25 +203,27 @@ def _ensure_search_index(db: sqlite_utils.Database) -> None:
 
 # A second search index that keeps the diacritics, for searches that must tell "bàn" from
 # "bán" (datasette_kinhtedothi/vietnamese.py). It reads the articles table itself, kept in step by triggers.
-EXACT_INDEX_SQL = """
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
+# Statements one by one (not a script: Python's executescript would commit the schema's transaction).
+EXACT_INDEX_SQL = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
     title, sapo, body_text,
     content = 'articles', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 0'
-);
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
+)""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
+END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
     VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
+END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
     INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
     VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
     INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
-END;
-"""
+END""",
+    "INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')",
+)
 
 
 def _table(db: sqlite_utils.Database, name: str) -> Table:
@@ -229,25 +234,49 @@ def _table(db: sqlite_utils.Database, name: str) -> Table:
     return table
 
 
-def ensure_schema(db: sqlite_utils.Database) -> int:
-    """Create whatever is missing (tables, indexes, search index); never drops anything. Returns the
-    schema version the file had before (0 for a new file), for ``pipelines.upgrade``."""
-    before = db.execute("PRAGMA user_version").fetchone()[0]
-    db.enable_wal()
+def _ensure_tables(db: sqlite_utils.Database) -> None:
+    """Every table, with every column; created from sqlite-utils' SQL, run inside the caller's transaction
+    (``Table.create`` would commit it)."""
     for name, spec in TABLES.items():
         table = _table(db, name)
-        table.create(spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
-                     foreign_keys=spec.get("foreign_keys"), if_not_exists=True)
+        if not table.exists():
+            db.execute(db.create_table_sql(name, spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
+                                           foreign_keys=spec.get("foreign_keys"), if_not_exists=True))
+            continue
         missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
         for column, kind in missing.items():
             table.add_column(column, kind)
-    for name, columns, unique in INDEXES:
-        _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
-    _ensure_search_index(db)
-    if not db["articles_fts_exact"].exists():
-        db.conn.executescript(EXACT_INDEX_SQL)
-        db.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    if db.conn.in_transaction:  # leave no transaction open (a caller's PRAGMA synchronous would fail)
+
+
+@contextmanager
+def _one_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """All or nothing: a failure (a full disk, a kill) leaves the file as it was before."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def ensure_schema(db: sqlite_utils.Database) -> int:
+    """Create whatever is missing (tables, indexes, search indexes), all in one transaction: a file is
+    either left as it was or gets the whole schema, so a run stopped half-way (a full disk) leaves
+    nothing a later run would refuse. Never drops anything but an older search index it rebuilds.
+    Returns the schema version the file had before (0 for a new file), for ``pipelines.upgrade``."""
+    if db.conn.in_transaction:  # a caller's open transaction is theirs to finish first
         db.conn.commit()
+    before = db.execute("PRAGMA user_version").fetchone()[0]
+    db.enable_wal()
+    with _one_transaction(db):
+        _ensure_tables(db)
+        for name, columns, unique in INDEXES:
+            _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
+        _ensure_search_index(db)
+        if not db["articles_fts_exact"].exists():
+            for statement in EXACT_INDEX_SQL:
+                db.execute(statement)
+        if before != SCHEMA_VERSION:  # unchanged, the header is not written: an up-to-date archive needs no room
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return before

@@ -32,11 +32,35 @@ def cli():
     """Kinhtedothi event archive: crawl the 'Dòng sự kiện' feeds into SQLite, publish with Datasette."""
 
 
+class DiskFullError(click.ClickException):
+    """The archive's disk is full (pipelines.disk.DiskFull): its own exit status, the message says where."""
+
+    exit_code = int(ExitStatus.DISK_FULL)
+
+
 def checked_db(db: str, writing: bool = True) -> None:
     """--db must be an archive of this project (or a new file): refused before anything is written."""
+    from pipelines.disk import DiskFull
+
     try:
         check_db(db, writing=writing)
+    except DiskFull as error:
+        raise DiskFullError(str(error)) from None
     except NotAnArchive as error:
+        raise click.ClickException(str(error)) from None
+
+
+def opened_for_writing(db: Path) -> None:
+    """The archive's schema made or brought up to date before a crawl starts (all or nothing, see
+    pipelines.schema.ensure_schema): a full disk is said here, before any page is fetched."""
+    from pipelines.archive import Archive
+    from pipelines.disk import ArchiveDamaged, DiskFull
+
+    try:
+        Archive(db).close()
+    except DiskFull as error:
+        raise DiskFullError(str(error)) from None
+    except ArchiveDamaged as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -161,6 +185,7 @@ def crawl(db, source, paths, delay, settings, quiet, fill_gaps, **options):
     from scrapy.crawler import CrawlerProcess
 
     with CrawlLock(db_path):
+        opened_for_writing(db_path)
         process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(chosen.spider())
         process.crawl(crawler, **plan.arguments)
@@ -273,16 +298,23 @@ def reparse(db, quiet):
     from scraper.reparse import count_pages
     from scraper.reparse import reparse as run_reparse
 
+    from pipelines.disk import ArchiveDamaged, DiskFull
+
     checked_db(db)
     unreadable: list[tuple[str, str]] = []
     with CrawlLock(Path(db).resolve()):
-        archive = Archive(db)
         try:
-            with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
-                                   file=sys.stderr, hidden=quiet) as bar:
-                outcome = run_reparse(archive, bar.update, unreadable)
-        finally:
-            archive.close()
+            archive = Archive(db)
+            try:
+                with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
+                                       file=sys.stderr, hidden=quiet) as bar:
+                    outcome = run_reparse(archive, bar.update, unreadable)
+            finally:
+                archive.close()
+        except DiskFull as error:
+            raise DiskFullError(str(error)) from None
+        except ArchiveDamaged as error:
+            raise click.ClickException(str(error)) from None
     for url, why in unreadable:
         click.echo(f"could not read {url}: {why}", err=True)
     click.echo(", ".join(f"{outcome[k]} {k}" for k in ("new", "updated", "unchanged", "failed", "unreadable")),
@@ -332,14 +364,17 @@ def serve(db, host, port, cors):
     Search ignores diacritics; /robots.txt turns crawlers away; CORS is off
     unless --cors. A crawl may write to the file while it is served. An archive
     made by an older version is upgraded first, when the file is writable and
-    no crawl is running.
+    no crawl is running. A damaged archive (PRAGMA quick_check) is served with
+    a warning: pages that read its damaged part say so.
 
     Example:
 
         kinhtedothi serve --db archive.db --port 8001
     """
     checked_db(db, writing=False)
-    upgrade_before_serving(db)
+    if whole_before_serving(db):
+        upgrade_before_serving(db)
+    warn_before_serving(db)
     command = datasette_command(db, host, port, cors=cors)
     click.echo(f"archive: http://{host}:{port}/", err=True)
     _become(command)
@@ -349,6 +384,7 @@ def upgrade_before_serving(db: str) -> None:
     """An archive made by an older version gets the newer schema and data first, when the file may be
     written and no crawl is running (a crawl upgrades it itself); otherwise it is served as it is."""
     from pipelines.archive import Archive
+    from pipelines.disk import DiskFull
     from scraper.dbcheck import needs_upgrade
     from scraper.lock import held_if_free
 
@@ -357,7 +393,32 @@ def upgrade_before_serving(db: str) -> None:
     with held_if_free(Path(db)) as free:
         if free:
             click.echo(f"upgrading {db}, made by an older version of kinhtedothi …", err=True)
-            Archive(db).close()
+            try:
+                Archive(db).close()
+            except DiskFull as error:  # the upgrade is all or nothing: served as it was
+                click.echo(f"warning: not upgraded: {error}", err=True)
+
+
+def whole_before_serving(db: str) -> bool:
+    """False, with a warning, for a damaged archive: served as it is (the pages that read a damaged part
+    answer 503 with a message), never upgraded (writing into it would spread the damage)."""
+    from scraper.dbcheck import damage
+    from scraper.publish import read_only
+
+    problems = damage(Path(db), immutable=read_only(db)) if Path(db).stat().st_size else []
+    if problems:
+        click.echo(f"warning: {db} is damaged (PRAGMA quick_check: {'; '.join(problems[:3])}): pages that read "
+                   "the damaged part answer 503; restore the file from a backup", err=True)
+    return not problems
+
+
+def warn_before_serving(db: str) -> None:
+    """A full disk: the archive is served as it is on disk (immutable), so say so."""
+    from pipelines.disk import is_full, where
+
+    if is_full(Path(db)):
+        click.echo(f"warning: the disk is full ({where(Path(db))}): the archive is served read-only, as it is "
+                   "on disk, until serve is started again", err=True)
 
 
 def _become(command: list[str]) -> None:

@@ -19,7 +19,9 @@ hands its work to the module of that job:
 * ``/robots.txt`` (no crawling, ``robots.py``); security headers and a strict Content-Security-
   Policy on the pages that show scraped markup (``headers.py``); a 405 for anything but a read
   (``guard.py``); memory-mapped reads and the exact-search fallback (``reads.py``); table cells
-  (``cells.py``).
+  (``cells.py``); CSV cells no spreadsheet runs (``csv_cells.py``);
+* bounds in bytes on every query (``datasette_kinhtedothi/limits.py``), and a clear message instead of a
+  500 for what a visitor sent or a damaged file (``failures.py``).
 
 Nothing here writes to the database.
 """
@@ -28,8 +30,9 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, coverage, edits, export, guard, list_search,
-                                           people, place_page, places_map, reads, search_page)
+from datasette_kinhtedothi import limits
+from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, coverage, edits, export, failures, guard,
+                                           list_search, people, place_page, places_map, reads, search_page)
 from datasette_kinhtedothi.archive.facet_defs import list_metadata, merged_metadata
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
@@ -43,6 +46,7 @@ def startup(datasette):
 
 @hookimpl
 def prepare_connection(conn):
+    limits.bound(conn)
     reads.memory_map(conn)
     conn.create_function("kt_entry_id", 1, atom.entry_id, deterministic=True)  # metadata.yml's feed query
 
@@ -105,7 +109,14 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    return chrome.error_page(datasette, request, exception)
+    async def inner():
+        answer = await failures.response_for(datasette, request, exception)  # what a visitor or the file caused
+        if answer is None:
+            page = chrome.error_page(datasette, request, exception)  # Datasette's 4xx in the reader's language
+            answer = await page() if page is not None else None
+        return answer
+
+    return inner
 
 
 @hookimpl

@@ -4,7 +4,8 @@ Columns: archive_id (the story's id in the archive, unchanged when its address c
 (Hanoi time, ``YYYY-MM-DD HH:MM``), people, events, tags (each ``; ``-separated), url, snippet (plain
 text: the passage that matches, without ``<mark>``). ALL matching rows, up to ``EXPORT_MAX``, ranked as
 the search page ranks them when there is a query, else newest first.
-``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8.
+``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8. A cell that a
+spreadsheet could run as a formula (``=…``, ``+…``, ``-…``, ``@…``) starts with a ``'`` (``csv_cells.neutral``).
 
 Parameters (those of the search page; each filter may be repeated, all must hold; a value over 200
 characters, or more than 10 different values of one filter, is a 400 rather than another search):
@@ -32,6 +33,7 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.csv_cells import neutral_row
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.i18n import gettext, language
 from datasette_kinhtedothi.archive.search_state import MAX_FILTER, MAX_VALUES
@@ -189,7 +191,7 @@ def to_csv(rows: list[dict], bom: bool = False) -> str:
         out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutral_row(row) for row in rows)
     return out.getvalue()
 
 

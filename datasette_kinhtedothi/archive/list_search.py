@@ -150,7 +150,10 @@ async def sort_guard(datasette, scope) -> tuple[dict, dict] | None:
         return None
     pairs = urllib.parse.parse_qsl(raw, keep_blank_values=True)
     sorts = [v for k, v in pairs if k in ("_sort", "_sort_desc") and v]
-    columns = set(await db.table_columns(table)) | {"rowid"}
+    sortable = datasette.table_metadata(database, table).get("sortable_columns")
+    columns = set(sortable or await db.table_columns(table))
+    if not await db.primary_keys(table):  # Datasette sorts by rowid only where it is the key
+        columns.add("rowid")
     bad = [s for s in sorts if s not in columns]
     if not bad:
         return None
