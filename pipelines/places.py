@@ -140,12 +140,17 @@ class _Reader:
             self.found.remove(found)
 
 
+_FIRST_WORDS = frozenset(words[0] for words, _, _ in PREFIXES)
+
+
 def _prefix_at(reader: _Reader, i: int) -> tuple[int, str, str] | None:
     """(tokens it takes, level, kind) when a type word starts at token i."""
     tokens = reader.tokens
     token = tokens[i].text
     if token in ABBREVIATIONS and reader.gap(i + 1) in (" ", ". ", "."):
         return (1, *ABBREVIATIONS[token])
+    if token.lower() not in _FIRST_WORDS:   # most words begin no type: one set lookup, not a scan of PREFIXES
+        return None
     lower = [t.text.lower() for t in tokens[i:i + 2]]
     for words, level, kind in PREFIXES:
         if lower[:len(words)] == list(words) and all(reader.gap(i + k) == " " for k in range(1, len(words))):
