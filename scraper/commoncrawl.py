@@ -72,10 +72,12 @@ def parse_num_pages(body: str) -> int:
         return 0
 
 
-def parse_index(body: str, crawl: str) -> list[CcCapture]:
-    """The captures in an index answer (JSON lines); lines that are not captures are skipped."""
-    captures = []
+def parse_index(body: str, crawl: str, limit: int | None = None) -> list[CcCapture]:
+    """The captures in an index answer (JSON lines), at most ``limit``; lines that are not captures are skipped."""
+    captures: list[CcCapture] = []
     for line in body.splitlines():
+        if limit is not None and len(captures) >= limit:
+            break
         try:
             row = json.loads(line)
             status = str(row.get("status", ""))
