@@ -8,8 +8,12 @@ import logging
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
+from scrapy.downloadermiddlewares import redirect
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from urllib.parse import urlsplit
+from scrapy.utils.response import get_meta_refresh
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import safe_url_string
 
 from scrapy import Spider
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -92,6 +96,39 @@ class OffSiteMiddleware:
         via = request.meta.get("redirect_urls")
         where = f" (redirected from {from_mirror(via[0], self.crawler.settings.get('BASE_URL'))})" if via else ""
         raise OffSiteError(f"off-site URL not followed: {request.url}{where}")
+
+
+class MetaRefreshMiddleware(redirect.MetaRefreshMiddleware):
+    """Scrapy's, except that a refresh to an address that is not http(s) (``javascript:``, ``mailto:``,
+    ``tel:``, ``data:``) is ignored and the page read as it is. Scrapy makes the request before it looks at
+    the scheme, and the page failed ("Missing scheme in request url"), every run."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect"):
+            _, target = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+            if target and not _is_web_address(target):
+                logger.info("%s: a meta refresh to %.100s ignored (not an http address): the page is read as it is",
+                            response.url, target)
+                return response
+        return super().process_response(request, response)
+
+
+class RedirectMiddleware(redirect.RedirectMiddleware):
+    """Scrapy's, except that a redirect to an address that is not http(s) is refused with a reason the
+    errback records ("redirect to a non-http address …"), not the ValueError Scrapy raised making it."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        location = response.headers.get("Location")
+        if location and response.status in (301, 302, 303, 307, 308) and not request.meta.get("dont_redirect") \
+                and response.status not in request.meta.get("handle_httpstatus_list", ()):
+            target = urljoin(request.url, safe_url_string(location.decode("latin-1")))
+            if not _is_web_address(target) and not location.startswith(b"//"):
+                raise IgnoreRequest(f"redirect to a non-http address not followed: {target[:200]}")
+        return super().process_response(request, response)
+
+
+def _is_web_address(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in ("http", "https")
 
 
 class EmptyResponse(Exception):
