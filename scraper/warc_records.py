@@ -20,7 +20,7 @@ import re
 import zlib
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO, Callable, Generator
+from typing import Any, BinaryIO, Callable, Generator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
@@ -56,6 +56,7 @@ class _BoundedReader(DecompressingBufferedReader):
     """warcio's reader, with bounded lines, a budget for a record's headers, and damage raised."""
 
     header_budget: int | None = None  # bytes of header lines still allowed; None: not reading headers
+    decompressor: Any  # warcio's, untyped: a zlib decompressor, or None for a stream read as it is
 
     def readline(self, length: int | None = None) -> bytes:
         """A line of at most MAX_LINE bytes (RecordDamage past it), read in one linear pass."""

@@ -99,6 +99,27 @@ def bomb() -> bytes:
     return b"".join(parts)
 
 
+def odd_page(path: str, deepened: bool = False) -> tuple[int, str, str | None]:
+    """One of the ODD_PAGES: (status, HTML, Location)."""
+    title, odd = ODD_PAGES[path]
+    kind, _, value = odd.partition(":")
+    if kind == "location":
+        return 302, "", value
+    if kind == "deepened" and not deepened:
+        kind, value = "plain", ""
+    body = f"Đoạn mở đầu của bài {title}."
+    if kind in ("nested", "deepened"):
+        tag, levels = value.split(":")
+        depth = int(levels)
+        body = "".join(f"<{tag}>Tầng {n}. " for n in range(1, depth + 1)) + DEEP_TEXT + f"</{tag}>" * depth
+    elif kind == "unclosed":
+        body = "".join(f"<div><p>Đoạn số {n} của một bài dài." for n in range(1, int(value) + 1))
+    html = article_html(path, title, "21-01-2021 15:00", body)
+    if kind == "refresh":
+        html = html.replace("<head>", f'<head><meta http-equiv="refresh" content="0;url={value}">', 1)
+    return 200, html, None
+
+
 class HostileState(RequestLog):
     def __init__(self) -> None:
         super().__init__()
@@ -143,7 +164,7 @@ class HostileHandler(FakeHandler[HostileState]):
         if path == FEED_5:
             return self.send(200, listing_html(["/bai-that-1002.html"], FEED_5 + "?p=" + "2" * LONG_LINK).encode())
         if path in ODD_PAGES:
-            return self.odd_page(path, *ODD_PAGES[path])
+            return self.odd_page(path)
         if path == RESET:  # the connection dropped before any answer
             self.close_connection = True
             return
@@ -176,23 +197,11 @@ class HostileHandler(FakeHandler[HostileState]):
             return self.send(200, body)
         return self.send(404, b"<html><body>Not found</body></html>")
 
-    def odd_page(self, path: str, title: str, odd: str) -> None:
-        kind, _, value = odd.partition(":")
-        if kind == "location":
-            return self.send(302, b"", compress=False, headers=[("Location", value)])
-        if kind == "deepened" and not self.state.deepened:
-            kind, value = "plain", ""
-        body = f"Đoạn mở đầu của bài {title}."
-        if kind in ("nested", "deepened"):
-            tag, levels = value.split(":")
-            depth = int(levels)
-            body = "".join(f"<{tag}>Tầng {n}. " for n in range(1, depth + 1)) + DEEP_TEXT + f"</{tag}>" * depth
-        elif kind == "unclosed":
-            body = "".join(f"<div><p>Đoạn số {n} của một bài dài." for n in range(1, int(value) + 1))
-        html = article_html(path, title, "21-01-2021 15:00", body)
-        if kind == "refresh":
-            html = html.replace("<head>", f'<head><meta http-equiv="refresh" content="0;url={value}">', 1)
-        return self.send(200, html.encode())
+    def odd_page(self, path: str) -> None:
+        status, html, location = odd_page(path, self.state.deepened)
+        if location:
+            return self.send(status, b"", compress=False, headers=[("Location", location)])
+        return self.send(status, html.encode())
 
 
 class ElsewhereHandler(FakeHandler[RequestLog]):
