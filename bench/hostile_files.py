@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import sys
 import tempfile
 import time
@@ -70,6 +71,16 @@ def run(command: list[str], cwd: Path, limit: float, term_after: float | None = 
         result["sigterm_at"] = round(termed, 2)
         result["after_sigterm"] = "ignored SIGTERM: killed" if killed else f"stopped {wall - termed:.2f} s later"
     return result
+
+
+def archived(db: Path) -> dict:
+    """What the crawl left in its archive: articles, crawl_errors rows, and whether the file is whole."""
+    if not db.exists():
+        return {"articles": None}
+    with sqlite3.connect(db) as conn:
+        return {"articles": conn.execute("select count(*) from articles").fetchone()[0],
+                "errors": conn.execute("select count(*) from crawl_errors").fetchone()[0],
+                "integrity": conn.execute("pragma integrity_check").fetchone()[0]}
 
 
 def crawl(python: str, db: Path, *args: str) -> list[str]:
@@ -145,20 +156,22 @@ def main() -> int:
             results[name] = result
             extra = f", SIGTERM at {result['sigterm_at']} s: {result['after_sigterm']}" if "sigterm_at" in result \
                 else ""
+            if result.get("articles") is not None:
+                extra += f", {result['articles']} articles, {result['errors']} errors, {result['integrity']}"
             print(f"{name:42} exit {result['exit']:>3}  {result['seconds']:8.2f} s  {result['peak_mb']:6} MB{extra}"
                   f"\n{'':42} {result['last_line'][:160]}", flush=True)
 
         for name, (argv, limit, term) in warc_cases(work).items():
             if args.case in name:
                 db = work / f"{name}.db"
-                report(name, run(crawl(args.python, db, *argv), args.root, limit, term))
+                report(name, {**run(crawl(args.python, db, *argv), args.root, limit, term), **archived(db)})
         for name, pages, index_down in (("commoncrawl-index-claims-1e9-pages", 1_000_000_000, False),
                                         ("commoncrawl-lying-index-and-records", 1, False),
                                         ("commoncrawl-index-down", 1, True)):
             if args.case in name:
                 with HostileCommonCrawl(claimed_pages=pages, index_down=index_down) as cc:
                     result = run(crawl(args.python, work / f"{name}.db", *cc.argv()), args.root, 60)
-                    result["requests"] = len(cc.requests)
+                    result.update(requests=len(cc.requests), **archived(work / f"{name}.db"))
                 report(name, result)
         for name, (argv, limit, term) in page_cases(work).items():
             if args.case in name:
