@@ -13,6 +13,7 @@ import html as html_lib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from typing import Iterator
 
 from lxml import etree
@@ -31,7 +32,7 @@ AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc",
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
           "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
 MAX_BOX_LEVELS = 8  # a related box is found at most this many levels above its heading (real ones: 1 to 3)
-MAX_BOX_ELEMENTS = 400  # and holds at most this many elements (real ones: a heading and a few dozen links)
+MAX_BOX_ELEMENTS = 200  # and holds at most this many elements (real ones: a heading and a few links, under 20)
 HEADING_TAGS = {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}  # may head a box with no text of their own
 _TAGS = re.compile(r"<[^>]+>")
 # XPaths compiled once (element.xpath() compiles its expression at every call).
@@ -138,6 +139,8 @@ def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
     """True when ``node`` reads as a list of links: besides the heading, its text is
     mostly link text (a date or a bullet beside each link is fine, a paragraph is not).
     One walk over ``node``, knowing at each piece of text whether it is inside a link or the heading."""
+    if len(list(islice(node.iter(), MAX_BOX_ELEMENTS + 1))) > MAX_BOX_ELEMENTS:  # no list of links is this large
+        return False
     in_links = other = 0
     links = inside_heading = 0  # open <a> elements, and the heading, around the walk's position
 
@@ -150,11 +153,7 @@ def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
             else:
                 other += size
 
-    seen = 0
     for event, element in etree.iterwalk(node, events=("start", "end", "comment", "pi")):
-        seen += 1
-        if seen > 2 * MAX_BOX_ELEMENTS:  # no list of related links is this large
-            return False
         if event in ("comment", "pi"):  # its text and tail both read as its parent's
             count(element.text)
             count(element.tail)
