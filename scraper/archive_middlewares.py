@@ -108,7 +108,7 @@ class CommonCrawlRecordMiddleware:
         return HtmlResponse(url=request.url, status=status, headers=headers, body=payload, request=request)
 
     def refuse(self, reason: str, cause: Exception | None = None) -> NoReturn:
-        self.stats.inc_value(Stat.COMMONCRAWL_RECORDS_REFUSED)
+        self.stats.inc_value(Stat.COMMONCRAWL_RECORDS_UNREAD)
         raise RecordRefused(reason) from cause
 
 

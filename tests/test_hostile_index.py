@@ -15,7 +15,7 @@ import pytest
 from scraper.spiders.commoncrawl import MAX_INDEX_PAGES
 from tests.support import ROOT, connect
 from tests.support.hostile_archives import (CRAWL, FEED, GOOD, HEADER_BOMB, INDEX_500, INDEX_HUGE, OTHER_PAGE,
-                                            HostileCommonCrawl)
+                                            RECORD_500, HostileCommonCrawl)
 from tests.support.hostile_site import SITE
 
 pytestmark = pytest.mark.slow
@@ -99,6 +99,18 @@ def test_an_index_answer_too_large_a_record_of_another_page_and_a_header_bomb_ar
     assert [r[0] for r in conn.execute("select url from raw_pages where kind = 'article'")] == [SITE + GOOD]
     assert conn.execute("select count(*) from raw_pages where url like '%example.org%'").fetchone()[0] == 0
     counts = stats(db)
-    assert counts["archive/index_queries_unread"] == 1 and counts["archive/commoncrawl_records_refused"] == 2
+    assert counts["archive/index_queries_unread"] == 1 and counts["archive/commoncrawl_records_unread"] == 2
     assert peak < 400 * 1024  # KB; the 250 KB record inflating to a 256 MB header line took 900 MB before
     assert integrity(db) == "ok"
+
+
+def test_a_record_the_data_host_fails_to_send_is_recorded_and_the_run_incomplete(tmp_path):
+    db = tmp_path / "archive.db"
+    with HostileCommonCrawl(claimed_pages=1, articles=(GOOD, RECORD_500)) as cc:
+        process, _ = cc_crawl(db, cc)
+    assert process.returncode == 5, process.stderr[-3000:]
+    assert process.stderr.strip().splitlines()[-2].endswith(
+        "Error: 1 Common Crawl record(s) could not be read (see crawl_errors): an error, damaged, over a bound, or "
+        "not the page the index named")
+    assert errors(db)[SITE + RECORD_500] == ["Common Crawl answered HTTP 500"]
+    assert archived(db) == [SITE + GOOD] and stats(db)["archive/commoncrawl_records_unread"] == 1

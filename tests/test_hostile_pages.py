@@ -73,6 +73,14 @@ def test_the_work_of_reading_a_body_grows_with_its_depth_not_its_square():
     assert work[1600] - work[800] <= 2.5 * (work[800] - work[400])
 
 
+def test_a_json_answer_nested_too_deep_reads_as_unreadable_not_as_a_crash():
+    from scraper.pages.api import paging_entries, search_entries
+
+    for read_answer in (paging_entries, search_entries):
+        with pytest.raises(ValueError, match="JSON answer nested too deep to read"):
+            read_answer(b"[" * 200_000 + b"]" * 200_000)
+
+
 # -- the sanitizer -----------------------------------------------------------------------------------------
 
 

@@ -121,8 +121,8 @@ class Stat(_Name):
     COMMONCRAWL_CRAWLS = "archive/commoncrawl_crawls"        # a text: the monthly crawls read
     INDEX_QUERIES_UNREAD = "archive/index_queries_unread"    # index (CDX) queries not read whole: an error, an
                                                              # answer over a bound, more pages than MAX_INDEX_PAGES
-    COMMONCRAWL_RECORDS_REFUSED = "archive/commoncrawl_records_refused"  # no whole WARC record within the
-                                                             # bounds, or another page than the index named
+    COMMONCRAWL_RECORDS_UNREAD = "archive/commoncrawl_records_unread"  # an error, no whole WARC record within
+                                                             # the bounds, or another page than the index named
     # files: WARC files, saved pages
     WARC_RECORDS_READ = "archive/warc_records_read"
     WARC_PAGES_ALREADY_STORED = "archive/warc_pages_already_stored"
@@ -206,11 +206,11 @@ RULES: tuple[Rule, ...] = (
          "than `MAX_INDEX_PAGES`)",
          "{n} index quer(ies) of the web archive could not be read whole (see crawl_errors): the captures they "
          "list are not all known"),
-    Rule(ExitStatus.INCOMPLETE, (Stat.COMMONCRAWL_RECORDS_REFUSED,),
-         "a Common Crawl record was refused: no whole WARC record within the bounds, or another page than the "
-         "one its index named",
-         "{n} Common Crawl record(s) refused (see crawl_errors): damaged, over a bound, or not the page the index "
-         "named"),
+    Rule(ExitStatus.INCOMPLETE, (Stat.COMMONCRAWL_RECORDS_UNREAD,),
+         "a Common Crawl record could not be read: an error, no whole WARC record within the bounds, or another "
+         "page than the one its index named",
+         "{n} Common Crawl record(s) could not be read (see crawl_errors): an error, damaged, over a bound, or "
+         "not the page the index named"),
     Rule(ExitStatus.INCOMPLETE, (Stat.SAVED_PAGES_UNREADABLE,),
          "a file given to `--source pages` is not a saved page of the site, or is over a bound",
          "{n} saved page(s) could not be read (see crawl_errors); the others are archived"),

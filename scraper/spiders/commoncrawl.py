@@ -19,6 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scraper import meta
+from scraper.archive_middlewares import RecordRefused
 from scraper.commoncrawl import (DATA_URL, INDEX_URL, CcCapture, byte_range, crawl_list, index_query,
                                  parse_index, parse_num_pages, record_url)
 from scraper.sources.commoncrawl import SLOT, THROTTLE
@@ -133,10 +134,13 @@ class CommonCrawlSpider(WaybackSpider):
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         """An index query that failed (an error answer after the retries, an answer over MAX_INDEX_ANSWER, no
-        connection) is recorded, and the subject is still asked of the other crawls."""
+        connection) is recorded, and the subject is still asked of the other crawls. A record that could not be
+        fetched is counted (CommonCrawlRecordMiddleware counts those it refuses) and recorded."""
         request = failed_request(failure)
         state = request.meta.get(meta.CC_STATE)
         if state is None:
+            if request.meta.get(meta.CC_RECORD) and not failure.check(RecordRefused):  # (refusals are counted)
+                self.crawler.stats.inc_value(Stat.COMMONCRAWL_RECORDS_UNREAD)
             yield from super().failed(failure)
             return
         status = getattr(getattr(failure.value, "response", None), "status", None)

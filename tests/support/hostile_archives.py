@@ -13,7 +13,8 @@ the WARC files are the sample site's (``kinhtedothi.sample_site.warc_files``), w
 * ``INDEX_HUGE``: the index answers ``HUGE_INDEX_BYTES`` of lines about it;
 * ``OTHER_PAGE``: its index line points at a record of another host's page;
 * ``HEADER_BOMB``: its record is a gzip member of about 250 KB that inflates to one HTTP header line of
-  ``BOMB_LINE`` bytes.
+  ``BOMB_LINE`` bytes;
+* ``RECORD_500``: the data host answers 500 to every request for its record.
 
 The feed links the ``articles`` given (all of them by default). Its prefix query claims ``claimed_pages``
 pages (``{"pages": 1000000000}`` by default), each answering the same line; ``index_down=True`` answers 500
@@ -44,7 +45,8 @@ INDEX_500 = "/chi-muc-loi-2001.html"
 INDEX_HUGE = "/chi-muc-lon-2002.html"
 OTHER_PAGE = "/trang-khac-2003.html"
 HEADER_BOMB = "/bom-dau-2004.html"
-CC_ARTICLES = (GOOD, INDEX_500, INDEX_HUGE, OTHER_PAGE, HEADER_BOMB)
+RECORD_500 = "/ban-ghi-loi-2005.html"
+CC_ARTICLES = (GOOD, INDEX_500, INDEX_HUGE, OTHER_PAGE, HEADER_BOMB, RECORD_500)
 DATA_FILE = "crawl-data/CC-MAIN-2021-17/segments/hostile/warc/hostile.warc.gz"
 
 
@@ -171,6 +173,9 @@ class _CcHandler(FakeHandler[_CcState]):
         if parts.path == f"/{CRAWL}-index":
             return self.reply_answer(self.state.index(parse_qs(parts.query)))
         if parts.path == "/" + DATA_FILE:
+            failing = self.state.rows.get(RECORD_500)
+            if failing and (self.headers.get("Range") or "").startswith(f"bytes={failing['offset']}-"):
+                return self.reply(500, b"Internal Server Error", "text/plain")
             return self.reply_answer(ranged(self.state.data, self.headers.get("Range")))
         return self.reply(404, b"Not Found", "text/plain")
 
