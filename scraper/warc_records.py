@@ -36,6 +36,8 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 RECORD_START = re.compile(rb"WARC/\d\.\d+\r?\n|(?:filedesc|https?|dns|ftp)://\S* ")  # a WARC or an ARC record
 WARC_START = re.compile(rb"WARC/\d\.\d+\r?\n")
 CUT = "the file ends inside a record"
+SHARED_MEMBER = ("records that share one gzip member: the file was compressed whole, and only its first record "
+                 "can be found again; `warcio recompress` makes it one member a record")
 Records = Generator[tuple[int, ArcWarcRecord], None, None]  # (offset, record), record after record
 Stopped = tuple[int, int, Exception | None]  # where damage begins, where to look on, why
 
@@ -74,11 +76,11 @@ class _BoundedReader(DecompressingBufferedReader):
                 break
         line = b"".join(parts)
         if len(line) > MAX_LINE:
-            raise RecordDamage(f"a header line over {MAX_LINE // 1024} KiB (MAX_LINE)")
+            raise RecordDamage(f"a record with a header line over {MAX_LINE // 1024} KiB (MAX_LINE)")
         if self.header_budget is not None:
             self.header_budget -= len(line)
             if self.header_budget < 0:
-                raise RecordDamage(f"headers over {MAX_HEADERS // 1024} KiB (MAX_HEADERS)")
+                raise RecordDamage(f"a record with headers over {MAX_HEADERS // 1024} KiB (MAX_HEADERS)")
         return line
 
     def _fillbuff(self, block_size: int | None = None) -> None:
@@ -110,7 +112,7 @@ class _BoundedReader(DecompressingBufferedReader):
 class BoundedArchiveIterator(ArchiveIterator):
     """warcio's ArchiveIterator reading through ``_BoundedReader``."""
 
-    INC_RECORD = "WARNING: record not followed by a blank line (offset {0}); read on\n"  # not the line itself
+    INC_RECORD = ""  # warcio's warning, with the line it skipped, on standard error: the damage is named instead
 
     def __init__(self, fileobj: BinaryIO, **options) -> None:
         super().__init__(fileobj, **options)
@@ -210,6 +212,10 @@ class _Walk:
             if record.length is None or getattr(record.raw_stream, "limit", 0) > 0 or (
                     inflater is not None and not inflater.eof and iterator.next_line is None):
                 return offset, offset + 1, RecordCut(CUT if end >= self.size else "a record cut short")
+            if inflater is not None and iterator.next_line is not None:  # more in its member than the record
+                yield offset, record
+                shared = RECORD_START.match(iterator.next_line)  # other records (a file compressed whole): no
+                return offset + 1, offset + 1, RecordDamage(SHARED_MEMBER) if shared else None  # offset finds them
             yield offset, record
             if iterator.err_count > skipped or iterator.garbage_after or (
                     self.gzipped and end < self.size and not self.starts_record(end)) or (
@@ -273,10 +279,8 @@ class _Walk:
 
 
 def _why(error: Exception) -> str:
-    if isinstance(error, RecordCut):
+    if isinstance(error, (RecordCut, RecordDamage)):
         return str(error)
-    if isinstance(error, RecordDamage):
-        return f"a record with {error}"
     return f"{type(error).__name__}: {str(error)[:200]}"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kinhtedothi.vocab.outcomes import Stat
 from scraper.warc_import import MAX_RECORD, check, read_record, scan
 from scraper.warc_records import MAX_HEADERS, MAX_LINE, MAX_PROBLEMS, RecordDamage, one_record
 from tests.support import ROOT, connect
@@ -184,6 +185,44 @@ def test_a_cut_file_still_says_it_ends_inside_a_record(good, tmp_path):
         entries, problems, _, _ = bounded_scan(path)
         assert len(entries) == 1
         assert problems == [f"{path}: unreadable after some records (the file ends inside a record)"], cut
+
+
+def test_a_target_uri_that_cannot_be_parsed_is_skipped_not_an_error(tmp_path):
+    odd = response_record("http://[kinhtedothi.vn/bai-1-3001.html", b"<html></html>", gzip=False)
+    path = write(tmp_path / "odd.warc", odd, article_record("/bai-2-3002.html", "Bài", gzip=False))
+    entries, skipped, problems = scan([path])
+    assert [e.url for e in entries] == [SITE + "/bai-2-3002.html"] and not problems
+    assert skipped[Stat.WARC_SKIPPED_OTHER_HOSTS] == 1
+
+
+def test_a_hundred_random_mutations_never_make_the_reader_raise(good, tmp_path):
+    """Bits flipped, zeros written over, bytes cut out or put in, the end cut off: the scan names what it
+    cannot read, never raises, and every record it finds reads back or fails as one record."""
+    plain = b"".join(article_record(f"/bai-{n}-{3000 + n}.html", f"Bài {n}", gzip=False) for n in range(20))
+    rng = random.Random(1919)
+    for n in range(100):
+        data = bytearray(good if n % 2 else plain)
+        for _ in range(rng.randint(1, 5)):
+            at = rng.randrange(len(data))
+            kind = rng.randrange(5)
+            if kind == 0:
+                data[at] ^= 1 << rng.randrange(8)
+            elif kind == 1:
+                data[at:at + 2000] = bytes(2000)
+            elif kind == 2:
+                del data[at:at + rng.randint(1, 2000)]
+            elif kind == 3:
+                data[at:at] = rng.randbytes(rng.randint(1, 2000))
+            else:
+                data = data[:max(at, 1)]
+        path = write(tmp_path / ("m.warc.gz" if n % 2 else "m.warc"), bytes(data))
+        entries, _, problems = scan([path])
+        assert all(p.startswith(f"{path}: unreadable") for p in problems)
+        for entry in entries:
+            try:
+                read_record(entry.path, entry.offset)
+            except Exception as error:  # one record: the spider's errback records any error of it
+                assert not isinstance(error, (MemoryError, RecursionError))
 
 
 # -- whole imports ------------------------------------------------------------------------------------------
