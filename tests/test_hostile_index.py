@@ -1,6 +1,7 @@
 """A Common Crawl that lies (tests/support/hostile_archives.py): an index claiming a billion pages, answering
-500 or 20 MB, records of another page or that inflate to a 256 MB header line. Real crawls of it: each lie
-bounded, named in crawl_errors, and the run incomplete (docs/security.md, "Web-archive files and indexes")."""
+500 or 20 MB, records of another page or that inflate to a 256 MB header line. What an index answer may
+hold, read in this process (fast); real crawls of it (slow): each lie bounded, named in crawl_errors, and the
+run incomplete (docs/security.md, "Web-archive files and indexes")."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import sys
 
 import pytest
 
+from scraper.commoncrawl import parse_index, parse_num_pages
 from scraper.spiders.commoncrawl import MAX_INDEX_PAGES
 from tests.support import ROOT, connect
 from tests.support.hostile_archives import (CRAWL, FEED, GOOD, HEADER_BOMB, INDEX_500, INDEX_HUGE, OTHER_PAGE,
                                             RECORD_500, HostileCommonCrawl)
 from tests.support.hostile_site import SITE
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.fast
 
 MEASURE = ("import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:]); _, status, usage = os.wait4(p.pid, 0); "
            "print(usage.ru_maxrss, file=sys.stderr); sys.exit(os.waitstatus_to_exitcode(status))")
@@ -52,6 +54,23 @@ def integrity(db) -> str:
         return conn.execute("pragma integrity_check").fetchone()[0]
 
 
+def test_an_index_answer_holds_captures_only_in_their_shape():
+    good = {"timestamp": "20210420080000", "url": SITE + GOOD, "filename": "f.warc.gz", "offset": "10",
+            "length": "99", "status": "200", "digest": "sha1:X", "mime": "text/html"}
+    odd = [{**good, "timestamp": "yesterday"}, {**good, "timestamp": ["2021"]}, {**good, "url": "javascript:x"},
+           {**good, "offset": "-1"}, {**good, "length": "0"}, {**good, "filename": ""}, {**good, "offset": "1e999"}]
+    lines = [json.dumps(good), *map(json.dumps, odd), "[" * 100_000, "not json", "1"]
+    assert [(c.original, c.offset, c.length) for c in parse_index("\n".join(lines), CRAWL)] == [(SITE + GOOD, 10, 99)]
+    assert len(parse_index("\n".join([json.dumps(good)] * 10), CRAWL, limit=3)) == 3
+
+
+def test_a_page_count_that_is_no_count_reads_as_none():
+    assert parse_num_pages('{"pages": 3}') == 3 and parse_num_pages('{"pages": "12"}') == 12
+    for body in ('{"pages": 1e999}', '{"pages": -3}', "[" * 100_000, '{"pages": [1]}', "x", "[]"):
+        assert parse_num_pages(body) == 0, body
+
+
+@pytest.mark.slow
 def test_a_claim_of_a_billion_index_pages_is_read_up_to_the_bound_and_said(tmp_path):
     db = tmp_path / "archive.db"
     with HostileCommonCrawl(claimed_pages=1_000_000_000, articles=(GOOD,)) as cc:
@@ -66,6 +85,7 @@ def test_a_claim_of_a_billion_index_pages_is_read_up_to_the_bound_and_said(tmp_p
     assert stats(db)["archive/index_queries_unread"] == 1 and integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_an_index_query_answered_500_makes_the_run_incomplete_not_missing(tmp_path):
     db = tmp_path / "archive.db"
     with HostileCommonCrawl(claimed_pages=1, articles=(GOOD, INDEX_500)) as cc:
@@ -81,6 +101,7 @@ def test_an_index_query_answered_500_makes_the_run_incomplete_not_missing(tmp_pa
     assert tuple(row) == ("error", 0)  # asked again next run; never "missing"
 
 
+@pytest.mark.slow
 def test_an_index_answer_too_large_a_record_of_another_page_and_a_header_bomb_are_refused(tmp_path):
     db = tmp_path / "archive.db"
     with HostileCommonCrawl(claimed_pages=1, articles=(GOOD, INDEX_HUGE, OTHER_PAGE, HEADER_BOMB)) as cc:
@@ -104,6 +125,7 @@ def test_an_index_answer_too_large_a_record_of_another_page_and_a_header_bomb_ar
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_a_record_the_data_host_fails_to_send_is_recorded_and_the_run_incomplete(tmp_path):
     db = tmp_path / "archive.db"
     with HostileCommonCrawl(claimed_pages=1, articles=(GOOD, RECORD_500)) as cc:

@@ -55,7 +55,8 @@ def test_1200_unclosed_div_p_are_1200_paragraphs():
 
 
 def test_a_meta_refresh_to_another_scheme_leaves_the_page_readable():
-    for path in ("/lam-moi-js-1013.html", "/lam-moi-mailto-1014.html", "/lam-moi-tel-1015.html"):
+    for path in ("/lam-moi-js-1013.html", "/lam-moi-mailto-1014.html", "/lam-moi-tel-1015.html",
+                 "/lam-moi-hong-1024.html"):
         record = read(path)
         assert record["title"] == ODD_PAGES[path][0] and record["body_text"].startswith("Đoạn mở đầu")
 
@@ -143,7 +144,9 @@ def test_every_odd_page_is_archived_or_named_and_the_run_is_ok(odd):
     named = {url: reason for url, reason in conn.execute("select url, reason from crawl_errors")}
     assert archived == {SITE + p for p, (_, odd_kind) in ODD_PAGES.items() if not odd_kind.startswith("location")}
     assert named[SITE + "/chuyen-huong-js-1016.html"] == \
-        "IgnoreRequest: redirect to a non-http address not followed: javascript:alert(1)"
+        "IgnoreRequest: redirect not followed (not an http(s) address): javascript:alert(1)"
+    assert named[SITE + "/chuyen-huong-hong-1025.html"] == \
+        "IgnoreRequest: redirect not followed (not an http(s) address): http://[khong-hop-le"
     (long_link,) = [url for url in named if len(url) > 2083]
     assert len(long_link) > LONG_LINK - 10
     assert named[long_link] == f"address of {len(long_link):,} characters, over URLLENGTH_LIMIT (2,083): never " \

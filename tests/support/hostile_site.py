@@ -17,10 +17,10 @@ before any answer, a page of 9 MiB. Every other answer is gzip-compressed.
 
 Two more feeds, for odd pages (``page_feed_urls()``; the first three do not link them):
 
-* ``/su-kien/4/odd-pages.html``: the ``ODD_PAGES`` (meta refreshes to ``javascript:``, ``mailto:`` and
-  ``tel:``, a redirect to ``javascript:``, bodies nested 1,100 and 100,000 levels deep, 1,200 unclosed
-  ``<div><p>``, an article that gains 1,100 nested levels once ``deepen()`` is called) and a link of
-  ``LONG_LINK`` characters;
+* ``/su-kien/4/odd-pages.html``: the ``ODD_PAGES`` (meta refreshes to ``javascript:``, ``mailto:``,
+  ``tel:`` and an address that cannot be parsed, redirects to ``javascript:`` and to such an address,
+  bodies nested 1,100 and 100,000 levels deep, 1,200 unclosed ``<div><p>``, an article that gains 1,100
+  nested levels once ``deepen()`` is called) and a link of ``LONG_LINK`` characters;
 * ``/su-kien/5/long-next.html``: one ordinary article, and a next page whose address is ``LONG_LINK``
   characters long.
 """
@@ -67,6 +67,8 @@ ODD_PAGES = {  # path -> (title, what is odd about it)
     "/sau-100000-1018.html": ("Bài lồng 100.000 tầng", "nested:blockquote:100000"),
     "/div-p-mo-1019.html": ("Bài 1.200 thẻ không đóng", "unclosed:1200"),
     "/them-tang-1020.html": ("Bài rồi lồng sâu thêm", "deepened:div:1100"),
+    "/lam-moi-hong-1024.html": ("Bài làm mới tới địa chỉ hỏng", "refresh:http://[khong-hop-le"),
+    "/chuyen-huong-hong-1025.html": ("Bài chuyển hướng tới địa chỉ hỏng", "location:http://[khong-hop-le"),
 }
 
 
