@@ -8,16 +8,18 @@ RawPageMiddleware stores the page's own bytes and the spiders parse it as any pa
 from __future__ import annotations
 
 import hashlib
-from io import BytesIO
-from typing import Protocol
+from typing import NoReturn, Protocol
 
+from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response
-from warcio.archiveiterator import ArchiveIterator
+from scrapy.statscollectors import StatsCollector
 
 from pipelines.component import UsesArchive
 from scraper import meta
 from scraper.warc_import import payload_of
+from scraper.warc_records import one_record
 from kinhtedothi.vocab.outcomes import Stat
+from kinhtedothi.vocab.urls import is_site_url, site_url
 
 
 class LocalRecord(Protocol):
@@ -61,22 +63,56 @@ class LocalRecordMiddleware(UsesArchive):
         return HtmlResponse(url=request.url, status=status or 200, headers=headers, body=body, request=request)
 
 
+class RecordRefused(ValueError):
+    """A Common Crawl answer that is no whole WARC record within the bounds, or holds another page than the
+    capture the index named."""
+
+
 class CommonCrawlRecordMiddleware:
     """A byte-range answer from Common Crawl's data host (``meta[CC_RECORD]``) is one gzip member holding
-    one WARC record: it becomes the captured page (its HTTP status, Content-Type, Location and payload)."""
+    one WARC record: it becomes the captured page (its HTTP status, Content-Type, Location and payload).
+
+    The record is read within the bounds of ``scraper.warc_records`` (headers) and ``payload_of`` (payload),
+    and must hold the page the index named (``meta[CC_TARGET]``, its WARC-Target-URI): anything else is
+    refused (RecordRefused, counted; the spider's errback records it)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CommonCrawlRecordMiddleware:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
 
     def process_response(self, request: Request, response: Response):
         if not request.meta.get(meta.CC_RECORD) or request.meta.get(meta.FROM_ARCHIVE) \
                 or response.status not in (200, 206):
             return response
         try:
-            record = next(iter(ArchiveIterator(BytesIO(response.body))))
-            http = record.http_headers
+            record = one_record(response.body)
+        except Exception as error:  # a truncated or foreign answer, a record over the bounds
+            self.refuse(f"not a whole WARC record at {request.url}: {type(error).__name__}: {error}", error)
+        target, asked = record.rec_headers.get_header("WARC-Target-URI") or "", request.meta.get(meta.CC_TARGET)
+        if asked and not same_page(target, asked):
+            self.refuse(f"the record at {request.url} holds {target[:300] or 'no WARC-Target-URI'}, not the "
+                        f"capture the index named ({asked})")
+        try:
             payload = payload_of(record, request.url)
-        except Exception as error:  # a truncated or foreign answer: fail this request, not the crawl
-            raise ValueError(f"not a whole WARC record at {request.url}: {type(error).__name__}: {error}") from error
+        except Exception as error:
+            self.refuse(f"not a whole WARC record at {request.url}: {type(error).__name__}: {error}", error)
+        http = record.http_headers
         status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else 200
         headers = {name: value for name, value in (http.headers if http else [])
                    if name.lower() in ("content-type", "location")}
         request.meta[meta.FETCHED_FROM] = request.url
         return HtmlResponse(url=request.url, status=status, headers=headers, body=payload, request=request)
+
+    def refuse(self, reason: str, cause: Exception | None = None) -> NoReturn:
+        self.stats.inc_value(Stat.COMMONCRAWL_RECORDS_UNREAD)
+        raise RecordRefused(reason) from cause
+
+
+def same_page(target: str, asked: str) -> bool:
+    """True when a record's WARC-Target-URI is the address the index named (scheme, www. and case of the
+    host aside)."""
+    return is_site_url(target) and site_url(target) == site_url(asked)

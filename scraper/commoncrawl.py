@@ -12,6 +12,7 @@ WARC record is one gzip member at ``<data>/<filename>``, bytes ``offset`` to
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from scraper.wayback import Capture
 
 INDEX_URL = "https://index.commoncrawl.org"
 DATA_URL = "https://data.commoncrawl.org"
+TIMESTAMP = re.compile(r"\d{14}")
 
 # The monthly crawls of 2020-2022, which cover the three events (2020-2022). The one place to edit
 # when a crawl should be added or dropped; --crawls overrides it for one run.
@@ -68,25 +70,36 @@ def parse_num_pages(body: str) -> int:
     """The page count of a ``showNumPages=true`` answer (``{"pages": 3, …}``)."""
     try:
         return max(0, int(json.loads(body).get("pages", 0)))
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, OverflowError, RecursionError):  # 1e999, [[[…: no count
         return 0
 
 
-def parse_index(body: str, crawl: str) -> list[CcCapture]:
-    """The captures in an index answer (JSON lines); lines that are not captures are skipped."""
-    captures = []
+def parse_index(body: str, crawl: str, limit: int | None = None) -> list[CcCapture]:
+    """The captures in an index answer (JSON lines), at most ``limit``; lines that are not captures are skipped."""
+    captures: list[CcCapture] = []
     for line in body.splitlines():
+        if limit is not None and len(captures) >= limit:
+            break
         try:
             row = json.loads(line)
             status = str(row.get("status", ""))
-            captures.append(CcCapture(timestamp=row["timestamp"], original=row["url"],
-                                      status=int(status) if status.isdigit() else None,
-                                      digest=row.get("digest", ""), mimetype=row.get("mime", ""), crawl=crawl,
-                                      filename=row["filename"], offset=int(row["offset"]),
-                                      length=int(row["length"])))
-        except (ValueError, KeyError, TypeError, AttributeError):
+            capture = CcCapture(timestamp=row["timestamp"], original=row["url"],
+                                status=int(status) if status.isdigit() else None,
+                                digest=str(row.get("digest", "")), mimetype=str(row.get("mime", "")), crawl=crawl,
+                                filename=row["filename"], offset=int(row["offset"]), length=int(row["length"]))
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue
+        if _is_capture(capture):
+            captures.append(capture)
     return captures
+
+
+def _is_capture(capture: CcCapture) -> bool:
+    """A line that names a capture: a 14-digit time, an http(s) address, a file and a byte range."""
+    return (isinstance(capture.timestamp, str) and TIMESTAMP.fullmatch(capture.timestamp) is not None
+            and isinstance(capture.original, str) and capture.original.startswith(("http://", "https://"))
+            and isinstance(capture.filename, str) and bool(capture.filename)
+            and capture.offset >= 0 and capture.length > 0)
 
 
 def record_url(data_url: str, capture: CcCapture) -> str:

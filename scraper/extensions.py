@@ -57,8 +57,9 @@ class ArchiveExtension:
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         code, why = verdict(stats, self.crawler.settings.getfloat("DRIFT_THRESHOLD", 0.2))
-        if reason not in ("finished",) and code == ExitStatus.OK:
-            code, why = stopped_early(reason)
+        if reason not in ("finished",) and code in (ExitStatus.OK, ExitStatus.UNREACHABLE, ExitStatus.DRIFT,
+                                                    ExitStatus.INCOMPLETE):
+            code, why = stopped_early(reason)  # counts of a run cut short say nothing of the site or the input
         self.crawler.stats.set_value(Stat.EXIT_CODE, int(code))
         self.crawler.stats.set_value(Stat.REASON, why)
         counts = {

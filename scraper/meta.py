@@ -14,6 +14,7 @@ CAPTURE_TIMESTAMP: Final = "capture_timestamp"  # when a capture or a file was m
 FETCHED_FROM: Final = "fetched_from"        # where the bytes were read: the mirror, the capture, the file
 LOCAL_RECORD: Final = "local_record"        # a record of a local file that answers the request (LocalRecord)
 CC_RECORD: Final = "cc_record"              # a byte range of Common Crawl's data host: one WARC record
+CC_TARGET: Final = "cc_target"              # the address the index named for it: the record's WARC-Target-URI
 # What became of it (middlewares -> spiders)
 RAW_PAGE_ID: Final = "raw_page_id"          # the raw_pages row holding the response
 FROM_ARCHIVE: Final = "from_archive"        # answered from raw_pages: stored already

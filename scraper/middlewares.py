@@ -8,8 +8,12 @@ import logging
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
+from scrapy.downloadermiddlewares import redirect
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from urllib.parse import urlsplit
+from scrapy.utils.response import get_meta_refresh
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import safe_url_string
 
 from scrapy import Spider
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -54,8 +58,11 @@ class MirrorMiddleware:
     def process_response(self, request: Request, response: Response):
         location = response.headers.get("Location")
         if location:  # an absolute redirect to the mirror's own host is a site URL too
-            target = from_mirror(response.urljoin(location.decode("latin-1")), self.base_url)
-            response.headers["Location"] = target.encode("latin-1")
+            try:
+                target = from_mirror(response.urljoin(location.decode("latin-1")), self.base_url)
+                response.headers["Location"] = target.encode("latin-1")
+            except ValueError:  # not even an address (``http://[…``): RedirectMiddleware refuses it
+                pass
         request.meta[meta.FETCHED_FROM] = response.url
         return response.replace(url=from_mirror(response.url, self.base_url))
 
@@ -92,6 +99,56 @@ class OffSiteMiddleware:
         via = request.meta.get("redirect_urls")
         where = f" (redirected from {from_mirror(via[0], self.crawler.settings.get('BASE_URL'))})" if via else ""
         raise OffSiteError(f"off-site URL not followed: {request.url}{where}")
+
+
+class MetaRefreshMiddleware(redirect.MetaRefreshMiddleware):
+    """Scrapy's, except that a refresh to an address that is not http(s) (``javascript:``, ``mailto:``,
+    ``tel:``, ``data:``) is ignored and the page read as it is. Scrapy makes the request before it looks at
+    the scheme, and the page failed ("Missing scheme in request url"), every run."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect"):
+            try:
+                _, target = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+            except ValueError:  # not even an address (``http://[…``): Scrapy's own reading raises
+                target = "(an address that cannot be read)"
+            if target and not _is_web_address(target):
+                logger.info("%s: a meta refresh to %.100s ignored (not an http address): the page is read as it is",
+                            response.url, target)
+                return response
+        return super().process_response(request, response)
+
+
+class RedirectMiddleware(redirect.RedirectMiddleware):
+    """Scrapy's, except that a redirect to an address that is not http(s) is refused with a reason the
+    errback records ("redirect not followed (not an http(s) address): …"), not the ValueError Scrapy raised
+    making it."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        location = response.headers.get("Location")
+        if location and response.status in (301, 302, 303, 307, 308) and not self._left_alone(request, response):
+            target = location.decode("latin-1")
+            try:
+                target = urljoin(request.url, safe_url_string(target))
+            except ValueError:  # not even an address (``http://[…``)
+                pass
+            if not _is_web_address(target):
+                raise IgnoreRequest(f"redirect not followed (not an http(s) address): {target[:200]}")
+        return super().process_response(request, response)
+
+    def _left_alone(self, request: Request, response: Response) -> bool:
+        """The redirects Scrapy's middleware leaves to the spider."""
+        return bool(request.meta.get("dont_redirect") or request.meta.get("handle_httpstatus_all")
+                    or response.status in request.meta.get("handle_httpstatus_list", ())
+                    or response.status in getattr(self.crawler.spider, "handle_httpstatus_list", ()))
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 class EmptyResponse(Exception):

@@ -98,6 +98,14 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.archive_middlewares.CommonCrawlRecordMiddleware": 942,
     "scraper.archive_middlewares.LocalRecordMiddleware": 946,  # WARC records, saved pages
     "scraper.middlewares.MirrorMiddleware": 950,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scraper.middlewares.MetaRefreshMiddleware": 580,   # a refresh to javascript:, mailto:, tel: … is ignored
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scraper.middlewares.RedirectMiddleware": 600,      # a redirect to such an address is recorded, not a crash
+}
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scraper.spider_middlewares.LongLinkMiddleware": 800,  # a link over URLLENGTH_LIMIT: a crawl error, not dropped
 }
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

@@ -5,7 +5,8 @@ keeps only a small entry per response or revisit record of the site: where it is
 (file, offset), its URL, status and date. A revisit record is resolved to the response
 holding its payload (by payload digest, or by the URI and date it refers to).
 ``read_record`` later reads one record's payload from its offset. Nothing holds a
-whole file in memory.
+whole file in memory; every record is read within the bounds of ``scraper.warc_records``, and a
+damaged place (a cut, zero bytes, garbage, a record over the bounds) is named and skipped.
 
 Provenance of an imported page: ``source = 'warc'``, ``capture_timestamp`` the
 record's WARC-Date (YYYYMMDDhhmmss, UTC), ``capture_url`` = ``warc:<absolute path>#<offset>``
@@ -14,21 +15,23 @@ record's WARC-Date (YYYYMMDDhhmmss, UTC), ``capture_url`` = ``warc:<absolute pat
 
 from __future__ import annotations
 
-import zlib
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, ClassVar, Iterable, Iterator
+from typing import Callable, ClassVar, Iterable
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from kinhtedothi.vocab.urls import is_site_url, site_url
 from kinhtedothi.vocab.dates import UTC, parse_iso, timestamp
 from kinhtedothi.vocab.outcomes import Stat
 from kinhtedothi.vocab.sources import WARC
+from scraper.warc_records import never, record_at, records
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_PAYLOAD = 20 * 1024 * 1024  # a page larger than this is not an article: skipped, not read into memory
+MAX_RECORD = 2 * MAX_PAYLOAD    # a record's block as stored (HTTP headers, chunks, compression): one larger is
+                                # refused before any of it is read (a chunk is read whole)
 
 
 @dataclass(frozen=True)
@@ -67,19 +70,22 @@ def warc_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def check(files: list[Path]) -> None:
-    """Raise ValueError naming the first file that is not a readable WARC (or ARC) file."""
+    """Raise ValueError naming the first file that holds no readable WARC (or ARC) record at all (a file
+    damaged at its start is read from its first record on; ``scan`` names the damage)."""
     if not files:
         raise ValueError("no WARC files found (*.warc, *.warc.gz, *.arc, *.arc.gz)")
     for path in files:
-        try:
-            with open(path, "rb") as stream:
-                first = next(iter(ArchiveIterator(stream)))
-            if first.format != "warc" and not path.name.endswith((".arc", ".arc.gz")):
-                raise ValueError("its first line is not a WARC header")
-        except StopIteration:
-            raise ValueError(f"{path}: empty, no WARC record") from None
-        except Exception as error:
-            raise ValueError(f"{path}: not a WARC file ({type(error).__name__}: {str(error)[:200]})") from error
+        if not path.is_file():
+            raise ValueError(f"{path}: not a file" if path.exists() else f"{path}: no such file")
+        if path.stat().st_size == 0:
+            raise ValueError(f"{path}: empty, no WARC record")
+        problems: list[str] = []
+        with closing(records(path, problems)) as walk:
+            first = next(walk, None)
+        if first is None:
+            raise ValueError(f"{path}: not a WARC file ({problems[0].split(': ', 1)[1]})")
+        if first[1].format != "warc" and not path.name.endswith((".arc", ".arc.gz")):
+            raise ValueError(f"{path}: not a WARC file (its first record is not a WARC record)")
 
 
 def timestamp_of(warc_date: str | None) -> str:
@@ -89,64 +95,9 @@ def timestamp_of(warc_date: str | None) -> str:
     return timestamp(when) if when else ""
 
 
-def _gzip_ends_cleanly(stream: BinaryIO) -> bool:
-    """True when the whole file is a run of complete gzip members (one per record, as WARC writers
-    make them): a file cut anywhere but between two members ends inside a record. Read in chunks, the
-    output bounded and dropped, so a large file costs time, not memory."""
-    stream.seek(0)
-    inflater = None  # None: between two members
-    while True:
-        chunk = stream.read(65536)
-        if not chunk:
-            return inflater is None
-        while chunk:
-            if inflater is None:
-                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            try:
-                inflater.decompress(chunk, 1024 * 1024)
-                while inflater.unconsumed_tail and not inflater.eof:
-                    inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
-            except zlib.error:
-                return False
-            if inflater.eof:  # a member ends here; what is left of the chunk starts the next one
-                chunk, inflater = inflater.unused_data, None
-            else:
-                chunk = b""
-
-
-def _records(path: Path, problems: list[str]) -> Iterator[tuple[int, ArcWarcRecord]]:
-    """The records of one file with their offsets; a file cut short or corrupt is read up to the damage.
-
-    warcio meets a cut in several ways (a short record, an exception of its own, nothing at all when
-    the cut falls in a gzip member's trailer), so the members of a gzip file are checked themselves."""
-    cut = "unreadable after some records (the file ends inside a record)"
-    try:
-        stream = open(path, "rb")
-    except OSError as error:
-        problems.append(f"{path}: unreadable ({error.strerror or error})")
-        return
-    with stream:
-        gzipped = stream.read(2) == b"\x1f\x8b"
-        stream.seek(0)
-        try:
-            iterator = ArchiveIterator(stream, arc2warc=True)
-            record = None
-            for record in iterator:
-                yield iterator.get_record_offset(), record
-        except Exception as error:  # a truncated gzip member, a broken header: keep what came before
-            if gzipped and not _gzip_ends_cleanly(stream):
-                problems.append(f"{path}: {cut}")
-            else:
-                problems.append(f"{path}: unreadable after some records ({type(error).__name__}: {str(error)[:200]})")
-            return
-        if (gzipped and not _gzip_ends_cleanly(stream)) or \
-                (record is not None and getattr(record.raw_stream, "limit", 0) > 0):
-            problems.append(f"{path}: {cut}")
-
-
-def scan(files: list[Path]) -> tuple[list[Entry], dict[Stat, int], list[str]]:
+def scan(files: list[Path], stop: Callable[[], bool] = never) -> tuple[list[Entry], dict[Stat, int], list[str]]:
     """Every site response and revisit in the files (revisits resolved), counts of what was skipped,
-    and the files that could not be read to their end."""
+    and the damaged places (``scraper.warc_records``). ``stop()`` true ends the scan early."""
     by_digest: dict[str, tuple[str, int, int | None, str | None]] = {}
     by_uri_date: dict[tuple[str, str | None], tuple[str, int, int | None, str | None]] = {}
     entries: list[Entry] = []
@@ -156,7 +107,9 @@ def scan(files: list[Path]) -> tuple[list[Entry], dict[Stat, int], list[str]]:
     problems: list[str] = []
     for path in files:
         absolute = str(path.resolve())
-        for offset, record in _records(path, problems):
+        if stop():
+            break
+        for offset, record in records(path, problems, stop):
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             if record.rec_type not in ("response", "revisit") or not uri.startswith(("http://", "https://")):
                 skipped[Stat.WARC_SKIPPED_OTHER_RECORDS] += 1
@@ -189,8 +142,11 @@ def scan(files: list[Path]) -> tuple[list[Entry], dict[Stat, int], list[str]]:
     return entries, skipped, problems
 
 
-def payload_of(record, where: str) -> bytes:
-    """A record's payload (dechunked, decoded), refused when larger than MAX_PAYLOAD or cut short."""
+def payload_of(record: ArcWarcRecord, where: str) -> bytes:
+    """A record's payload (dechunked, decoded), refused when larger than MAX_PAYLOAD (or its block than
+    MAX_RECORD) or cut short."""
+    if record.length is not None and record.length > MAX_RECORD:
+        raise ValueError(f"record at {where} is larger than {MAX_RECORD} bytes (its Content-Length: {record.length})")
     payload = record.content_stream().read(MAX_PAYLOAD + 1)
     if len(payload) > MAX_PAYLOAD:
         raise ValueError(f"record at {where} is larger than {MAX_PAYLOAD} bytes")
@@ -202,8 +158,7 @@ def payload_of(record, where: str) -> bytes:
 def read_record(path: str, offset: int) -> tuple[int | None, dict[str, str], bytes]:
     """The HTTP status, headers and payload (dechunked, decoded) of the record at ``offset``."""
     with open(path, "rb") as stream:
-        stream.seek(offset)
-        record = next(iter(ArchiveIterator(stream, arc2warc=True)))
+        record = record_at(stream, offset)
         http = record.http_headers
         status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else None
         headers = {name: value for name, value in (http.headers if http else [])

@@ -91,6 +91,7 @@ class Stat(_Name):
     PAGES_FETCHED = "archive/pages_fetched"                  # responses stored in raw_pages
     PAGES_WITH_BAD_BYTES = "archive/pages_with_bad_bytes"    # stored with bytes that are not UTF-8 replaced
     OFFSITE_REFUSED = "archive/offsite_refused"              # requests for another host, never sent
+    LINKS_TOO_LONG = "archive/links_too_long"                # addresses over URLLENGTH_LIMIT, never requested
     CAPTURES_FROM_ARCHIVE = "archive/captures_from_archive"  # captures read back from raw_pages, not fetched again
     # articles
     ARTICLE_PAGES = "archive/article_pages"                  # article pages parsed (the share of drift counts these)
@@ -118,10 +119,14 @@ class Stat(_Name):
     COMMONCRAWL_HOLDS = "archive/commoncrawl_holds"          # a list: each hold of Common Crawl, in s
     COMMONCRAWL_SLOT = "archive/commoncrawl_slot"            # the slot scheduled: concurrency and delay
     COMMONCRAWL_CRAWLS = "archive/commoncrawl_crawls"        # a text: the monthly crawls read
+    INDEX_QUERIES_UNREAD = "archive/index_queries_unread"    # index (CDX) queries not read whole: an error, an
+                                                             # answer over a bound, more pages than MAX_INDEX_PAGES
+    COMMONCRAWL_RECORDS_UNREAD = "archive/commoncrawl_records_unread"  # an error, no whole WARC record within
+                                                             # the bounds, or another page than the index named
     # files: WARC files, saved pages
     WARC_RECORDS_READ = "archive/warc_records_read"
     WARC_PAGES_ALREADY_STORED = "archive/warc_pages_already_stored"
-    WARC_DAMAGED = "archive/warc_damaged"                    # files or records that could not be read
+    WARC_DAMAGED = "archive/warc_damaged"                    # damaged places in files, records that could not be read
     WARC_SKIPPED_OTHER_HOSTS = "archive/warc_skipped_other_hosts"
     WARC_SKIPPED_OTHER_RECORDS = "archive/warc_skipped_other_records"
     WARC_SKIPPED_UNRESOLVED_REVISITS = "archive/warc_skipped_unresolved_revisits"
@@ -192,9 +197,20 @@ RULES: tuple[Rule, ...] = (
     Rule(ExitStatus.INCOMPLETE, (Stat.FEED_PAGES_EMPTY,), "a listing page lists no article links",
          "{n} listing page(s) list no article links (see crawl_errors)"),
     Rule(ExitStatus.INCOMPLETE, (Stat.WARC_DAMAGED,),
-         "a WARC file given to `--source warc` is damaged, though what came before the damage is archived",
-         "{n} WARC file(s) or record(s) could not be read (see crawl_errors); what came before the damage is "
-         "archived"),
+         "a WARC file given to `--source warc` is damaged (cut short, zero bytes, garbage, a record over a bound), "
+         "though the records before and after the damage are archived",
+         "{n} damaged place(s) or record(s) of the WARC files could not be read (see crawl_errors); the records "
+         "before and after the damage are archived"),
+    Rule(ExitStatus.INCOMPLETE, (Stat.INDEX_QUERIES_UNREAD,),
+         "a web archive's index query could not be read whole (an error, an answer over its bound, more pages "
+         "than `MAX_INDEX_PAGES`)",
+         "{n} index quer(ies) of the web archive could not be read whole (see crawl_errors): the captures they "
+         "list are not all known"),
+    Rule(ExitStatus.INCOMPLETE, (Stat.COMMONCRAWL_RECORDS_UNREAD,),
+         "a Common Crawl record could not be read: an error, no whole WARC record within the bounds, or another "
+         "page than the one its index named",
+         "{n} Common Crawl record(s) could not be read (see crawl_errors): an error, damaged, over a bound, or "
+         "not the page the index named"),
     Rule(ExitStatus.INCOMPLETE, (Stat.SAVED_PAGES_UNREADABLE,),
          "a file given to `--source pages` is not a saved page of the site, or is over a bound",
          "{n} saved page(s) could not be read (see crawl_errors); the others are archived"),

@@ -27,8 +27,12 @@ _FEED = re.compile(r"^/su-kien/(\d+)/[^/]+\.html?$")
 
 
 def is_site_url(url: str) -> bool:
-    """True for any URL on the newspaper's own hosts (not its sister sites)."""
-    host = (urlsplit(url).hostname or "").lower()
+    """True for any URL on the newspaper's own hosts (not its sister sites); False for one that cannot be
+    parsed (``http://[…``, as a damaged WARC record may hold)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
     return host in SITE_HOSTS
 
 

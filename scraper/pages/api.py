@@ -29,7 +29,10 @@ class ApiEntry:
 def _load(body: bytes) -> Any:
     if len(body) > MAX_JSON_BYTES:
         raise ValueError(f"JSON answer of {len(body)} bytes is over the {MAX_JSON_BYTES} byte limit")
-    return json.loads(body.decode("utf-8-sig"))
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except RecursionError:  # arrays or objects nested past Python's recursion limit: no answer of the site's
+        raise ValueError("JSON answer nested too deep to read") from None
 
 
 def _field(obj: dict, *names: str) -> Any:

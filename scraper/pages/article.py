@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from itertools import islice
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -94,14 +95,12 @@ class ArticlePage(Page):
         """A "Tin liên quan" box beside the body (outside its container)."""
         if not any(hint in self.html for hint in ("iên quan", "IÊN QUAN", "iên Quan")):
             return []
-        bodies = self.nodes(self.body_css)
+        inside = {element for body in self.nodes(self.body_css) for element in body.iter()}
         for text in RELATED_TEXT(self.sel.root):
             heading = text.getparent()
-            if heading is None or heading.tag in ("script", "style"):
+            if heading is None or heading.tag in ("script", "style") or heading in inside:
                 continue
-            if any(b is heading or b in heading.iterancestors() for b in bodies):
-                continue
-            for box in [heading, *heading.iterancestors()][:4]:
+            for box in [heading, *islice(heading.iterancestors(), 3)]:
                 links = related_links_in(box, self.url)
                 if links:
                     return links

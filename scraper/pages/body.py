@@ -13,6 +13,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
+from typing import Iterator
 
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
@@ -29,6 +31,8 @@ DROP_TAGS = {"script", "style", "noscript", "iframe", "ins", "form", "button", "
 AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc", "banner", "box-ads", "ad-slot"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
           "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
+MAX_BOX_LEVELS = 8  # a related box is found at most this many levels above its heading (real ones: 1 to 3)
+MAX_BOX_ELEMENTS = 200  # and holds at most this many elements (real ones: a heading and a few links, under 20)
 HEADING_TAGS = {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}  # may head a box with no text of their own
 _TAGS = re.compile(r"<[^>]+>")
 # XPaths compiled once (element.xpath() compiles its expression at every call).
@@ -131,42 +135,56 @@ def _own_text(element: HtmlElement) -> str:
     return " ".join(t for t in [element.text, *(c.tail for c in element)] if t)
 
 
-def _text_pieces(node: HtmlElement):
-    """(text, element that holds it) for every piece of text under ``node``."""
-    for element in node.iter():
-        if element.text:
-            yield element.text, element
-        if element is not node and element.tail:
-            yield element.tail, element.getparent()
-
-
 def _only_links_besides(node: HtmlElement, heading: HtmlElement) -> bool:
     """True when ``node`` reads as a list of links: besides the heading, its text is
-    mostly link text (a date or a bullet beside each link is fine, a paragraph is not)."""
+    mostly link text (a date or a bullet beside each link is fine, a paragraph is not).
+    One walk over ``node``, knowing at each piece of text whether it is inside a link or the heading."""
+    if len(list(islice(node.iter(), MAX_BOX_ELEMENTS + 1))) > MAX_BOX_ELEMENTS:  # no list of links is this large
+        return False
     in_links = other = 0
-    for text, holder in _text_pieces(node):
-        size = len(text.strip())
-        if not size:
+    links = inside_heading = 0  # open <a> elements, and the heading, around the walk's position
+
+    def count(text: str | None) -> None:
+        nonlocal in_links, other
+        size = len(text.strip()) if text else 0
+        if size and not inside_heading:
+            if links:
+                in_links += size
+            else:
+                other += size
+
+    for event, element in etree.iterwalk(node, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):  # its text and tail both read as its parent's
+            count(element.text)
+            count(element.tail)
             continue
-        lineage = [holder, *holder.iterancestors()]
-        lineage = lineage[: lineage.index(node) + 1] if node in lineage else lineage
-        if heading in lineage:
-            continue
-        if any(e.tag == "a" for e in lineage):
-            in_links += size
-        else:
-            other += size
+        step = 1 if event == "start" else -1
+        inside_heading += step if element is heading else 0
+        links += step if element.tag == "a" else 0
+        if event == "start":
+            count(element.text)
+        elif element is not node:  # its tail is its parent's text
+            count(element.tail)
     return other <= max(20, in_links // 3)
 
 
-def _short_text(element: HtmlElement, limit: int = 40) -> str | None:
-    """``element.text_content()`` when shorter than ``limit`` characters, else None (read no further)."""
-    pieces, size = [], 0
-    for piece in element.itertext():  # (the text nodes text_content() joins: no comment, no tail)
-        size += len(piece)
-        if size >= limit:
-            return None
-        pieces.append(piece)
+def _short_text(element: HtmlElement, limit: int = 40, elements: int = 50) -> str | None:
+    """``element.text_content()`` when shorter than ``limit`` characters, else None (read no further, nor
+    past ``elements`` elements: a heading is small, and a deep chain of empty ones is read no more)."""
+    pieces, size, seen = [], 0, 0
+    for event, inner in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            seen += 1
+            if seen > elements:
+                return None
+            piece = inner.text
+        else:  # the end of an element, or a comment: its tail (a comment's own text is no text)
+            piece = inner.tail if inner is not element else None
+        if piece:
+            size += len(piece)
+            if size >= limit:
+                return None
+            pieces.append(piece)
     return "".join(pieces)
 
 
@@ -202,10 +220,10 @@ def _lift_related(root: HtmlElement, base_url: str) -> list[dict]:
 def _box_parts(root: HtmlElement, heading: HtmlElement) -> list[HtmlElement]:
     """The heading's box: its largest ancestor below ``root`` holding only links besides it,
     or, when the heading stands directly in ``root``, the heading and the link lists after it."""
-    box = heading
-    while box.getparent() is not None and box.getparent() is not root and \
+    box, levels = heading, 0
+    while box.getparent() is not None and box.getparent() is not root and levels < MAX_BOX_LEVELS and \
             _only_links_besides(box.getparent(), heading):
-        box = box.getparent()
+        box, levels = box.getparent(), levels + 1
     if box.getparent() is not root:
         return [box]
     parts = [box]
@@ -299,39 +317,48 @@ def _block_holders(root: HtmlElement) -> set[HtmlElement]:
     return holders
 
 
-def _paragraphs(node: HtmlElement, holders: set[HtmlElement] | None = None) -> list[str]:
-    """Text of the innermost blocks in document order; loose text between blocks is a paragraph too."""
-    if holders is None:
-        holders = _block_holders(node)
+def _paragraphs(root: HtmlElement) -> list[str]:
+    """Text of the innermost blocks in document order; loose text between blocks is a paragraph too.
+
+    A walk with a stack of its own, not recursion: a body nested 100,000 levels deep (broken markup, or a
+    hostile page) is read like any other, in time linear in its size."""
+    holders = _block_holders(root)
     out: list[str] = []
-    inline: list[str] = [node.text or ""]
-
-    def flush() -> None:
-        text = "".join(inline)
-        if text.strip():
-            out.append(text)
-        inline.clear()
-
-    for child in node:
+    stack: list[tuple[HtmlElement, Iterator[HtmlElement], list[str]]] = [(root, iter(root), [root.text or ""])]
+    while stack:
+        node, children, inline = stack[-1]
+        child = next(children, None)
+        if child is None:  # the node is read: its loose text, then its tail in its parent
+            _flush(inline, out)
+            stack.pop()
+            if stack:
+                stack[-1][2].append(node.tail or "")
+            continue
         if not isinstance(child.tag, str):
             pass
         elif child.tag == "figure":
-            flush()
+            _flush(inline, out)
         elif child.tag == "br":
             if inline and inline[-1] == "\n":
-                flush()
+                _flush(inline, out)
             else:
                 inline.append("\n")
+        elif child in holders:  # blocks below it: read it next, its tail once it is read
+            _flush(inline, out)
+            stack.append((child, iter(child), [child.text or ""]))
+            continue
+        elif child.tag in BLOCKS:
+            _flush(inline, out)
+            out.append(_inline_text(child))
         else:
-            nested = child in holders
-            if nested or child.tag in BLOCKS:
-                flush()
-                if nested:
-                    out += _paragraphs(child, holders)
-                else:
-                    out.append(_inline_text(child))
-            else:
-                inline.append(_inline_text(child))
+            inline.append(_inline_text(child))
         inline.append(child.tail or "")
-    flush()
     return out
+
+
+def _flush(inline: list[str], out: list[str]) -> None:
+    """The loose text gathered so far, as a paragraph when it holds any."""
+    text = "".join(inline)
+    if text.strip():
+        out.append(text)
+    inline.clear()

@@ -12,6 +12,8 @@ answers each request from its record.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any, AsyncIterator, Callable, Iterator
 
 import scrapy
@@ -56,7 +58,7 @@ class WarcSpider(scrapy.Spider):
         self.events = catalog.select(events)
 
     async def start(self) -> AsyncIterator[Any]:
-        entries, skipped, problems = scan(warc_files(self.paths))
+        entries, skipped, problems = await self.scanned()
         for stat, count in skipped.items():
             self.crawler.stats.set_value(stat, count)
         for problem in problems:
@@ -86,6 +88,15 @@ class WarcSpider(scrapy.Spider):
                 yield self.request(chain, self.parse_feed, "feed", event_slug=slug)
         for url, chain in article_urls.items():
             yield self.request(chain, self.parse_article, "article", url=url)
+
+    async def scanned(self) -> tuple[list[Entry], dict[Stat, int], list[str]]:
+        """``scan`` in a thread, so that the crawl still hears SIGTERM during a long read: its cancellation
+        tells the scan to stop at its next record or chunk."""
+        stop = threading.Event()
+        try:
+            return await asyncio.to_thread(scan, warc_files(self.paths), stop.is_set)
+        finally:
+            stop.set()
 
     def feeds(self, html: list[Entry]) -> dict[str, tuple[str, str]]:
         """Feed URL -> (event slug, how found): the home pages' bars (latest first), then the catalog."""

@@ -267,6 +267,8 @@ class WaybackSpider(scrapy.Spider):
         subject = request.meta.get(meta.ORIGINAL_URL) or request.meta.get(meta.SUBJECT) or request.url
         if request.meta.get(meta.PAGE_KIND) == "feed":
             self.crawler.stats.inc_value(Stat.FEED_PAGES_FAILED)
+        elif request.meta.get(meta.PAGE_KIND) == "cdx":  # what it would have listed is not known: incomplete
+            self.crawler.stats.inc_value(Stat.INDEX_QUERIES_UNREAD)
         status = getattr(getattr(failure.value, "response", None), "status", None)
         reason = f"{self.archive_name} answered HTTP {status}" if status else \
             f"{failure_name(failure)}: {failure.getErrorMessage()}"

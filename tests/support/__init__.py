@@ -12,7 +12,8 @@ from conftest.py (pytest imports conftest.py itself, under another name: a secon
 * ``datasette``: the published archive as ``kinhtedothi serve`` configures it, in this process;
   articles written straight into a copy of an archive;
 * ``edits``: an archive with one article the paper edited;
-* ``hostile_site``: the hostile site (every way a server can fool or flood the crawler);
+* ``hostile_site``: the hostile site (every way a server can fool or flood the crawler), odd pages;
+* ``hostile_archives``: hostile WARC files and a Common Crawl that lies;
 * ``cost``: ``lines_run``, the work a call does counted in lines executed, not in seconds.
 """
 

@@ -14,6 +14,15 @@ Articles: a redirect to another host (whose page claims a real article's canonic
 bytes, control characters, a 0-byte answer until ``fix_empty()``, a truncated answer, a date in the
 year 9999 UTC, an HTML bomb (a small gzip that inflates past any newspaper page), a connection dropped
 before any answer, a page of 9 MiB. Every other answer is gzip-compressed.
+
+Two more feeds, for odd pages (``page_feed_urls()``; the first three do not link them):
+
+* ``/su-kien/4/odd-pages.html``: the ``ODD_PAGES`` (meta refreshes to ``javascript:``, ``mailto:``,
+  ``tel:`` and an address that cannot be parsed, redirects to ``javascript:`` and to such an address,
+  bodies nested 1,100 and 100,000 levels deep, 1,200 unclosed ``<div><p>``, an article that gains 1,100
+  nested levels once ``deepen()`` is called) and a link of ``LONG_LINK`` characters;
+* ``/su-kien/5/long-next.html``: one ordinary article, and a next page whose address is ``LONG_LINK``
+  characters long.
 """
 
 from __future__ import annotations
@@ -45,6 +54,22 @@ HUGE = "/rat-lon-1010.html"  # 9 MiB, not compressed: past DOWNLOAD_MAXSIZE
 FEED_1 = "/su-kien/1/hostile.html"
 FEED_2 = "/su-kien/2/endless.html"
 FEED_3 = "/su-kien/3/growing.html"
+FEED_4 = "/su-kien/4/odd-pages.html"
+FEED_5 = "/su-kien/5/long-next.html"
+LONG_LINK = 3000  # characters: over Scrapy's URLLENGTH_LIMIT (2,083)
+DEEP_TEXT = "Đoạn văn ở tầng sâu nhất."
+ODD_PAGES = {  # path -> (title, what is odd about it)
+    "/lam-moi-js-1013.html": ("Bài có làm mới javascript", "refresh:javascript:alert(1)"),
+    "/lam-moi-mailto-1014.html": ("Bài có làm mới mailto", "refresh:mailto:toasoan@kinhtedothi.vn"),
+    "/lam-moi-tel-1015.html": ("Bài có làm mới tel", "refresh:tel:+842462532010"),
+    "/chuyen-huong-js-1016.html": ("Bài chuyển hướng javascript", "location:javascript:alert(1)"),
+    "/sau-1100-1017.html": ("Bài lồng 1.100 tầng", "nested:div:1100"),
+    "/sau-100000-1018.html": ("Bài lồng 100.000 tầng", "nested:blockquote:100000"),
+    "/div-p-mo-1019.html": ("Bài 1.200 thẻ không đóng", "unclosed:1200"),
+    "/them-tang-1020.html": ("Bài rồi lồng sâu thêm", "deepened:div:1100"),
+    "/lam-moi-hong-1024.html": ("Bài làm mới tới địa chỉ hỏng", "refresh:http://[khong-hop-le"),
+    "/chuyen-huong-hong-1025.html": ("Bài chuyển hướng tới địa chỉ hỏng", "location:http://[khong-hop-le"),
+}
 
 
 def article_html(path: str, title: str, published: str, body: str) -> str:
@@ -76,10 +101,32 @@ def bomb() -> bytes:
     return b"".join(parts)
 
 
+def odd_page(path: str, deepened: bool = False) -> tuple[int, str, str | None]:
+    """One of the ODD_PAGES: (status, HTML, Location)."""
+    title, odd = ODD_PAGES[path]
+    kind, _, value = odd.partition(":")
+    if kind == "location":
+        return 302, "", value
+    if kind == "deepened" and not deepened:
+        kind, value = "plain", ""
+    body = f"Đoạn mở đầu của bài {title}."
+    if kind in ("nested", "deepened"):
+        tag, levels = value.split(":")
+        depth = int(levels)
+        body = "".join(f"<{tag}>Tầng {n}. " for n in range(1, depth + 1)) + DEEP_TEXT + f"</{tag}>" * depth
+    elif kind == "unclosed":
+        body = "".join(f"<div><p>Đoạn số {n} của một bài dài." for n in range(1, int(value) + 1))
+    html = article_html(path, title, "21-01-2021 15:00", body)
+    if kind == "refresh":
+        html = html.replace("<head>", f'<head><meta http-equiv="refresh" content="0;url={value}">', 1)
+    return 200, html, None
+
+
 class HostileState(RequestLog):
     def __init__(self) -> None:
         super().__init__()
         self.empty_fixed = False
+        self.deepened = False
         self.elsewhere_url = ""  # the other host's base URL
 
     @property
@@ -113,6 +160,13 @@ class HostileHandler(FakeHandler[HostileState]):
             page = int(query.get("p", ["1"])[0])
             return self.send(200, listing_html([f"/bai-moi-{50000 + page}.html"], f"{FEED_3}?p={page + 1}",
                                                page).encode())
+        if path == FEED_4:
+            links = [*ODD_PAGES, "/" + "a" * (LONG_LINK - 10) + "-1021.html"]
+            return self.send(200, listing_html(links, None).encode())
+        if path == FEED_5:
+            return self.send(200, listing_html(["/bai-that-1002.html"], FEED_5 + "?p=" + "2" * LONG_LINK).encode())
+        if path in ODD_PAGES:
+            return self.odd_page(path)
         if path == RESET:  # the connection dropped before any answer
             self.close_connection = True
             return
@@ -144,6 +198,12 @@ class HostileHandler(FakeHandler[HostileState]):
                 body = left + b" \xff\xfe \xc3 \xa0\x80" + right  # five byte sequences that are not UTF-8
             return self.send(200, body)
         return self.send(404, b"<html><body>Not found</body></html>")
+
+    def odd_page(self, path: str) -> None:
+        status, html, location = odd_page(path, self.state.deepened)
+        if location:
+            return self.send(status, b"", compress=False, headers=[("Location", location)])
+        return self.send(status, html.encode())
 
 
 class ElsewhereHandler(FakeHandler[RequestLog]):
@@ -181,6 +241,14 @@ class HostileSite(LoopbackServer[HostileState]):
     def fix_empty(self):
         with self._state.lock:
             self._state.empty_fixed = True
+
+    def deepen(self):
+        """From now on, ``/them-tang-1020.html`` is nested 1,100 levels deep (the paper edited it)."""
+        with self._state.lock:
+            self._state.deepened = True
+
+    def page_feed_urls(self) -> list[str]:
+        return [SITE + FEED_4, SITE + FEED_5]
 
     def feed_urls(self) -> list[str]:
         return [SITE + FEED_1, SITE + FEED_2, SITE + FEED_3]
