@@ -17,7 +17,7 @@ import sqlite_utils
 from pipelines import history, identity, readings
 from pipelines.article_children import replace_children
 from pipelines.bylines import authors_of
-from pipelines.events_store import link_article_events
+from pipelines.events_store import events_for, link_article_events
 from pipelines.normalize import content_hash, word_count
 from pipelines.people import sync_authors
 from pipelines.search_index import index_article
@@ -69,7 +69,7 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, raw_page_id: int 
         if existing is None:
             aid = new_id(db, item.article["site_id"])
             write_story(db, aid, [{**reading, "effective": True, "change": history.FIRST, "edited_fields": []}],
-                        None, stamp)
+                        None, stamp, also_events=events_for(db, item.article, item.link_urls))
             outcome = "new"
         else:
             aid = existing["id"]
@@ -110,9 +110,10 @@ def todays_reading(ordered: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any]], existing: dict[str, Any] | None,
-                stamp: str) -> bool:
+                stamp: str, also_events: list[str] | None = None) -> bool:
     """Write the best copy of a story's readings as its ``articles`` row (child rows, people, search
-    index too); False when the row already held exactly that."""
+    index too); False when the row already held exactly that. ``also_events``: the events a new story is
+    about to be filed under, narrowing words of its index row from the start."""
     best, origin = history.best_copy(ordered)
     newest = [r for r in ordered if r["effective"]][-1]
     today = todays_reading(ordered)
@@ -146,7 +147,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
     replace_children(db, aid, best)
     people = authors_of(best["author"])
     sync_authors(db, aid, people)
-    index_article(db, aid, {**best, **people})
+    index_article(db, aid, {**best, **people}, also_events or ())
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from pipelines.search_index import refresh_narrowing
 from pipelines.writing import now, table
 from kinhtedothi.vocab.items import FeedLinkItem
 from kinhtedothi.vocab.urls import article_id
@@ -32,18 +33,29 @@ def save_feed_link(db: sqlite_utils.Database, link: FeedLinkItem) -> None:
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_slug, url) DO UPDATE SET "
             "feed_page = excluded.feed_page, position = excluded.position, last_seen_at = excluded.last_seen_at",
             [link.event_slug, link.url, article_id(link.url), link.feed_page, link.position, stamp, stamp])
-        db.execute(
-            "INSERT OR IGNORE INTO article_events (article_id, event_slug) "
-            "SELECT id, ? FROM articles WHERE url = ? OR (site_id IS NOT NULL AND site_id = ?) "
+        linked = [r[0] for r in db.execute(
+            "SELECT id FROM articles WHERE url = ? OR (site_id IS NOT NULL AND site_id = ?) "
             "OR id IN (SELECT article_id FROM article_urls WHERE url = ?)",
-            [link.event_slug, link.url, article_id(link.url), link.url])
+            [link.url, article_id(link.url), link.url])]
+        added = [aid for aid in linked if db.execute(
+            "INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)",
+            [aid, link.event_slug]).rowcount]
+        refresh_narrowing(db, added)
+
+
+def events_for(db: sqlite_utils.Database, article: dict, link_urls: list[str]) -> list[str]:
+    """The events whose feeds list one of the article's addresses (or its site id)."""
+    urls = sorted({article["url"], *link_urls})
+    marks = ", ".join("?" for _ in urls)
+    return [r[0] for r in db.execute(
+        f"SELECT DISTINCT event_slug FROM feed_links WHERE url IN ({marks}) OR (site_id IS NOT NULL AND site_id = ?)",
+        [*urls, article["site_id"]])]
 
 
 def link_article_events(db: sqlite_utils.Database, aid: int, article: dict, link_urls: list[str]) -> None:
-    """File an article under every event whose feed lists one of its addresses (or its site id)."""
-    urls = sorted({article["url"], *link_urls})
-    marks = ", ".join("?" for _ in urls)
-    db.execute(
-        "INSERT OR IGNORE INTO article_events (article_id, event_slug) SELECT DISTINCT ?, event_slug "
-        f"FROM feed_links WHERE url IN ({marks}) OR (site_id IS NOT NULL AND site_id = ?)",
-        [aid, *urls, article["site_id"]])
+    """File an article under every event whose feed lists one of its addresses (or its site id); a new link
+    is a new narrowing word of its search index row."""
+    added = [slug for slug in events_for(db, article, link_urls) if db.execute(
+        "INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)", [aid, slug]).rowcount]
+    if added:
+        refresh_narrowing(db, [aid])

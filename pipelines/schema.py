@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from kinhtedothi.vocab import narrowing
 from kinhtedothi.vocab.text import fold
 
 SCHEMA_VERSION = 4  # 4: readings judged (edit_count, article_versions.change), ids with their numbering
@@ -137,30 +138,38 @@ TABLES["article_versions"]["columns"].update(url=str, layout=str, read_at=str, c
 TABLES["article_urls"]["columns"].update(site_id=int, numbering=str)
 INDEXES += [("article_urls", ["site_id", "numbering"], False), ("articles", ["edit_count"], False)]
 
-# The folded search index: headline, lead, body, picture captions, tags and the people of the byline.
-FTS_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
+# The folded search index: headline, lead, body, picture captions, tags and the people of the byline; then
+# the words a search is narrowed by (kinhtedothi.vocab.narrowing: events, day, month, year, section, tags,
+# people and a sampling bucket), so that narrowing is part of the full-text query.
+TEXT_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
+FTS_COLUMNS = (*TEXT_COLUMNS, narrowing.COLUMN)
 FTS_SQL = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     {", ".join(FTS_COLUMNS)},
     tokenize = 'unicode61 remove_diacritics 2'
 )
 """
-# Filling it from the stored rows (an archive made before a column existed): fold_vi is registered first.
-# People: the byline as printed, plus the split names of article_authors when that table exists.
+# Filling it from the stored rows (an archive made before a column existed): fold_vi and kt_narrowing are
+# registered first. People: the byline as printed, plus the split names of article_authors when that table exists.
 FTS_REBUILD_SQL = """
-INSERT INTO articles_fts (rowid, title, sapo, body_text, captions, tags, people)
+INSERT INTO articles_fts (rowid, title, sapo, body_text, captions, tags, people, narrowing)
 SELECT a.id, fold_vi(a.title), fold_vi(a.sapo), fold_vi(a.body_text),
   fold_vi((SELECT group_concat(caption, ' . ') FROM images WHERE article_id = a.id)),
   fold_vi((SELECT group_concat(tag, ' . ') FROM article_tags WHERE article_id = a.id)),
-  fold_vi(coalesce(a.author, ''){people})
+  fold_vi(coalesce(a.author, ''){people}),
+  kt_narrowing(a.id, a.published_at, a.section,
+    (SELECT group_concat(event_slug, char(31)) FROM article_events WHERE article_id = a.id),
+    (SELECT group_concat(tag, char(31)) FROM article_tags WHERE article_id = a.id),
+    {names})
 FROM articles a
 """
 PEOPLE_FROM_AUTHORS = (" || coalesce(' . ' || (SELECT group_concat(name, ' . ') FROM article_authors "
                        "WHERE article_id = a.id), '')")
+NAMES_FROM_AUTHORS = "(SELECT group_concat(name, char(31)) FROM article_authors WHERE article_id = a.id)"
 
 
 def fts_values(article: dict, people: list[str] | None = None) -> list[str]:
-    """The folded index row of an article (the store's fields): one value per ``FTS_COLUMNS``."""
+    """The folded text of an article's index row (the store's fields): one value per ``TEXT_COLUMNS``."""
     captions = " . ".join(i.get("caption") or "" for i in article.get("images") or [] if i.get("caption"))
     derived = people or [p["name"] if isinstance(p, dict) else p for p in article.get("authors") or []]
     names = [article.get("author") or "", *derived]
@@ -176,8 +185,10 @@ def _ensure_search_index(db: sqlite_utils.Database) -> None:
         return
     db.execute(FTS_SQL)
     db.conn.create_function("fold_vi", 1, fold, deterministic=True)
-    people = PEOPLE_FROM_AUTHORS if db["article_authors"].exists() else ""
-    db.execute(FTS_REBUILD_SQL.format(people=people))
+    db.conn.create_function("kt_narrowing", 6, narrowing.grouped_words, deterministic=True)
+    authors = db["article_authors"].exists()
+    db.execute(FTS_REBUILD_SQL.format(people=PEOPLE_FROM_AUTHORS if authors else "",
+                                      names=NAMES_FROM_AUTHORS if authors else "NULL"))
 
 
 # A second search index that keeps the diacritics, for searches that must tell "bàn" from

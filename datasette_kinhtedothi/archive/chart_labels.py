@@ -95,7 +95,7 @@ async def chart_rows(datasette, db, state) -> tuple[list[dict], int]:
 
     def work(conn):
         with search_engine.hits_table(conn), sqlite_timelimit(conn, limit_ms):
-            sql, params = search_engine.match_sql(state, tables)
+            sql, params = search_engine.match_sql(state, tables, conn)
             conn.execute(sql, params)
             cursor = conn.execute(CHART_FILTERED_SQL, year_bounds())
             names = [d[0] for d in cursor.description]

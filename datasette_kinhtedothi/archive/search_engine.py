@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
@@ -27,11 +28,13 @@ from datasette_kinhtedothi.archive import search_groups
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
+from kinhtedothi.vocab import narrowing
 
 FIELDS = {"title": "title", "tag": "tags", "author": "people", "caption": "captions"}
 # a field prefix applies to everything after it, up to the next prefix: "tag:vắc xin" is the tag "vắc xin"
 _FIELD = re.compile(r'(?<!\S)(title|tag|author|caption):', re.IGNORECASE)
-WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0"   # title, sapo, body_text, captions, tags, people
+# title, sapo, body_text, captions, tags, people, and the narrowing words (no part of a score)
+WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0, 0.0"
 ARTICLE_COLUMNS = ("vi_exact",)  # filters that read the articles row itself
 FACET_INDEX = "idx_articles_id_published_at_section_author"
 DENSE = 5_000           # more matches than this: date pages read the date index; facets count a sample
@@ -80,22 +83,80 @@ def folded_expression(query: Query, include_general: bool = True) -> str | None:
     return " AND ".join(f"({p})" for p in parts)
 
 
-def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
-    """Filters as ``a.id in (…)`` sets read from indexes (dates, facets): no article row is read."""
+# the facets whose values are words of the index's narrowing column (kinhtedothi.vocab.narrowing), by kind
+NARROWING_KINDS = {"event": "event", "section": "section", "tag": "tag", "person": "person"}
+DATES = "dates"
+
+
+@dataclass
+class Narrowing:
+    """The filters of a search answered by the index itself: ``handled`` (facet names, and ``DATES``) and the
+    FTS5 expression over the ``narrowing`` column (None when no filter is)."""
+
+    handled: frozenset[str] = frozenset()
+    expression: str | None = None
+
+
+def _archive_days(conn) -> tuple[date, date] | None:
+    """The first and last day of publication in the archive (two lookups of the ``published_at`` index)."""
+    ends = []
+    for sql in ("select published_at from articles where published_at >= '0' order by published_at limit 1",
+                "select published_at from articles where published_at < ':' order by published_at desc limit 1"):
+        row = conn.execute(sql).fetchone()
+        try:
+            ends.append(date.fromisoformat(row[0][:10]) if row else None)
+        except ValueError:
+            return None
+    if ends[0] is None or ends[1] is None:
+        return None
+    return ends[0], ends[1]
+
+
+def narrowing_of(conn, state: SearchState, tables: set[str]) -> Narrowing:
+    """Which of the state's filters the index answers (every one, on an archive whose index has the column),
+    as one FTS5 expression: each event, tag and person must hold, any of the sections, any day of the dates."""
+    if conn is None or f"articles_fts.{narrowing.COLUMN}" not in tables:
+        return Narrowing()
+    handled, parts = set(), []
+    low, high = state.bounds
+    if low or high:
+        days = _archive_days(conn)
+        if days is not None:
+            terms = narrowing.period_terms(low, high, *days)
+            parts.append("(" + " OR ".join(f'"{t}"' for t in terms or [NOTHING]) + ")")
+            handled.add(DATES)
+    for facet in FACETS:
+        values, kind = state.values(facet.name), NARROWING_KINDS.get(facet.name)
+        if not values or facet.period or kind is None or (facet.link and facet.link.table not in tables):
+            continue
+        terms = [f'"{narrowing.term(kind, v)}"' for v in values]
+        parts.append(" AND ".join(terms) if facet.link else "(" + " OR ".join(terms) + ")")
+        handled.add(facet.name)
+    if not parts:
+        return Narrowing()
+    return Narrowing(frozenset(handled), f"{{{narrowing.COLUMN}}}: ({' AND '.join(parts)})")
+
+
+NOTHING = narrowing.PREFIX["day"] + "none"   # a word no article has: a date range holding no day
+
+
+def _filters(state: SearchState, tables: set[str], params: dict, handled: frozenset[str] = frozenset()) -> list[str]:
+    """Filters as ``a.id in (…)`` sets read from indexes (dates, facets): no article row is read. ``handled``:
+    those the search index answers already (``narrowing_of``)."""
     where = []
     low, high = state.bounds
     dates = []
-    if low:
+    if low and DATES not in handled:
         dates.append("published_at >= :low")
         params["low"] = low
-    if high:
+    if high and DATES not in handled:
         dates.append("published_at < :high")
         params["high"] = high
     if dates:
         where.append(f"a.id in (select id from articles where {' and '.join(dates)})")
     for facet in FACETS:
         values = state.values(facet.name)
-        if not values or facet.period:   # a period is a date range: state.bounds
+        if not values or facet.period or facet.name in handled:   # a period is a date range: state.bounds
             continue
         keys = [f"f_{facet.name}{i}" for i in range(len(values))]
         params.update(zip(keys, values))
@@ -110,10 +171,19 @@ def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
     return where
 
 
-def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
-    """The statement that fills ``temp.kt_hits`` with the ids of every matching article."""
+def _and(expression: str | None, narrow: str | None) -> str | None:
+    """A folded-index expression narrowed (``'""'``, which matches nothing, stays as it is)."""
+    if not narrow or expression == '""':
+        return expression
+    return f"({expression}) AND {narrow}" if expression else narrow
+
+
+def match_sql(state: SearchState, tables: set[str], conn=None, narrowed: Narrowing | None = None) -> tuple[str, dict]:
+    """The statement that fills ``temp.kt_hits`` with the ids of every matching article (with ``conn``, the
+    filters the index can answer are part of the full-text query)."""
     params: dict = {}
-    where = _filters(state, tables, params)
+    narrowed = narrowed if narrowed is not None else narrowing_of(conn, state, tables)
+    where = _filters(state, tables, params, narrowed.handled)
     query = split_query(state.q, tables)
     if state.q and state.exact and query.general:
         if "articles_fts_exact" in tables:
@@ -127,6 +197,7 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
         expression = folded_expression(query, include_general=False)
     else:
         expression = folded_expression(query) if state.q else None
+    expression = _and(expression, narrowed.expression)
     if expression and not any(c in w for w in where for c in ARTICLE_COLUMNS):
         # nothing to read from the articles rows: the ids come from the index alone (no row is touched)
         # "+": a filter on the index's rows, never a constraint FTS5 would answer one rowid at a time
@@ -152,8 +223,9 @@ def date_page_sql(state: SearchState, count: int, hits: str = "temp.kt_hits") ->
             f"order by a.published_at {direction}, a.id {direction} limit :limit offset :offset")
 
 
-def relevance_tiers(state: SearchState, tables: set[str]) -> list[tuple[str, str]] | None:
-    """(index, FTS5 expression) for each ranking tier, best first; None when the page sorts by date."""
+def relevance_tiers(state: SearchState, tables: set[str], narrow: str | None = None) -> list[tuple[str, str]] | None:
+    """(index, FTS5 expression) for each ranking tier, best first; None when the page sorts by date. ``narrow``:
+    the filters the folded index answers, part of each of its tiers (a tier reads only narrowed matches)."""
     query = split_query(state.q, tables)
     if state.sort != "relevance" or not state.q:
         return None
@@ -163,7 +235,7 @@ def relevance_tiers(state: SearchState, tables: set[str]) -> list[tuple[str, str
             return [("articles_fts_exact", f"{{{column}}}: ({spelled})") for column in ("title", "sapo")] + \
                 [("articles_fts_exact", spelled)]
         return None
-    expression = folded_expression(query)
+    expression = _and(folded_expression(query), narrow)
     if not expression:
         return None
     text = query.general or query.words
@@ -294,7 +366,8 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
     timings = {}
     with sqlite_timelimit(conn, time_limit_ms):
         started = time.perf_counter()
-        sql, params = match_sql(state, tables)
+        narrowed = narrowing_of(conn, state, tables)
+        sql, params = match_sql(state, tables, conn, narrowed)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
         timings["match"] = time.perf_counter() - started
@@ -319,10 +392,10 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
         phrase_count = None
         if query and query.general and not state.exact:
             fields = folded_expression(Query("", query.fields)) if query.fields else None
-            phrase_count = search_groups.split(conn, query.general, fields)
+            phrase_count = search_groups.split(conn, query.general, _and(fields, narrowed.expression))
         pages = max(1, -(-count // limit)) if limit else 1
         offset = min(offset, (pages - 1) * limit) if limit else offset   # past the last page: the last page
-        tiers = relevance_tiers(state, tables)
+        tiers = relevance_tiers(state, tables, narrowed.expression)
         if tiers:   # the phrase's tiers come first: the groups are in order already
             ids = ranked_ids(conn, tiers, offset + limit if limit else count)[offset:]
         elif phrase_count and phrase_count < count:
