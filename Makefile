@@ -58,9 +58,9 @@ bench: $(VENV)/.bench   ## parse benchmark against trafilatura, into bench/out/ 
 bench-quick: $(VENV)/.bench  ## the same on a few hundred pages, one run: CI checks that it still works
 	$(PY) bench/parse_bench.py --quick
 
-search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic 200,000-article archive (docs/developers.md)
-	$(PY) bench/make_synthetic_archive.py
-	$(PY) bench/search_bench.py
+SIZE ?= 200000
+search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic archive of SIZE articles (200,000; SIZE=1000000: docs/search.md)
+	$(PY) bench/search_bench.py --size $(SIZE) --rebuild
 
 install-check:          ## build the wheel, install it in a fresh venv, run demo and serve from elsewhere
 	.ci/install-check
