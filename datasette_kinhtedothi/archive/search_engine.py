@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
-from datasette_kinhtedothi.archive import search_groups
+from datasette_kinhtedothi.archive import matches, search_groups, search_sample
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
@@ -248,14 +248,16 @@ def relevance_tiers(state: SearchState, tables: set[str], narrow: str | None = N
     return out
 
 
-def ranked_ids(conn, tiers: list[tuple[str, str]], need: int) -> list[int]:
+def ranked_ids(conn, tiers: list[tuple[str, str]], need: int, in_hits: bool = True) -> list[int]:
     """The ``need`` best ids: tier after tier (phrase in the headline, in the lead, anywhere, words apart),
-    each by bm25, until the page is full; a tier past the page is never scored."""
+    each by bm25, until the page is full; a tier past the page is never scored. ``in_hits`` False: the tiers
+    hold every filter already (``search_sample``), no ``temp.kt_hits`` to check."""
     found: dict[int, None] = {}
+    hits = " and +f.rowid in (select id from temp.kt_hits)" if in_hits else ""
     for table, expression in tiers:
         weights = WEIGHTS if table == "articles_fts" else "10.0, 4.0, 1.0"
         rows = conn.execute(
-            f"select f.rowid from {table} f where {table} match :m and +f.rowid in (select id from temp.kt_hits) "
+            f"select f.rowid from {table} f where {table} match :m{hits} "
             f"order by bm25({table}, {weights}), f.rowid desc limit :k", {"m": expression, "k": need + len(found)})
         for (rowid,) in rows:
             found.setdefault(rowid)
@@ -361,12 +363,29 @@ def hits_table(conn):
             conn.rollback()
 
 
+def _index_only(state: SearchState, tables: set[str], narrowed: Narrowing) -> tuple[bool, str | None]:
+    """(True, the folded-index expression holding the whole search, None for every article) when the index alone
+    can answer this page (``search_sample``): no exact spelling, every filter in the full-text query, ranked by
+    relevance (or, without search nor filter, every article by date); (False, None) otherwise."""
+    if state.exact or _filters(state, tables, {}, narrowed.handled):
+        return False, None
+    if not state.q:
+        return narrowed.expression is None, None
+    expression = _and(folded_expression(split_query(state.q, tables)), narrowed.expression)
+    if not expression or expression == '""' or state.sort != "relevance":
+        return False, None
+    return True, expression
+
+
 def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
          facets: bool) -> dict:
-    timings = {}
+    timings: dict[str, float] = {}
     with sqlite_timelimit(conn, time_limit_ms):
         started = time.perf_counter()
         narrowed = narrowing_of(conn, state, tables)
+        index_only, expression = _index_only(state, tables, narrowed) if limit else (False, None)
+        if index_only and search_sample.count(conn, expression, search_sample.LAZY) > search_sample.LAZY:
+            return _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, started)
         sql, params = match_sql(state, tables, conn, narrowed)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
@@ -381,10 +400,7 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                 conn.execute("delete from temp.kt_sample")
                 conn.execute("insert into temp.kt_sample select id from temp.kt_hits where id % ? = 0", [every])
                 hits = "temp.kt_sample"
-            for name, facet_sql in facet_sqls(tables).items():
-                rows = _rows(conn, facet_sql.format(hits=hits))
-                facet_rows[name] = rows if name == "articles" else [dict(r, n=r["n"] * every) for r in rows]
-            facet_rows.update(_article_facets(facet_rows.pop("articles"), every, tables))
+            facet_rows = _count_facets(conn, tables, hits, every)
             estimated = every > 1
             timings["facets"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -393,6 +409,7 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
         if query and query.general and not state.exact:
             fields = folded_expression(Query("", query.fields)) if query.fields else None
             phrase_count = search_groups.split(conn, query.general, _and(fields, narrowed.expression))
+        timings["phrase"] = time.perf_counter() - started
         pages = max(1, -(-count // limit)) if limit else 1
         offset = min(offset, (pages - 1) * limit) if limit else offset   # past the last page: the last page
         tiers = relevance_tiers(state, tables, narrowed.expression)
@@ -414,15 +431,82 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                                             count) if query and query.general and not state.exact and limit else []
         timings["page"] = time.perf_counter() - started
         started = time.perf_counter()
-        articles = {}
-        people = PEOPLE_SQL if "article_authors" in tables else ""
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part), people=people), part):
-                row["phrase"] = row["id"] in phrase_ids if phrase_count else None
-                articles[row["id"]] = row
+        articles = _articles(conn, tables, ids, phrase_ids if phrase_count else None)
         timings["rows"] = time.perf_counter() - started
     return {"count": count, "facets": facet_rows, "facets_estimated": estimated,
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1 if limit else 1,
-            "pages": pages, "phrase_count": phrase_count, "spellings": spellings,
+            "pages": pages, "phrase_count": phrase_count, "phrase_estimated": False, "spellings": spellings,
             "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+
+
+def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrowing, expression: str | None,
+                    limit: int, offset: int, facets: bool, started: float) -> dict:
+    """A huge result whose filters are all in its full-text query, from the index alone (``search_sample``):
+    exact total, facets and the phrase's count on a sample of buckets (≈), the page ranked from the index."""
+    timings: dict[str, float] = {}
+    count = search_sample.count(conn, expression)
+    timings["match"] = time.perf_counter() - started
+    started = time.perf_counter()
+    buckets = search_sample.buckets_for(count, FACET_SAMPLE)
+    every = narrowing.BUCKETS // buckets
+    facet_rows = {}
+    if facets:
+        search_sample.fill_sample(conn, expression, buckets)
+        facet_rows = _count_facets(conn, tables, "temp.kt_sample", every)
+    timings["facets"] = time.perf_counter() - started
+    started = time.perf_counter()
+    query = split_query(state.q, tables) if state.q else None
+    phrase = None
+    if query and query.general and matches.query_words(query.general):
+        fields = folded_expression(Query("", query.fields)) if query.fields else None
+        phrase = _and(_and(fts_match(query.general, 2), fields), narrowed.expression)
+    phrase_count = search_sample.phrase_estimate(conn, phrase, buckets, count) if phrase else None
+    timings["phrase"] = time.perf_counter() - started
+    pages = max(1, -(-count // limit))
+    offset = min(offset, (pages - 1) * limit)
+    tiers = relevance_tiers(state, tables, narrowed.expression)
+    if tiers:
+        ids = ranked_ids(conn, tiers, offset + limit, in_hits=False)[offset:]
+    else:   # every article, by date
+        direction = "asc" if state.sort == "oldest" else "desc"
+        ids = [r[0] for r in conn.execute(
+            f"select id from articles order by published_at {direction}, id {direction} limit ? offset ?",
+            [limit, offset])]
+    phrase_ids = search_sample.with_phrase(conn, phrase, ids) if phrase else set()
+    spellings = []
+    if query and query.general and matches.is_unmarked(query.general):
+        sample = search_sample.first_ids(conn, phrase if phrase_count else expression,
+                                         search_groups.SPELLING_SAMPLE)
+        spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
+                                            count, sample_ids=sample)
+    timings["page"] = time.perf_counter() - started
+    started = time.perf_counter()
+    articles = _articles(conn, tables, ids, phrase_ids if phrase_count else None)
+    timings["rows"] = time.perf_counter() - started
+    return {"count": count, "facets": facet_rows, "facets_estimated": bool(facets) and every > 1,
+            "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
+            "pages": pages, "phrase_count": phrase_count, "phrase_estimated": phrase_count is not None and every > 1,
+            "spellings": spellings, "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+
+
+def _count_facets(conn, tables: set[str], hits: str, every: int) -> dict[str, list[dict]]:
+    """Every facet counted over ``hits`` (the matches, or one in ``every`` of them), scaled by ``every``."""
+    facet_rows = {}
+    for name, facet_sql in facet_sqls(tables).items():
+        rows = _rows(conn, facet_sql.format(hits=hits))
+        facet_rows[name] = rows if name == "articles" else [dict(r, n=r["n"] * every) for r in rows]
+    facet_rows.update(_article_facets(facet_rows.pop("articles"), every, tables))
+    return facet_rows
+
+
+def _articles(conn, tables: set[str], ids: list[int], phrase_ids: set[int] | None) -> dict[int, dict]:
+    """The page's articles with their events, tags, captions and people; ``phrase``: whether each holds the
+    phrase (None when the query is no phrase)."""
+    articles = {}
+    people = PEOPLE_SQL if "article_authors" in tables else ""
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part), people=people), part):
+            row["phrase"] = row["id"] in phrase_ids if phrase_ids is not None else None
+            articles[row["id"]] = row
+    return articles
