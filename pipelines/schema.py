@@ -10,9 +10,12 @@ import sqlite_utils
 from sqlite_utils.db import Table
 
 from kinhtedothi.vocab import narrowing
+from pipelines import facet_counts
 from kinhtedothi.vocab.text import fold
 
-SCHEMA_VERSION = 4  # 4: readings judged (edit_count, article_versions.change), ids with their numbering
+# 4: readings judged (edit_count, article_versions.change), ids with their numbering; 5: the search index's
+# narrowing words (an older index is filled again) and facet_counts (pipelines/facet_counts.py)
+SCHEMA_VERSION = 5
 
 TABLES: dict[str, dict] = {
     "events": dict(
@@ -237,6 +240,7 @@ def ensure_schema(db: sqlite_utils.Database) -> int:
     for name, columns, unique in INDEXES:
         _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
     _ensure_search_index(db)
+    facet_counts.ensure(db)
     if not db["articles_fts_exact"].exists():
         db.conn.executescript(EXACT_INDEX_SQL)
         db.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")

@@ -50,7 +50,7 @@ class Facet:
             return {"through": self.name}
         if self.period:
             return {"year" if self.period == 4 else "month": "published_at"}
-        return str(self.column)
+        return {"kt_column": str(self.column)}   # facets.CountedColumnFacet: Datasette's column facet, counted
 
     @property
     def list_name(self) -> str:

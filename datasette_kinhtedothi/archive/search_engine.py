@@ -474,9 +474,9 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
             [limit, offset])]
     phrase_ids = search_sample.with_phrase(conn, phrase, ids) if phrase else set()
     spellings = []
-    if query and query.general and matches.is_unmarked(query.general):
-        sample = search_sample.first_ids(conn, phrase if phrase_count else expression,
-                                         search_groups.SPELLING_SAMPLE)
+    source = phrase if phrase and phrase_count else expression
+    if query and query.general and matches.is_unmarked(query.general) and source:
+        sample = search_sample.first_ids(conn, source, search_groups.SPELLING_SAMPLE)
         spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
                                             count, sample_ids=sample)
     timings["page"] = time.perf_counter() - started
