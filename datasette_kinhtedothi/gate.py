@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 MAX_EXPENSIVE = 2          # searches / SQL running at once, per server process
 WAIT_SECONDS = 10.0        # longest wait for a turn before 503
 RETRY_AFTER = "5"          # seconds, told to a client turned away
-EXPENSIVE_ARGS = {"q", "exact", "term", "_search", "_exact", "sql"}
+EXPENSIVE_ARGS = {"q", "exact", "term", "_search", "_kt_search", "_exact", "sql"}
 
 
 def is_expensive(path: str, query_string: bytes) -> bool:

@@ -29,12 +29,12 @@ from datasette.utils import escape_sqlite
 from datasette_kinhtedothi.archive import search_sample
 from datasette_kinhtedothi.archive.facet_defs import LINKED
 from datasette_kinhtedothi.archive.i18n import gettext, language
+from datasette_kinhtedothi.archive.list_search import MATCHES
 from datasette_kinhtedothi.vi_search import fts_match
 from kinhtedothi.vocab import narrowing
 
 ARTICLES = "articles"
 COUNTS = "facet_counts"
-SEARCH = "escape_fts(:search)"   # how Datasette's table view asks the index for ?_search= (its escaped mode)
 SAMPLE = 5_000                   # about how many matching articles a sampled facet counts
 
 
@@ -60,17 +60,20 @@ async def sampled(facet: Facet) -> tuple[str, dict, int]:
     (1) unless its search matches more than ``search_sample.LAZY`` articles, then those in a few of the index's
     buckets."""
     params = facet.params or {}
-    if (SEARCH not in facet.sql or not isinstance(params.get("search"), str) or facet.table != ARTICLES
+    if (MATCHES not in facet.sql or not isinstance(params.get("kt_search"), str) or facet.table != ARTICLES
             or not await _has(facet.ds, facet.database, "articles_fts", narrowing.COLUMN)):
         return facet.sql, params, 1
+    # the matches (or the sample) looked up one by one: a facet reads their rows anyway
+    sql = facet.sql.replace("+" + MATCHES, MATCHES)
     total = facet.row_count
     if total is None:   # the count ran past its time limit: a huge result
         total = narrowing.BUCKETS * SAMPLE
     if total <= search_sample.LAZY:
-        return facet.sql, params, 1
+        return sql, params, 1
     buckets = search_sample.buckets_for(total, SAMPLE)
-    sample = search_sample.in_buckets(fts_match(params["search"]), buckets)
-    return facet.sql.replace(SEARCH, ":kt_sample"), {**params, "kt_sample": sample}, narrowing.BUCKETS // buckets
+    sample = search_sample.in_buckets(fts_match(params["kt_search"]), buckets)
+    return (sql.replace("escape_fts(:kt_search)", ":kt_sample"), {**params, "kt_sample": sample},
+            narrowing.BUCKETS // buckets)
 
 
 def _path(request, add: dict | None = None, remove: dict | None = None) -> str:
