@@ -55,7 +55,12 @@ async def counted(facet: Facet, name: str, order: str, size: int) -> list | None
                         f"limit {size + 1}", {"f": name})).rows)
 
 
-async def sampled(facet: Facet) -> tuple[str, dict, int]:
+def scaled(every: float) -> str:
+    """A facet's count in SQL, scaled up from a sample (``every`` 1: the count itself)."""
+    return "count(*)" if every == 1 else f"cast(round(count(*) * {every}) as integer)"
+
+
+async def sampled(facet: Facet) -> tuple[str, dict, float]:
     """The list's SQL and parameters to count a facet on, and the factor to scale the counts by: the list's own
     (1) unless its search matches more than ``search_sample.LAZY`` articles, then those in a few of the index's
     buckets."""
@@ -73,7 +78,7 @@ async def sampled(facet: Facet) -> tuple[str, dict, int]:
     buckets = search_sample.buckets_for(total, SAMPLE)
     sample = search_sample.in_buckets(fts_match(params["kt_search"]), buckets)
     return (sql.replace("escape_fts(:kt_search)", ":kt_sample"), {**params, "kt_sample": sample},
-            narrowing.BUCKETS // buckets)
+            search_sample.scale(buckets))
 
 
 def _path(request, add: dict | None = None, remove: dict | None = None) -> str:
@@ -105,7 +110,7 @@ class ThroughFacet(Facet):
             # articles (of a sample of them, for a huge search).
             sql, params, every = await sampled(self)
             restrict = "" if " where " not in sql else f"where t.article_id in (select id from ({sql}))"
-            sql = (f"select t.[{link.column}] as value, count(*) * {every} as count from [{link.table}] t {restrict} "
+            sql = (f"select t.[{link.column}] as value, {scaled(every)} as count from [{link.table}] t {restrict} "
                    f"group by t.[{link.column}] order by count desc, value limit {size + 1}")
             try:
                 rows = await counted(self, name, "n desc, value", size)
@@ -155,7 +160,7 @@ class PeriodFacet(Facet):
             column = config.get("column") or config["simple"]
             col = escape_sqlite(column)
             source, params, every = await sampled(self)
-            sql = (f"select substr({col}, 1, {self.length}) as value, count(*) * {every} as count from ({source}) "
+            sql = (f"select substr({col}, 1, {self.length}) as value, {scaled(every)} as count from ({source}) "
                    f"where {col} glob '[0-9][0-9][0-9][0-9]-*' group by value order by value desc limit {size + 1}")
             try:
                 whole = (self.table, column) == (ARTICLES, "published_at")
@@ -211,7 +216,7 @@ class CountedColumnFacet(Facet):
             column = config.get("column") or config["simple"]
             col = escape_sqlite(column)
             source, params, every = await sampled(self)
-            sql = (f"select {col} as value, count(*) * {every} as count from ({source}) where {col} is not null "
+            sql = (f"select {col} as value, {scaled(every)} as count from ({source}) where {col} is not null "
                    f"group by {col} order by count desc, value limit {size + 1}")
             try:
                 rows = await counted(self, column, "n desc, value", size) if self.table == ARTICLES else None

@@ -36,6 +36,7 @@ _FIELD = re.compile(r'(?<!\S)(title|tag|author|caption):', re.IGNORECASE)
 # title, sapo, body_text, captions, tags, people, and the narrowing words (no part of a score)
 WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0, 0.0"
 ARTICLE_COLUMNS = ("vi_exact",)  # filters that read the articles row itself
+EXACT_IN = "a.id in (select rowid from articles_fts_exact where articles_fts_exact match :xfts)"
 FACET_INDEX = "idx_articles_id_published_at_section_author"
 DENSE = 5_000           # more matches than this: date pages read the date index; facets count a sample
 FACET_SAMPLE = 5_000    # about how many matching articles the facets of a huge result count
@@ -187,7 +188,7 @@ def match_sql(state: SearchState, tables: set[str], conn=None, narrowed: Narrowi
     query = split_query(state.q, tables)
     if state.q and state.exact and query.general:
         if "articles_fts_exact" in tables:
-            where.insert(0, "a.id in (select rowid from articles_fts_exact where articles_fts_exact match :xfts)")
+            where.insert(0, EXACT_IN)
             params["xfts"] = exact_match(query.general)
         else:  # an archive without the diacritics-keeping index: candidates, then the spelling checked
             where.insert(0, "a.id in (select rowid from articles_fts where articles_fts match :pfts) and "
@@ -205,6 +206,11 @@ def match_sql(state: SearchState, tables: set[str], conn=None, narrowed: Narrowi
         params["fts"] = expression
         return ("insert into temp.kt_hits (id) select f.rowid from articles_fts f where articles_fts match :fts"
                 + "".join(" and " + w for w in where)), params
+    if not expression and where and where[0] == EXACT_IN and not any(c in w for w in where for c in ARTICLE_COLUMNS):
+        # the exact spelling alone: its ids from its index, never a lookup of each article's row
+        rest = [w.replace("a.id in", "+f.rowid in", 1) for w in where[1:]]
+        return ("insert into temp.kt_hits (id) select f.rowid from articles_fts_exact f "
+                "where articles_fts_exact match :xfts" + "".join(" and " + w for w in rest)), params
     if expression:
         where.insert(0, "a.id in (select rowid from articles_fts where articles_fts match :fts)")
         params["fts"] = expression
@@ -297,9 +303,9 @@ def _rows(conn, sql: str, params: dict | Sequence[Any] | None = None) -> list[di
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _article_facets(rows: list[dict], every: int, tables: set[str]) -> dict[str, list[dict]]:
+def _article_facets(rows: list[dict], every: float, tables: set[str]) -> dict[str, list[dict]]:
     """Periods, columns (and a linked facet whose table the archive lacks yet) counted from the matching rows."""
-    counters: dict[str, Counter[str]] = {}
+    counters: dict[str, Counter[str]] = {}   # counts of the sample: scaled by ``every`` at the end
     for facet in FACETS:
         if facet.period:
             counters[facet.name] = Counter()
@@ -315,19 +321,19 @@ def _article_facets(rows: list[dict], every: int, tables: set[str]) -> dict[str,
                 continue
             if facet.period:
                 if dated:
-                    counters[facet.name][published[:facet.period]] += every
+                    counters[facet.name][published[:facet.period]] += 1
                 continue
             value = row[facet.column] if facet.column else row[facet.link.without_column]  # type: ignore[union-attr]
             if value:
-                counters[facet.name][value] += every
+                counters[facet.name][value] += 1
     out = {}
     for name, counter in counters.items():
         facet = BY_NAME[name]
         if facet.period:   # newest first, every one
-            out[name] = [{"value": k, "n": v} for k, v in sorted(counter.items(), reverse=True)]
+            out[name] = [{"value": k, "n": round(v * every)} for k, v in sorted(counter.items(), reverse=True)]
         else:
             ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:facet.size + 1]
-            out[name] = [{"value": k, "n": v} for k, v in ranked]
+            out[name] = [{"value": k, "n": round(v * every)} for k, v in ranked]
     return out
 
 
@@ -448,7 +454,7 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
     timings["match"] = time.perf_counter() - started
     started = time.perf_counter()
     buckets = search_sample.buckets_for(count, FACET_SAMPLE)
-    every = narrowing.BUCKETS // buckets
+    every = search_sample.scale(buckets)
     facet_rows = {}
     if facets:
         search_sample.fill_sample(conn, expression, buckets)
@@ -489,12 +495,12 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
             "spellings": spellings, "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
 
 
-def _count_facets(conn, tables: set[str], hits: str, every: int) -> dict[str, list[dict]]:
+def _count_facets(conn, tables: set[str], hits: str, every: float) -> dict[str, list[dict]]:
     """Every facet counted over ``hits`` (the matches, or one in ``every`` of them), scaled by ``every``."""
     facet_rows = {}
     for name, facet_sql in facet_sqls(tables).items():
         rows = _rows(conn, facet_sql.format(hits=hits))
-        facet_rows[name] = rows if name == "articles" else [dict(r, n=r["n"] * every) for r in rows]
+        facet_rows[name] = rows if name == "articles" else [dict(r, n=round(r["n"] * every)) for r in rows]
     facet_rows.update(_article_facets(facet_rows.pop("articles"), every, tables))
     return facet_rows
 

@@ -31,12 +31,13 @@ def count(conn, expression: str | None, at_most: int | None = None) -> int:
 
 
 def buckets_for(total: int, wanted: int) -> int:
-    """How many of the index's buckets hold about ``wanted`` of ``total`` matches: a power of two, so that the
-    sample scales up by a whole number (``narrowing.BUCKETS`` / buckets)."""
-    buckets = 1
-    while buckets < narrowing.BUCKETS and total * buckets < wanted * narrowing.BUCKETS:
-        buckets *= 2
-    return buckets
+    """How many of the index's buckets hold about ``wanted`` of ``total`` matches (all of them for fewer)."""
+    return max(1, min(narrowing.BUCKETS, -(-wanted * narrowing.BUCKETS // max(1, total))))
+
+
+def scale(buckets: int) -> float:
+    """What a count in ``buckets`` buckets is multiplied by."""
+    return narrowing.BUCKETS / buckets
 
 
 def in_buckets(expression: str | None, buckets: int) -> str:
@@ -57,7 +58,7 @@ def fill_sample(conn, expression: str | None, buckets: int) -> None:
 def phrase_estimate(conn, phrase: str, buckets: int, total: int) -> int:
     """The matches with the phrase, counted in the sample's buckets and scaled (never more than ``total``)."""
     found = count(conn, in_buckets(phrase, buckets))
-    return min(total, found * (narrowing.BUCKETS // buckets))
+    return min(total, round(found * scale(buckets)))
 
 
 def with_phrase(conn, phrase: str, ids: list[int]) -> set[int]:
