@@ -6,6 +6,7 @@ crawl's own store (``bench/make_synthetic_archive.py``)."""
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 import sqlite_utils
@@ -255,3 +256,17 @@ def test_the_articles_list_reads_its_facets_from_the_counts_and_marks_a_sample(s
     assert 0.6 * total < estimate < 1.4 * total
     page = get(ds, f"/{name}/articles", params={"_search": "ha noi"}).text
     assert "≈" in page
+
+
+def test_a_date_range_becomes_whole_years_whole_months_and_the_days_at_its_ends():
+    first, last = date(2018, 1, 1), date(2025, 12, 31)
+    assert narrowing.period_terms("2021", "2022", first, last) == ["đy2021"]
+    assert narrowing.period_terms("2021-05", "2021-06", first, last) == ["đm202105"]
+    assert narrowing.period_terms("2020-12-30", "2022-02-02", first, last) == [
+        "đd20201230", "đd20201231", "đy2021", "đm202201", "đd20220201"]
+    assert narrowing.period_terms(None, "2018-01-03", first, last) == ["đd20180101", "đd20180102"]
+    assert narrowing.period_terms("2025-12", None, first, last) == ["đm202512"]
+    assert narrowing.period_terms("2031-01-01", None, first, last) is None
+    assert narrowing.date_terms("2021-05-23T10:00:00+07:00") == ["đy2021", "đm202105", "đd20210523"]
+    assert narrowing.date_terms("2021-05-23") == ["đy2021", "đm202105", "đd20210523"]
+    assert narrowing.date_terms("hôm qua") == narrowing.date_terms(None) == []
