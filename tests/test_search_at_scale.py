@@ -270,3 +270,6 @@ def test_a_date_range_becomes_whole_years_whole_months_and_the_days_at_its_ends(
     assert narrowing.date_terms("2021-05-23T10:00:00+07:00") == ["đy2021", "đm202105", "đd20210523"]
     assert narrowing.date_terms("2021-05-23") == ["đy2021", "đm202105", "đd20210523"]
     assert narrowing.date_terms("hôm qua") == narrowing.date_terms(None) == []
+    # an archive with a date far off (year 1, year 9999) asks only for the years it holds
+    assert narrowing.period_terms(None, "2021-01-01", date(1, 1, 1), date(9999, 12, 31), years={"0001", "2020"}) \
+        == ["đy0001", "đy2020"]

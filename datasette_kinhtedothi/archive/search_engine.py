@@ -123,7 +123,9 @@ def narrowing_of(conn, state: SearchState, tables: set[str]) -> Narrowing:
     if low or high:
         days = _archive_days(conn)
         if days is not None:
-            terms = narrowing.period_terms(low, high, *days)
+            years = {r[0] for r in conn.execute("select value from facet_counts where facet = 'year' and n > 0")} \
+                if "facet_counts" in tables else None
+            terms = narrowing.period_terms(low, high, *days, years=years)
             parts.append("(" + " OR ".join(f'"{t}"' for t in terms or [NOTHING]) + ")")
             handled.add(DATES)
     for facet in FACETS:

@@ -70,32 +70,40 @@ def _day_of(prefix: str) -> date:
     return date(year, month, day)
 
 
-def period_terms(low: str | None, high: str | None, first: date, last: date) -> list[str] | None:
+def period_terms(low: str | None, high: str | None, first: date, last: date,
+                 years: set[str] | None = None) -> list[str] | None:
     """The words of every article published from ``low`` (included) to ``high`` (excluded), bounds as
     ``SearchState.bounds`` gives them (ISO prefixes); an open end is the archive's ``first`` or ``last`` day.
-    Whole years as a year word, whole months as a month word, the rest day by day. None when the
-    range holds no day (nothing can match)."""
-    start = _day_of(low) if low else first
-    stop = _day_of(high) if high else last + timedelta(days=1)
-    start, stop = max(start, first), min(stop, last + timedelta(days=1))
+    Whole years as a year word (only those of ``years``, the years the archive holds, when given), whole
+    months as a month word, the rest day by day. None when nothing can match."""
+    start = max(_day_of(low) if low else first, first)
+    if high and _day_of(high) == date.min:
+        return None
+    final = min(_day_of(high) - timedelta(days=1) if high else last, last)   # the last day included
     out: list[str] = []
     day = start
-    while day < stop:
-        next_year, next_month = date(day.year + 1, 1, 1), _next_month(day)
-        if day.month == 1 and day.day == 1 and next_year <= stop:
-            out.append(f"{PREFIX['year']}{day.year:04d}")
-            day = next_year
-        elif day.day == 1 and next_month <= stop:
+    while day <= final:
+        year_end, month_end = date(day.year, 12, 31), _month_end(day)
+        if day.month == 1 and day.day == 1 and year_end <= final:
+            if years is None or f"{day.year:04d}" in years:
+                out.append(f"{PREFIX['year']}{day.year:04d}")
+            day = year_end
+        elif day.day == 1 and month_end <= final:
             out.append(f"{PREFIX['month']}{day.year:04d}{day.month:02d}")
-            day = next_month
+            day = month_end
         else:
             out.append(f"{PREFIX['day']}{day.year:04d}{day.month:02d}{day.day:02d}")
-            day += timedelta(days=1)
+        if day == date.max:
+            break
+        day += timedelta(days=1)
     return out or None
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def _month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    if day.month == 12:
+        return date(day.year, 12, 31)
+    return date(day.year, day.month + 1, 1) - timedelta(days=1)
 
 
 def bucket_terms(buckets: int) -> list[str]:
