@@ -160,12 +160,13 @@ def main(argv=None) -> None:
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     results = []
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + 1800   # an archive made by an older version is upgraded first
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 urllib.request.urlopen(base + "/-/versions.json", timeout=1)
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         count = json.loads(fetch(f"{base}/{name}.json?sql=select+count(*)+from+articles&_shape=array")[2])[0]
         articles = list(count.values())[0]
         like = articles <= LIKE_UP_TO
