@@ -35,7 +35,7 @@ from kinhtedothi.vocab import narrowing
 
 ARTICLES = "articles"
 COUNTS = "facet_counts"
-SAMPLE = 5_000                   # about how many matching articles a sampled facet counts
+SAMPLE = search_sample.SAMPLE    # about how many matching articles a sampled facet counts
 
 
 async def _has(ds, database: str, table: str, column: str | None = None) -> bool:

@@ -455,7 +455,7 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
     count = search_sample.count(conn, expression)
     timings["match"] = time.perf_counter() - started
     started = time.perf_counter()
-    buckets = search_sample.buckets_for(count, FACET_SAMPLE)
+    buckets = search_sample.buckets_for(count, search_sample.SAMPLE)
     every = search_sample.scale(buckets)
     facet_rows = {}
     if facets:

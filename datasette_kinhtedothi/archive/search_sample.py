@@ -3,9 +3,10 @@
 When every filter of a search is part of its full-text query (``search_engine.narrowing_of``), the
 search page need not copy the ids of hundreds of thousands of matches into ``temp.kt_hits``: the total
 is one ``count(*)`` of the full-text query (exact); the facets count the matches in a few of the
-index's buckets (``kinhtedothi.vocab.narrowing``: every article is in one of 256 by its id), read from
-the index like any narrowing, and scale them up (shown with "≈", as any sampled count); the number of
-matches with the phrase as typed is counted in the same buckets and scaled (≈); the page is ranked
+index's buckets (``kinhtedothi.vocab.narrowing``: every article is in one of 256 by its id; about
+``SAMPLE`` matches, at least one bucket), read from the index like any narrowing, and scale them up
+(shown with "≈", as any sampled count); the number of matches with the phrase as typed is counted in
+the same buckets and scaled (≈); the page is ranked
 tier by tier from the index (``search_engine.ranked_ids``), and only its 20 articles are checked for
 the phrase. Below ``LAZY`` matches the search page copies the ids as before: every count is exact.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from kinhtedothi.vocab import narrowing
 
 LAZY = 20_000   # matches above which a search whose filters are all in its full-text query reads the index alone
+SAMPLE = 2_500  # about how many matches its facets and its phrase count are counted on (at least one bucket)
 
 
 def count(conn, expression: str | None, at_most: int | None = None) -> int:
