@@ -90,7 +90,14 @@ def ensure(db: sqlite_utils.Database) -> None:
     tables = set(db.table_names())
     if not {"articles", *(t for t, _ in LINKED.values())} <= tables:
         return
-    with db.conn:
-        db.execute(CREATE_SQL)
-        for sql in [*fill_sql(), *triggers()]:
+    # one savepoint: the table, its counts and its triggers together or not at all (a table left without its
+    # counts would never be filled), inside the caller's transaction when there is one
+    db.execute("SAVEPOINT facet_counts")
+    try:
+        for sql in [CREATE_SQL, *fill_sql(), *triggers()]:
             db.execute(sql)
+    except BaseException:
+        db.execute("ROLLBACK TO facet_counts")
+        db.execute("RELEASE facet_counts")
+        raise
+    db.execute("RELEASE facet_counts")

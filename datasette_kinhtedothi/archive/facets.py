@@ -50,9 +50,12 @@ async def counted(facet: Facet, name: str, order: str, size: int) -> list | None
     or the archive has no such table."""
     if " where " in facet.sql or not await _has(facet.ds, facet.database, COUNTS):
         return None
-    return list((await facet.ds.execute(
-        facet.database, f"select value, n as count from {COUNTS} where facet = :f and n > 0 order by {order} "
-                        f"limit {size + 1}", {"f": name})).rows)
+    db = facet.ds.get_database(facet.database)
+    if not (await db.execute(f"select 1 from {COUNTS} where facet = :f limit 1", {"f": name})).rows:
+        return None   # a facet the table does not keep (one added since): counted from the rows
+    return list((await db.execute(
+        f"select value, n as count from {COUNTS} where facet = :f and n > 0 order by {order} limit {size + 1}",
+        {"f": name})).rows)
 
 
 def scaled(every: float) -> str:
