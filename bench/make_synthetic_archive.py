@@ -9,9 +9,15 @@ Text: a word-bigram Markov chain trained on the sample site's 49 articles
 with place and person names drawn from larger pools so that the vocabulary
 and the term frequencies look like a newspaper's. Titles, leads, bylines,
 sections, tags, events, pictures and dates follow the shapes of the real
-archive. Written with the archive's own schema (pipelines.schema) and the
-store's folding (kinhtedothi.vocab.text.fold) for the search index, so Datasette
-serves it exactly as it serves a crawl. Deterministic for a given --seed.
+archive. Written by the crawl's own store, as a crawl writes: one crawl run,
+the feed links of each article's events, then each article's page-object
+fields normalized (pipelines.normalize) and saved by Archive.save_article (its
+row, child rows, people, search index with its narrowing words, event links,
+the triggers' facet counts), so that its indexes and tables are a crawled
+archive's and Datasette serves it exactly as it serves a crawl. Both search
+indexes are merged at the end (--no-optimize leaves them as written).
+Deterministic for a given --seed. A million articles: about 46 minutes and
+11.8 GB on two shared cores.
 """
 
 from __future__ import annotations
