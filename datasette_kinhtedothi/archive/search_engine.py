@@ -29,6 +29,7 @@ from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
 from kinhtedothi.vocab import narrowing
+from kinhtedothi.vocab.dates import parse_day
 
 FIELDS = {"title": "title", "tag": "tags", "author": "people", "caption": "captions"}
 # a field prefix applies to everything after it, up to the next prefix: "tag:vắc xin" is the tag "vắc xin"
@@ -104,11 +105,8 @@ def _archive_days(conn) -> tuple[date, date] | None:
     for sql in ("select published_at from articles where published_at >= '0' order by published_at limit 1",
                 "select published_at from articles where published_at < ':' order by published_at desc limit 1"):
         row = conn.execute(sql).fetchone()
-        try:
-            ends.append(date.fromisoformat(row[0][:10]) if row else None)
-        except ValueError:
-            return None
-    if ends[0] is None or ends[1] is None:
+        ends.append(parse_day(row[0][:10]) if row else None)
+    if ends[0] is None or ends[1] is None:   # none, or not a day of the calendar: the tables answer
         return None
     return ends[0], ends[1]
 
