@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check install-check clean
+.PHONY: demo test test-fast stress-suite lint crawl serve sample-site bench bench-quick search-bench load-bench history-check places-check install-check clean
 
 $(VENV)/.created:
 	python3 -m venv $(VENV)
@@ -28,8 +28,11 @@ $(STAMP): $(VENV)/.test $(VENV)/.bench              ## everything (a developer's
 demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publish it
 	$(VENV)/bin/kinhtedothi demo
 
-test: $(VENV)/.test node_modules/axe-core/axe.min.js     ## the whole test suite
+test: $(VENV)/.test node_modules/axe-core/axe.min.js     ## the whole test suite: every test, fast and slow (what CI runs)
 	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.test    ## the fast tests only, in one process: no crawl process, no server, no browser
+	$(PY) -m pytest -q -m "not slow"
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json   # axe-core for the accessibility tests
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
@@ -52,11 +55,16 @@ serve: $(VENV)/.demo    ## publish archive.db on http://127.0.0.1:8001/
 sample-site: $(VENV)/.demo
 	$(VENV)/bin/kinhtedothi sample-site
 
-bench: $(VENV)/.bench   ## parse benchmark against trafilatura, into bench/out/ (docs/developers.md)
+bench: $(VENV)/.bench   ## WARC import, reparse and crawl beside their floors; the parse against trafilatura (bench/out/)
+	$(PY) bench/e2e_bench.py
 	$(PY) bench/parse_bench.py
 
-bench-quick: $(VENV)/.bench  ## the same on a few hundred pages, one run: CI checks that it still works
+bench-quick: $(VENV)/.bench  ## the same on a few pages, one run each: CI checks that they still work
+	$(PY) bench/e2e_bench.py --quick
 	$(PY) bench/parse_bench.py --quick
+
+places-check: $(VENV)/.demo  ## places found in 90 real 2020 articles, against a list made by hand (docs/search.md)
+	$(PY) bench/places_check.py
 
 SIZE ?= 200000
 search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic archive of SIZE articles (200,000; SIZE=1000000: docs/search.md)

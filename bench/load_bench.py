@@ -11,7 +11,10 @@ requests, runs side by side:
 * hostile clients (``--hostile`` threads): a search of "covid" repeated 3,000 times on every search
   page; the longest search allowed (32 words) on the ranked search, the list search and the chart;
   the huge article's search and snippet; the chart with the impossible dates; SQL that calls
-  ``vi_snippet`` on every article with the longest query;
+  ``vi_snippet`` on every article with the longest query; a ``?_where=`` that runs until the time limit
+  stops it (3 s), on the articles list; and huge values: the 80-byte ``hex(zeroblob(143000000))`` (a
+  286 MB answer before the limits in bytes), twenty 8 MB values, one row of twelve 16 MB values, the
+  whole articles table in one page (``_size=max``);
 * one ordinary reader: the home page, the articles list, an article page, a plain search.
 
 Reports p50 / p95 / max of the ordinary requests before (alone) and during the attack, what the
@@ -138,11 +141,22 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1]}
 
 
+# A WHERE clause that runs until the time limit stops it (sql_time_limit_ms, 3 s), whatever the archive's size.
+SLOW_WHERE = ("(with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000000000) "
+              "select count(*) from c) > 0")
+HUGE_VALUES = ["select hex(zeroblob(143000000))",
+               "select hex(zeroblob(4000000)) from articles limit 20",
+               "select " + ", ".join(["hex(zeroblob(8388607))"] * 12)]
+
+
 def hostile_urls(base: str) -> list[str]:
     q = urllib.parse.quote
     flood = q(" ".join(["covid"] * 3000))
     sql = f"select vi_snippet(body_text, '{WORDS_32}') as s from articles"
     return [
+        f"{base}/archive/articles?_where={q(SLOW_WHERE)}", f"{base}/archive/articles.json?_where={q(SLOW_WHERE)}",
+        *[f"{base}/archive.json?sql={q(huge)}" for huge in HUGE_VALUES],
+        f"{base}/archive/articles.json?_size=max",
         f"{base}/archive/search?q={flood}", f"{base}/archive/articles?_search={flood}",
         f"{base}/archive/exact_search?exact={flood}", f"{base}/-/chart?q={flood}",
         f"{base}/archive/search?q={q(WORDS_32)}", f"{base}/archive/articles?_search={q(WORDS_32)}",
@@ -211,9 +225,12 @@ def run(quick: bool, hostile_threads: int, seconds: float, articles: int) -> dic
         during: list[float] = []
         searches: list[float] = []
         search_statuses: Counter = Counter()
+        ordinary_statuses: Counter = Counter()
         while time.monotonic() < stop and len(during) < 10_000:
             for url in ordinary_urls(base):
-                during.append(fetch(url)[0])
+                elapsed, status = fetch(url)
+                during.append(elapsed)
+                ordinary_statuses[status] += 1
             for url in search_urls(base):
                 elapsed, status = fetch(url)
                 searches.append(elapsed)
@@ -225,7 +242,8 @@ def run(quick: bool, hostile_threads: int, seconds: float, articles: int) -> dic
         os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
         server.wait(timeout=10)
     result = {"mode": "quick" if quick else "full", "articles": articles + 3, "hostile_threads": hostile_threads,
-              "seconds": seconds, "ordinary_alone": percentiles(alone), "ordinary_under_attack": percentiles(during),
+              "seconds": seconds, "ordinary_alone": percentiles(alone),
+              "ordinary_under_attack": {**percentiles(during), "statuses": dict(ordinary_statuses)},
               "searches_under_attack": {**percentiles(searches), "statuses": dict(search_statuses)},
               "hostile": {**percentiles(hostile_times), "statuses": dict(statuses)},
               "server_peak_mb": round(memory, 1), "server_peak_anon_mb": round(anon_peak[0], 1)}
@@ -240,6 +258,7 @@ def markdown(result: dict) -> str:
         s = result[key]
         rows.append(f"| {label} | {s['n']} | {s['p50']:.3f} s | {s['p95']:.3f} s | {s['max']:.3f} s |")
     return "\n".join([*rows, "", f"hostile answers by status: {result['hostile']['statuses']}",
+                      f"ordinary pages under attack by status: {result['ordinary_under_attack']['statuses']}",
                       f"a reader's searches by status: {result['searches_under_attack']['statuses']}",
                       f"server peak memory: {result['server_peak_mb']} MB resident (VmHWM, counting the "
                       f"memory-mapped database file), {result['server_peak_anon_mb']} MB of it its own heap (RssAnon)",

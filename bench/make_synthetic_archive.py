@@ -12,8 +12,8 @@ sections, tags, events, pictures and dates follow the shapes of the real
 archive. Written by the crawl's own store, as a crawl writes: one crawl run,
 the feed links of each article's events, then each article's page-object
 fields normalized (pipelines.normalize) and saved by Archive.save_article (its
-row, child rows, people, search index with its narrowing words, event links,
-the triggers' facet counts), so that its indexes and tables are a crawled
+row, child rows, people, places, search index with its narrowing words,
+event links, the triggers' facet counts), so that its indexes and tables are a crawled
 archive's and Datasette serves it exactly as it serves a crawl. Both search
 indexes are merged at the end (--no-optimize leaves them as written).
 Deterministic for a given --seed. A million articles: about 46 minutes and
@@ -40,6 +40,7 @@ from pipelines.normalize import normalize_article  # noqa: E402
 from kinhtedothi.vocab.dates import HANOI  # noqa: E402
 from kinhtedothi.vocab.generations import LEGACY  # noqa: E402
 from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem  # noqa: E402
+from kinhtedothi.vocab.sources import LIVE  # noqa: E402
 from kinhtedothi.sample_site import expected_articles  # noqa: E402
 
 EVENTS = [
@@ -192,7 +193,7 @@ def build(path: Path, n: int, seed: int, optimize: bool) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
     archive = Archive(path)
     archive.db.conn.execute("PRAGMA synchronous = OFF")   # a file made again from scratch if the machine fails
-    archive.start_run("https://kinhtedothi.vn", [e[0] for e in EVENTS], mode="full")
+    archive.start_run("https://kinhtedothi.vn", [e[0] for e in EVENTS], mode="full", source=LIVE.name)
     for slug, name, number, *_ in EVENTS:
         archive.save_event(slug, name, f"https://kinhtedothi.vn/su-kien/{number}/{slug}.html", "bar")
     started = time.time()

@@ -21,7 +21,7 @@ from scraper.pages.article import FIELDS, LAYOUTS, ArticlePage  # noqa: E402
 from scraper.parse import SavedPage, parse_page  # noqa: E402
 from kinhtedothi.vocab.urls import SITE  # noqa: E402
 
-STAGES = ["decode, NFC, lxml parse", "class index", "layout markers", "the fields but the body", "body cleaning",
+STAGES = ["decode, NFC, lxml parse", "layout markers", "the fields but the body", "body cleaning",
           "body_html (serialize, nh3)", "the record and normalize_article (content_hash)"]
 
 
@@ -40,21 +40,19 @@ def up_to(stage: int, bodies: list[bytes]) -> Callable[[], None]:
         for body in bodies:
             page = ArticlePage(SavedPage(f"{SITE}/", body))
             if stage >= 1:
-                page._index  # noqa: B018 (built on first use)
-            if stage >= 2:
                 for cls, marker in LAYOUTS:
                     if page.matches(marker):
                         page = cls(page.response, parsed=page)
                         break
-            if stage >= 3:
+            if stage >= 2:
                 page.rebase(page.own_url() or page.url)
                 for name in FIELDS[:-1]:
                     if not getattr(page, name)():
                         getattr(page, f"meta_{name}")()
-            body_parts = page.body() if stage >= 4 else None
-            if stage >= 5 and body_parts is not None:
+            body_parts = page.body() if stage >= 3 else None
+            if stage >= 4 and body_parts is not None:
                 body_parts.html  # noqa: B018
-            if stage >= 6:
+            if stage >= 5:
                 normalize_article(page.extract())
     return run
 

@@ -11,8 +11,8 @@ plugins) and times, client side, for each query with and without diacritics:
 * exact spelling: ``/articles.json?_exact=`` (newest 50 and the count);
 * the same search as a plain ``LIKE '%term%'`` over title, lead and body: the
   newest 50 matches, and the count of all matches (a full scan);
-* facet pages: the articles list as HTML with its six facets, without and with a search;
-* the search page ``/-/search?q=`` as HTML (the total count, six facets, 20 results ranked by relevance
+* facet pages: the articles list as HTML with its seven facets, without and with a search;
+* the search page ``/-/search?q=`` as HTML (the total count, seven facets, 20 results ranked by relevance
   with highlighted passages), with and without diacritics, its exact-spelling switch, and the page
   narrowed to an event and a date range; with the server's own split of the time (``timings_ms`` of
   ``/-/search.json``: matching, facets, ranking the page, reading its rows).
@@ -266,7 +266,7 @@ def report(results: list[dict]) -> str:
             over = [f"{r['query']} {r['p95_ms']:.0f}" for r in rows if r["p95_ms"] > 300]
             lines.append(f"| {label} | {min(r['p95_ms'] for r in rows):,.0f}–{max(r['p95_ms'] for r in rows):,.0f} "
                          f"| {', '.join(over) if over else 'none'} |")
-    lines += ["", "| search page `/-/search` (HTML: count, six facets, 20 ranked with passages) "
+    lines += ["", "| search page `/-/search` (HTML: count, seven facets, 20 ranked with passages) "
                   "| matches | p50 / p95 | "
                   "server: match / facets / phrase / rank page / rows (ms) | exact spelling | + event and 2021 |",
               "| --- | ---: | ---: | --- | ---: | ---: |"]
@@ -285,7 +285,7 @@ def report(results: list[dict]) -> str:
                      + ' / '.join(str(round((r.get('server_ms') or {}).get(k, 0)))
                                   for k in SPLIT)
                      + " | – | – |")
-    lines += ["", "| facet page of the article list (HTML, six facets) | p50 / p95 |", "| --- | ---: |"]
+    lines += ["", "| facet page of the article list (HTML, seven facets) | p50 / p95 |", "| --- | ---: |"]
     lines += [f"| {r['query']} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} |" for r in timed if r["kind"] == "facet page"]
     like = any(r["kind"].startswith("LIKE") for r in timed)
     lines += ["", "| query | ranked search | list search (newest 50 + count) | matches | exact spelling |"

@@ -54,7 +54,7 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from kinhtedothi.vocab.text import fold
-from datasette_kinhtedothi.gate import Gate, is_expensive, send_busy
+from datasette_kinhtedothi.gate import Gate, canned_paths, is_expensive, send_busy
 from datasette_kinhtedothi.vi_search import (exact, exact_match, fts_match, fts_match_in, phrase_match, query_problem,
                                              snippet, snippet_exact, strip_marks, vi_date)
 
@@ -121,6 +121,7 @@ async def refuse_search(datasette, scope, send, problem: str) -> None:
 @hookimpl
 def asgi_wrapper(datasette):
     gate = Gate()  # a few searches at a time (datasette_kinhtedothi/gate.py)
+    canned: list[frozenset[str]] = []
 
     def wrap(app):
         async def folded_raw_search(scope, receive, send):
@@ -130,7 +131,10 @@ def asgi_wrapper(datasette):
                     return await refuse_search(datasette, scope, send, problem)
             if scope.get("type") == "http" and b"_searchmode=raw" in scope.get("query_string", b""):
                 scope = dict(scope, query_string=_raw_search(scope["query_string"]))
-            if scope.get("type") == "http" and is_expensive(scope.get("path", ""), scope.get("query_string", b"")):
+            if not canned:
+                canned.append(canned_paths(datasette))
+            if scope.get("type") == "http" and is_expensive(scope.get("path", ""), scope.get("query_string", b""),
+                                                            canned[0]):
                 return await gate.run(lambda: app(scope, receive, send), lambda: send_busy(send))
             await app(scope, receive, send)
 

@@ -15,8 +15,9 @@ def is_permanent(status: int | None, reason: str, kind: str = "error") -> bool:
 
 
 def record_error(db: sqlite_utils.Database, run_id: int | None, url: str, status: int | None, reason: str,
-                 kind: str = "error") -> None:
-    """A URL not archived: ``kind`` 'error', or 'missing' (the Wayback Machine never captured it)."""
+                 kind: str = "error", event_slug: str | None = None) -> None:
+    """A URL not archived: ``kind`` 'error', or 'missing' (the Wayback Machine never captured it);
+    ``event_slug`` the event it was refused for ('outside-dates')."""
     table(db, "crawl_errors").insert({"run_id": run_id, "url": url, "status": status, "reason": reason,
                                       "at": now(), "permanent": int(is_permanent(status, reason, kind)),
-                                      "kind": kind})
+                                      "kind": kind, "event_slug": event_slug})

@@ -13,12 +13,14 @@ COUNTED = ("pages_fetched", "articles_new", "articles_updated", "articles_unchan
            "articles_removed")
 
 
-def start_run(db: sqlite_utils.Database, base_url: str | None, events: list[str], mode: str = "incremental") -> int:
-    """A new crawl_runs row; runs left 'running' by a killed crawler become 'interrupted'."""
+def start_run(db: sqlite_utils.Database, base_url: str | None, events: list[str], mode: str = "incremental",
+              source: str | None = None) -> int:
+    """A new crawl_runs row (``source``: the source the run reads); runs left 'running' by a killed crawler
+    become 'interrupted'."""
     db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
     rows = table(db, "crawl_runs")
     rows.insert({"started_at": now(), "status": "running", "base_url": base_url,
-                 "events": ",".join(events), "mode": mode})
+                 "events": ",".join(events), "mode": mode, "source": source})
     db.conn.commit()
     run_id = rows.last_pk
     assert isinstance(run_id, int)

@@ -6,6 +6,9 @@ existing ones keep their meaning (``metadata.yml`` describes each).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import sqlite_utils
 from sqlite_utils.db import Table
 
@@ -13,9 +16,10 @@ from kinhtedothi.vocab import narrowing
 from pipelines import facet_counts
 from kinhtedothi.vocab.text import fold
 
-# 4: readings judged (edit_count, article_versions.change), ids with their numbering; 5: the search index's
-# narrowing words (an older index is filled again) and facet_counts (pipelines/facet_counts.py)
-SCHEMA_VERSION = 5
+# 4: readings judged (edit_count, article_versions.change), ids with their numbering; 5: the source of each run,
+# of each feed link and the event of a refused search result (pipelines/upgrade.py names older runs' sources);
+# 6: the search index's narrowing words (an older index is filled again) and facet_counts (pipelines/facet_counts.py)
+SCHEMA_VERSION = 6
 
 TABLES: dict[str, dict] = {
     "events": dict(
@@ -141,9 +145,26 @@ TABLES["article_versions"]["columns"].update(url=str, layout=str, read_at=str, c
 TABLES["article_urls"]["columns"].update(site_id=int, numbering=str)
 INDEXES += [("article_urls", ["site_id", "numbering"], False), ("articles", ["edit_count"], False)]
 
+# Places the articles name (pipelines/places.py; docs/search.md, "Places"): Hanoi's districts and wards and
+# the provinces, one row per place an article names, written by the store in the article's transaction and
+# rebuilt by `kinhtedothi reparse`. A district's articles are those naming it or one of its wards (district_key).
+TABLES["article_places"] = dict(
+    columns={"article_id": int, "place_key": str, "place": str, "level": str, "kind": str, "district": str,
+             "district_key": str, "province": str, "found_by": str, "words": str, "field": str, "mentions": int,
+             "latitude": float, "longitude": float, "old_name": int},
+    pk=("article_id", "place_key"),
+    foreign_keys=[("article_id", "articles", "id")],
+)
+INDEXES += [("article_places", ["place_key"], False), ("article_places", ["district_key"], False)]
+# Completeness (pipelines/coverage.py, docs/sources.md): the source each run read, the sources whose copy of a
+# listing showed each feed link, and the event a site-search result outside the event's dates was refused for.
+TABLES["crawl_runs"]["columns"]["source"] = str
+TABLES["feed_links"]["columns"]["sources"] = str
+TABLES["crawl_errors"]["columns"]["event_slug"] = str
+
 # The folded search index: headline, lead, body, picture captions, tags and the people of the byline; then
 # the words a search is narrowed by (kinhtedothi.vocab.narrowing: events, day, month, year, section, tags,
-# people and a sampling bucket), so that narrowing is part of the full-text query.
+# people, places and a sampling bucket), so that narrowing is part of the full-text query.
 TEXT_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
 FTS_COLUMNS = (*TEXT_COLUMNS, narrowing.COLUMN)
 FTS_SQL = f"""
@@ -163,12 +184,15 @@ SELECT a.id, fold_vi(a.title), fold_vi(a.sapo), fold_vi(a.body_text),
   kt_narrowing(a.id, a.published_at, a.section,
     (SELECT group_concat(event_slug, char(31)) FROM article_events WHERE article_id = a.id),
     (SELECT group_concat(tag, char(31)) FROM article_tags WHERE article_id = a.id),
-    {names})
+    {names}, {places})
 FROM articles a
 """
 PEOPLE_FROM_AUTHORS = (" || coalesce(' . ' || (SELECT group_concat(name, ' . ') FROM article_authors "
                        "WHERE article_id = a.id), '')")
 NAMES_FROM_AUTHORS = "(SELECT group_concat(name, char(31)) FROM article_authors WHERE article_id = a.id)"
+# a place's key and, for a ward, its district's (narrowing to a district takes in its wards)
+PLACES_OF_ARTICLE = ("(SELECT group_concat(place_key || char(31) || coalesce(district_key, ''), char(31)) "
+                     "FROM article_places WHERE article_id = a.id)")
 
 
 def fts_values(article: dict, people: list[str] | None = None) -> list[str]:
@@ -188,33 +212,36 @@ def _ensure_search_index(db: sqlite_utils.Database) -> None:
         return
     db.execute(FTS_SQL)
     db.conn.create_function("fold_vi", 1, fold, deterministic=True)
-    db.conn.create_function("kt_narrowing", 6, narrowing.grouped_words, deterministic=True)
+    db.conn.create_function("kt_narrowing", 7, narrowing.grouped_words, deterministic=True)
     authors = db["article_authors"].exists()
     db.execute(FTS_REBUILD_SQL.format(people=PEOPLE_FROM_AUTHORS if authors else "",
-                                      names=NAMES_FROM_AUTHORS if authors else "NULL"))
+                                      names=NAMES_FROM_AUTHORS if authors else "NULL",
+                                      places=PLACES_OF_ARTICLE if db["article_places"].exists() else "NULL"))
 
 
 # A second search index that keeps the diacritics, for searches that must tell "bàn" from
 # "bán" (datasette_kinhtedothi/vietnamese.py). It reads the articles table itself, kept in step by triggers.
-EXACT_INDEX_SQL = """
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
+# Statements one by one (not a script: Python's executescript would commit the schema's transaction).
+EXACT_INDEX_SQL = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_exact USING fts5(
     title, sapo, body_text,
     content = 'articles', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 0'
-);
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
+)""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_exact_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
+END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_exact_delete AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
     VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
+END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_exact_update AFTER UPDATE OF title, sapo, body_text ON articles BEGIN
     INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, sapo, body_text)
     VALUES ('delete', old.id, old.title, old.sapo, old.body_text);
     INSERT INTO articles_fts_exact (rowid, title, sapo, body_text) VALUES (new.id, new.title, new.sapo, new.body_text);
-END;
-"""
+END""",
+    "INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')",
+)
 
 
 def _table(db: sqlite_utils.Database, name: str) -> Table:
@@ -225,26 +252,50 @@ def _table(db: sqlite_utils.Database, name: str) -> Table:
     return table
 
 
-def ensure_schema(db: sqlite_utils.Database) -> int:
-    """Create whatever is missing (tables, indexes, search index); never drops anything. Returns the
-    schema version the file had before (0 for a new file), for ``pipelines.upgrade``."""
-    before = db.execute("PRAGMA user_version").fetchone()[0]
-    db.enable_wal()
+def _ensure_tables(db: sqlite_utils.Database) -> None:
+    """Every table, with every column; created from sqlite-utils' SQL, run inside the caller's transaction
+    (``Table.create`` would commit it)."""
     for name, spec in TABLES.items():
         table = _table(db, name)
-        table.create(spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
-                     foreign_keys=spec.get("foreign_keys"), if_not_exists=True)
+        if not table.exists():
+            db.execute(db.create_table_sql(name, spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
+                                           foreign_keys=spec.get("foreign_keys"), if_not_exists=True))
+            continue
         missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
         for column, kind in missing.items():
             table.add_column(column, kind)
-    for name, columns, unique in INDEXES:
-        _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
-    _ensure_search_index(db)
-    facet_counts.ensure(db)
-    if not db["articles_fts_exact"].exists():
-        db.conn.executescript(EXACT_INDEX_SQL)
-        db.execute("INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')")
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    if db.conn.in_transaction:  # leave no transaction open (a caller's PRAGMA synchronous would fail)
+
+
+@contextmanager
+def _one_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """All or nothing: a failure (a full disk, a kill) leaves the file as it was before."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def ensure_schema(db: sqlite_utils.Database) -> int:
+    """Create whatever is missing (tables, indexes, search indexes, facet counts), all in one transaction:
+    a file is either left as it was or gets the whole schema, so a run stopped half-way (a full disk) leaves
+    nothing a later run would refuse. Never drops anything but an older search index it rebuilds.
+    Returns the schema version the file had before (0 for a new file), for ``pipelines.upgrade``."""
+    if db.conn.in_transaction:  # a caller's open transaction is theirs to finish first
         db.conn.commit()
+    before = db.execute("PRAGMA user_version").fetchone()[0]
+    db.enable_wal()
+    with _one_transaction(db):
+        _ensure_tables(db)
+        for name, columns, unique in INDEXES:
+            _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
+        _ensure_search_index(db)
+        facet_counts.ensure(db)
+        if not db["articles_fts_exact"].exists():
+            for statement in EXACT_INDEX_SQL:
+                db.execute(statement)
+        if before != SCHEMA_VERSION:  # unchanged, the header is not written: an up-to-date archive needs no room
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return before

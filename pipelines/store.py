@@ -6,6 +6,7 @@ from typing import Any
 
 from pipelines.errors import PERMANENT_STATUSES
 from pipelines.component import UsesArchive
+from kinhtedothi.vocab.sources import is_capture
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedEndItem, FeedLinkItem
 from kinhtedothi.vocab.outcomes import SAVE_OUTCOMES, Stat
 
@@ -18,6 +19,18 @@ COVERAGE = {"author": lambda a: a["author"], "published_at": lambda a: a["publis
 class StorePipeline(UsesArchive):
     """Writes each valid article, feed link, event and error to archive.db."""
 
+    visits_site = True   # a crawl of the site (or a mirror); False for a crawl of captures (web archives, files)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = super().from_crawler(crawler)
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = getattr(getattr(self, "crawler", None), "spider", None)
+        self.visits_site = not is_capture(getattr(spider, "source_name", None))
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FeedLinkItem):
             self.archive.save_feed_link(item)
@@ -26,10 +39,12 @@ class StorePipeline(UsesArchive):
         elif isinstance(item, EventItem):
             self.archive.save_event(item.slug, item.name, item.feed_url, item.found_by)
         elif isinstance(item, CrawlErrorItem):
-            self.archive.record_error(item.url, item.status, item.reason, item.kind)
+            self.archive.record_error(item.url, item.status, item.reason, item.kind, item.event_slug)
             if item.kind == "missing":
                 self.stats.inc_value(Stat.MISSING_CAPTURES)
-            if item.status in PERMANENT_STATUSES and self.archive.mark_removed(item.url):
+            # only the site itself saying 404/410 removes a story: a web archive's answer is about its copy
+            if self.visits_site and item.kind == "error" and item.status in PERMANENT_STATUSES \
+                    and self.archive.mark_removed(item.url):
                 self.stats.inc_value(Stat.ARTICLES_REMOVED)
         elif isinstance(item, ArticleItem):
             outcome = self.archive.save_article(item, item.raw_page_id)

@@ -4,7 +4,11 @@ Schema 4 judges every reading (``pipelines.history``): an archive made before it
 story, the versions an update replaced in ``article_versions`` and the newest one in ``articles``.
 The upgrade files that newest reading beside the others, names each address's id with its numbering,
 judges each story's history again (so a new address, layout or source is no longer shown as an edit)
-and keeps the best copy. Each story is upgraded in its own transaction; a rerun finishes the rest."""
+and keeps the best copy. Each story is upgraded in its own transaction; a rerun finishes the rest.
+Schema 5 names the source each earlier run read (``crawl_runs.source``, from the pages it stored).
+Schema 6 is ``pipelines.schema``'s own, done in its one transaction before anything here: the search
+index filled again with the words a search is narrowed by (places included) and ``facet_counts`` counted.
+Each step leaves alone what it already did: run twice, it changes nothing the second time."""
 
 from __future__ import annotations
 
@@ -15,16 +19,35 @@ import sqlite_utils
 from pipelines import articles, history, readings
 from pipelines.writing import now
 from kinhtedothi.vocab.generations import LEGACY
+from kinhtedothi.vocab.sources import LIVE
 from kinhtedothi.vocab.urls import numbered_id
 
 logger = logging.getLogger(__name__)
 READINGS = 4   # the schema version from which every reading is judged
+SOURCES = 5    # the schema version from which each run records its source
 
 
 def upgrade(db: sqlite_utils.Database, before: int) -> None:
     """Bring the data of an archive made at schema ``before`` up to date (nothing for a new file)."""
-    if before == 0 or before >= READINGS or "articles" not in db.table_names():
+    if before == 0 or "articles" not in db.table_names():
         return
+    if before < READINGS:
+        judge_readings(db)
+    if before < SOURCES:
+        name_run_sources(db)
+
+
+def name_run_sources(db: sqlite_utils.Database) -> None:
+    """The source each earlier run read, from the pages it stored: a capture source when it stored any (a web
+    archive's runs also store its index answers, as live pages); a run that stored nothing stays unnamed."""
+    with db.conn:
+        db.execute("UPDATE crawl_runs SET source = (SELECT p.source FROM raw_pages p WHERE p.run_id = crawl_runs.id "
+                   "AND p.source IS NOT NULL GROUP BY p.source ORDER BY p.source = ?, count(*) DESC LIMIT 1) "
+                   "WHERE source IS NULL", [LIVE.name])
+
+
+def judge_readings(db: sqlite_utils.Database) -> None:
+    """Schema 4: every address numbered, every edited story's history judged again."""
     number_addresses(db)
     stories = [r[0] for r in db.execute(
         "SELECT DISTINCT article_id FROM article_versions WHERE change IS NULL ORDER BY article_id")]

@@ -20,7 +20,7 @@ from scraper.lock import CrawlLock
 from scraper.publish import datasette_command
 from scraper.sources.base import Source
 from kinhtedothi.vocab.dates import parse_iso
-from kinhtedothi.vocab.outcomes import ExitStatus, Stat, exit_summary
+from kinhtedothi.vocab.outcomes import CoverageStatus, ExitStatus, Stat, exit_summary
 
 if TYPE_CHECKING:  # scrapy is imported only by the commands that crawl
     from scrapy.settings import Settings
@@ -32,11 +32,35 @@ def cli():
     """Kinhtedothi event archive: crawl the 'Dòng sự kiện' feeds into SQLite, publish with Datasette."""
 
 
+class DiskFullError(click.ClickException):
+    """The archive's disk is full (pipelines.disk.DiskFull): its own exit status, the message says where."""
+
+    exit_code = int(ExitStatus.DISK_FULL)
+
+
 def checked_db(db: str, writing: bool = True) -> None:
     """--db must be an archive of this project (or a new file): refused before anything is written."""
+    from pipelines.disk import DiskFull
+
     try:
         check_db(db, writing=writing)
+    except DiskFull as error:
+        raise DiskFullError(str(error)) from None
     except NotAnArchive as error:
+        raise click.ClickException(str(error)) from None
+
+
+def opened_for_writing(db: Path) -> None:
+    """The archive's schema made or brought up to date before a crawl starts (all or nothing, see
+    pipelines.schema.ensure_schema): a full disk is said here, before any page is fetched."""
+    from pipelines.archive import Archive
+    from pipelines.disk import ArchiveDamaged, DiskFull
+
+    try:
+        Archive(db).close()
+    except DiskFull as error:
+        raise DiskFullError(str(error)) from None
+    except ArchiveDamaged as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -63,6 +87,11 @@ left pending and re-checks articles due under RECHECK_SCHEDULE. A Wayback
 crawl never fetches a capture twice, so a second run resumes the first
 (a Common Crawl crawl likewise never fetches a record twice). --source warc
 and --source pages read files (FILE_OR_DIR…), without the network.
+
+--fill-gaps looks for the articles `kinhtedothi coverage` says are missing:
+each in the site, then the Wayback Machine, then Common Crawl, each source
+with its own politeness, and asks no source again for an article it said no
+to until FILL_GAPS_RETRY_AFTER (30d) has passed.
 
 {exit_summary}
 """
@@ -124,11 +153,21 @@ def refuse_other_sources_options(chosen: Source, paths: tuple[str, ...]) -> None
               "0 also turns AutoThrottle off: for a loopback mirror only; never below 1 ms, one request at a time)")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy setting")
 @click.option("--quiet", is_flag=True, help="Log only warnings and errors")
-def crawl(db, source, paths, delay, settings, quiet, **options):
+@click.option("--fill-gaps", is_flag=True,
+              help="Instead of walking the feeds, look for every known but missing article (see `kinhtedothi "
+                   "coverage`) in the site, then the Wayback Machine, then Common Crawl: only the sources whose "
+                   "address is given (--base-url, --wayback-url, --cc-index-url), or --source, or else all three")
+def crawl(db, source, paths, delay, settings, quiet, fill_gaps, **options):
     from scraper import events as catalog
+    from scraper import fill_gaps as gaps
 
     chosen = sources.source(source)
-    refuse_other_sources_options(chosen, paths)
+    explicit = click.get_current_context().get_parameter_source("source") is ParameterSource.COMMANDLINE
+    asked = gaps.sources_to_ask(source if explicit else None) if fill_gaps else []
+    if fill_gaps:
+        gaps.refuse_options(asked, paths)
+    else:
+        refuse_other_sources_options(chosen, paths)
     try:
         catalog.select(options.get("events"))
     except KeyError as error:
@@ -136,12 +175,17 @@ def crawl(db, source, paths, delay, settings, quiet, **options):
     checked_db(db)
     db_path = Path(db).resolve()
     project_settings = crawl_settings(db_path, delay, settings, quiet)
+    if fill_gaps:
+        with CrawlLock(db_path):
+            sys.exit(gaps.run(db_path, project_settings, {**options, "paths": paths}, asked,
+                              lambda line: click.echo(line, err=True)))
     plan = chosen.plan({**options, "paths": paths}, project_settings, db_path)
     if not quiet or delay is not None:  # --quiet prints problems only, but a changed delay is never silent
         click.echo(plan.announce, err=True)
     from scrapy.crawler import CrawlerProcess
 
     with CrawlLock(db_path):
+        opened_for_writing(db_path)
         process = CrawlerProcess(project_settings)
         crawler = process.create_crawler(chosen.spider())
         process.crawl(crawler, **plan.arguments)
@@ -161,10 +205,56 @@ crawl.params.extend(sources.options())  # after the shared ones: each source's o
 
 
 @cli.command()
+@click.option("--db", default="archive.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--event", "events", multiple=True, metavar="SLUG", help="Only this event (repeatable)")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts) instead of text")
+@click.option("--all", "show_all", is_flag=True, help="List the archived articles too, and where each was learned")
+def coverage(db, events, as_json, show_all):
+    """How complete each event is: the articles known to belong to it, how many are archived (and from which
+    sources), which are missing and why (not fetched yet, failed, gone from the site, no capture), which were
+    refused (outside the event's dates, off-site, too long, robots.txt, not an article).
+
+    Exit status: 0 when no known article is missing, 3 when some are (so that cron can alert), 1 when the
+    archive cannot be read. `kinhtedothi crawl --fill-gaps` looks for the missing ones in every source.
+
+    Example:
+
+    \b
+        kinhtedothi coverage --db archive.db
+        kinhtedothi coverage --db archive.db --event dai-dich-covid-19 --json
+    """
+    from pipelines.coverage import events_of, report
+    from scraper.coverage_text import render
+
+    checked_db(db, writing=False)
+    upgrade_before_serving(db)   # an archive made by an older version, when it may be written
+    try:
+        conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            known = [slug for slug, _ in events_of(conn)]
+            unknown = [e for e in events if e not in known]
+            if unknown:
+                raise click.ClickException(f"no event {', '.join(unknown)} in {db} (it has: {', '.join(known)})")
+            found = report(conn, list(events) or None, archived_list=show_all)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise click.ClickException(f"could not read {db}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(render(found, show_all)))
+    sys.exit(CoverageStatus.COMPLETE if found["complete"] else CoverageStatus.MISSING)
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--url", help="The page's URL (default: its canonical link or og:url)")
 def parse(paths, url):
     """Parse saved article pages: one JSON object per page on stdout.
+
+    Each object has the archive's fields, and the places the article names
+    ("places": Hanoi's districts and wards, provinces; docs/search.md).
 
     Example:
 
@@ -195,9 +285,10 @@ def reparse(db, quiet):
     """Re-extract every stored article page with the current parsers (no network).
 
     After a parser fix, this repairs the archive without crawling again;
-    running it twice changes nothing the second time. A stored page that
-    cannot be read (empty, binary, compressed beyond repair) is named, and
-    the exit status is then 1.
+    running it twice changes nothing the second time. It also rebuilds the
+    places each article names (article_places), for an archive made before
+    them. A stored page that cannot be read (empty, binary, compressed beyond
+    repair) is named, and the exit status is then 1.
 
     Example:
 
@@ -207,16 +298,23 @@ def reparse(db, quiet):
     from scraper.reparse import count_pages
     from scraper.reparse import reparse as run_reparse
 
+    from pipelines.disk import ArchiveDamaged, DiskFull
+
     checked_db(db)
     unreadable: list[tuple[str, str]] = []
     with CrawlLock(Path(db).resolve()):
-        archive = Archive(db)
         try:
-            with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
-                                   file=sys.stderr, hidden=quiet) as bar:
-                outcome = run_reparse(archive, bar.update, unreadable)
-        finally:
-            archive.close()
+            archive = Archive(db)
+            try:
+                with click.progressbar(length=count_pages(archive), label="re-parsing stored pages",
+                                       file=sys.stderr, hidden=quiet) as bar:
+                    outcome = run_reparse(archive, bar.update, unreadable)
+            finally:
+                archive.close()
+        except DiskFull as error:
+            raise DiskFullError(str(error)) from None
+        except ArchiveDamaged as error:
+            raise click.ClickException(str(error)) from None
     for url, why in unreadable:
         click.echo(f"could not read {url}: {why}", err=True)
     click.echo(", ".join(f"{outcome[k]} {k}" for k in ("new", "updated", "unchanged", "failed", "unreadable")),
@@ -266,14 +364,17 @@ def serve(db, host, port, cors):
     Search ignores diacritics; /robots.txt turns crawlers away; CORS is off
     unless --cors. A crawl may write to the file while it is served. An archive
     made by an older version is upgraded first, when the file is writable and
-    no crawl is running.
+    no crawl is running. A damaged archive (PRAGMA quick_check) is served with
+    a warning: pages that read its damaged part say so.
 
     Example:
 
         kinhtedothi serve --db archive.db --port 8001
     """
     checked_db(db, writing=False)
-    upgrade_before_serving(db)
+    if whole_before_serving(db):
+        upgrade_before_serving(db)
+    warn_before_serving(db)
     command = datasette_command(db, host, port, cors=cors)
     click.echo(f"archive: http://{host}:{port}/", err=True)
     _become(command)
@@ -283,6 +384,7 @@ def upgrade_before_serving(db: str) -> None:
     """An archive made by an older version gets the newer schema and data first, when the file may be
     written and no crawl is running (a crawl upgrades it itself); otherwise it is served as it is."""
     from pipelines.archive import Archive
+    from pipelines.disk import DiskFull
     from scraper.dbcheck import needs_upgrade
     from scraper.lock import held_if_free
 
@@ -291,7 +393,32 @@ def upgrade_before_serving(db: str) -> None:
     with held_if_free(Path(db)) as free:
         if free:
             click.echo(f"upgrading {db}, made by an older version of kinhtedothi …", err=True)
-            Archive(db).close()
+            try:
+                Archive(db).close()
+            except DiskFull as error:  # the upgrade is all or nothing: served as it was
+                click.echo(f"warning: not upgraded: {error}", err=True)
+
+
+def whole_before_serving(db: str) -> bool:
+    """False, with a warning, for a damaged archive: served as it is (the pages that read a damaged part
+    answer 503 with a message), never upgraded (writing into it would spread the damage)."""
+    from scraper.dbcheck import damage
+    from scraper.publish import read_only
+
+    problems = damage(Path(db), immutable=read_only(db)) if Path(db).stat().st_size else []
+    if problems:
+        click.echo(f"warning: {db} is damaged (PRAGMA quick_check: {'; '.join(problems[:3])}): pages that read "
+                   "the damaged part answer 503; restore the file from a backup", err=True)
+    return not problems
+
+
+def warn_before_serving(db: str) -> None:
+    """A full disk: the archive is served as it is on disk (immutable), so say so."""
+    from pipelines.disk import is_full, where
+
+    if is_full(Path(db)):
+        click.echo(f"warning: the disk is full ({where(Path(db))}): the archive is served read-only, as it is "
+                   "on disk, until serve is started again", err=True)
 
 
 def _become(command: list[str]) -> None:

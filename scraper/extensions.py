@@ -7,9 +7,20 @@ import logging
 from scrapy import signals
 
 from pipelines.component import archive_for  # noqa: F401 (the spiders take it from here)
+from pipelines.disk import StorageFailure
+from scraper import sources
 from kinhtedothi.vocab.outcomes import KEPT_IN_RUNS, ExitStatus, Stat, stopped_early, verdict
 
 logger = logging.getLogger(__name__)
+
+
+def source_of(spider) -> str | None:
+    """The source a spider reads (crawl_runs.source): its own ``source_name``, else its source in the registry."""
+    named = getattr(spider, "source_name", None)
+    if named:
+        return named
+    path = f"{type(spider).__module__}:{type(spider).__name__}"
+    return next((name for name, each in sources.registry().items() if each.spider_path == path), None)
 
 
 class ArchiveExtension:
@@ -28,14 +39,15 @@ class ArchiveExtension:
     def spider_opened(self, spider) -> None:
         archive = archive_for(self.crawler)
         events = [e.slug for e in getattr(spider, "events", [])]
-        mode = "full" if getattr(spider, "full", False) else "incremental"
-        archive.start_run(self.crawler.settings.get("BASE_URL"), events, mode)
+        mode = "fill-gaps" if getattr(spider, "gap_urls", None) else \
+            "full" if getattr(spider, "full", False) else "incremental"
+        archive.start_run(self.crawler.settings.get("BASE_URL"), events, mode, source_of(spider))
 
     def item_error(self, item, response, spider, failure) -> None:
         """A pipeline failed on an item (a bug): an article page must not vanish without a word."""
         url = getattr(item, "fetched_url", None) or getattr(response, "url", None)
-        if url is None or not hasattr(item, "extracted"):
-            return
+        if url is None or not hasattr(item, "extracted") or failure.check(StorageFailure):
+            return  # a full disk or a damaged file is the run's verdict; no crawl_errors row could be written
         self.crawler.stats.inc_value(Stat.ARTICLES_LOST)
         logger.error("%s: %s: %s (a bug; recorded in crawl_errors, fetched again next run)",
                      url, failure.type.__name__, failure.getErrorMessage())
@@ -61,6 +73,12 @@ class ArchiveExtension:
         }
         ok = code == ExitStatus.OK
         archive = archive_for(self.crawler)
-        archive.finish_run("ok" if ok else "failed", int(code), why, counts)
+        try:
+            archive.finish_run("ok" if ok else "failed", int(code), why, counts)
+        except StorageFailure as failure:  # the run stays 'running'; the next run marks it 'interrupted'
+            full = bool(self.crawler.stats.get_value(Stat.DISK_FULL))
+            code, why, ok = (ExitStatus.DISK_FULL if full else ExitStatus.FAILED), str(failure), False
+            self.crawler.stats.set_value(Stat.EXIT_CODE, int(code))
+            self.crawler.stats.set_value(Stat.REASON, why)
         archive.close()
         (logger.info if ok else logger.error)("crawl %s: %s", "ok" if ok else "failed", why or "archive consistent")

@@ -13,13 +13,15 @@ from typing import Any, Iterator
 from w3lib.encoding import html_to_unicode
 
 from pipelines.normalize import normalize_article
+from pipelines.places import places_of, public
 from pipelines.validate import problems
 from scraper.pages import article_page_for
 from kinhtedothi.vocab.urls import SITE
 
+# the crawl's whole per-page work: sanitized HTML and fingerprint; the places the article names
 OUTPUT_FIELDS = ("url", "site_id", "title", "sapo", "author", "authors", "byline_source", "published_at",
-                 "published_raw", "section", "subsection", "body_text", "tags", "images", "related_links", "layout",
-                 "body_html", "content_hash")  # the crawl's whole per-page work: sanitized HTML and fingerprint
+                 "published_raw", "section", "subsection", "body_text", "tags", "images", "related_links", "places",
+                 "layout", "body_html", "content_hash")
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
@@ -73,6 +75,7 @@ def parse_page(body: bytes, url: str | None = None) -> dict[str, Any]:
         warnings.append("not an article: " + ", ".join(missing))
     record = {name: article.get(name) for name in OUTPUT_FIELDS}
     record["authors"] = [person["name"] for person in article["authors"]]  # normalized names, in order
+    record["places"] = public(places_of(article))   # Hanoi's districts and wards, provinces (pipelines/places.py)
     if warnings:
         record["warnings"] = warnings
     return record

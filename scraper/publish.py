@@ -10,6 +10,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from pipelines.disk import is_full
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -44,9 +46,11 @@ def metadata_for(db: str) -> Path:
 
 def read_only(db: str) -> bool:
     """True when serving must not write at all: the file or its directory cannot be written
-    (read-only media, a mounted backup, a file copied without its write bit)."""
+    (read-only media, a mounted backup, a file copied without its write bit), or its disk is full (no
+    room for the -shm file a reader of a WAL archive makes; no crawl can write there either)."""
     path = Path(db).resolve()
-    return (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK)
+    return (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK) \
+        or is_full(path)
 
 
 # Datasette settings of the published archive (docs/operators.md "Publishing"). Read-only needs no setting:
@@ -55,6 +59,7 @@ def read_only(db: str) -> bool:
 # (except on read-only media, where nothing can: see read_only()).
 DATASETTE_SETTINGS = {
     "sql_time_limit_ms": "3000",      # any one query, typed or canned, stops after 3 s
+    "num_sql_threads": "8",           # a gated request may run its facets on 3 threads at once: room for readers
     "facet_time_limit_ms": "1000",    # a facet gives up after 1 s (the page still shows)
     "default_page_size": "50",
     "max_returned_rows": "1000",

@@ -1,12 +1,14 @@
-"""Re-reading stored pages with today's parsers (``kinhtedothi reparse``): no network."""
+"""Re-reading stored pages with today's parsers (``kinhtedothi reparse``): no network, and no Scrapy
+(importing it would cost more than re-reading a thousand pages; the page objects need only a URL and bytes)."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import struct
+import zlib
 from collections import Counter
 from typing import Callable, Iterator
-
-from scrapy.http import HtmlResponse
-from scrapy.utils.gz import gunzip
 
 from pipelines.normalize import normalize_article
 from pipelines.archive import Archive
@@ -15,6 +17,7 @@ from pipelines.validate import problems
 from kinhtedothi.vocab.items import ArticleItem
 from kinhtedothi.vocab.sources import is_capture, kind_of
 from scraper.pages import article_page_for
+from scraper.parse import SavedPage
 
 # Search results the crawl left out as published outside their event's dates are not re-read into the archive.
 LATEST_ARTICLE_PAGES = """
@@ -33,13 +36,32 @@ class Unreadable(ValueError):
     """A stored page that is not text (still compressed, empty, binary): named, never parsed."""
 
 
+def gunzip(data: bytes, max_size: int) -> bytes:
+    """What a gzip body holds (every member), or as much as a cut one holds (as Scrapy reads a response);
+    ValueError past ``max_size`` bytes, read no further."""
+    stream, out, size = gzip.GzipFile(fileobj=io.BytesIO(data)), io.BytesIO(), 0
+    while True:
+        try:
+            chunk = stream.read1(65536)
+        except (OSError, EOFError, struct.error, zlib.error):
+            if size:  # a cut or corrupt end: keep what came before it
+                return out.getvalue()
+            raise
+        if not chunk:
+            return out.getvalue()
+        size += len(chunk)
+        if size > max_size:
+            raise ValueError(f"more than {max_size} bytes once inflated")
+        out.write(chunk)
+
+
 def stored_body(blob: bytes) -> bytes:
     """A raw page's body; archives made before raw pages were stored decoded may hold gzip bytes."""
     body = decompress(blob)
     if body.startswith(GZIP_MAGIC):
         try:
-            body = gunzip(body, max_size=MAX_BODY)
-        except Exception as error:  # truncated, corrupt or too large: Scrapy's errors vary
+            body = gunzip(body, MAX_BODY)
+        except Exception as error:  # truncated, corrupt or too large
             raise Unreadable(f"compressed body that cannot be inflated ({type(error).__name__})") from None
     if not body.strip():
         raise Unreadable("empty body")
@@ -49,18 +71,17 @@ def stored_body(blob: bytes) -> bytes:
 
 
 def stored_article_pages(archive: Archive, unreadable: list[tuple[str, str]] | None = None
-                         ) -> Iterator[tuple[dict, HtmlResponse]]:
-    """The latest good response of every article URL, rebuilt as Scrapy would have seen it;
-    pages that cannot be read are listed in ``unreadable`` (url, why) instead."""
+                         ) -> Iterator[tuple[dict, SavedPage]]:
+    """The latest good response of every article URL (its URL, bytes and Content-Type, all a page object
+    reads); pages that cannot be read are listed in ``unreadable`` (url, why) instead."""
     for row in archive.db.query(LATEST_ARTICLE_PAGES):
-        headers = {"Content-Type": row["content_type"]} if row["content_type"] else {}
         try:
             body = stored_body(row["body"])
         except Unreadable as error:
             if unreadable is not None:
                 unreadable.append((row["url"], str(error)))
             continue
-        yield row, HtmlResponse(url=row["url"], body=body, headers=headers)
+        yield row, SavedPage(row["url"], body, row["content_type"] or None)
 
 
 def count_pages(archive: Archive) -> int:

@@ -15,8 +15,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import served
-from tests.edits_support import CO_WRITTEN, EDITED_ID, edited_archive
+from tests.support import served
+from tests.support.datasette import copy_archive
+from tests.support.edits import CO_WRITTEN, EDITED_ID
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -28,6 +29,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)"),
     pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `npm ci` (.ci/run does)"),
 ]
@@ -44,14 +46,17 @@ def pages() -> dict[str, str]:
         "diff": f"/-/diff/{EDITED_ID}",
         "edits": "/-/edits",
         "chart": "/-/chart?q=covid",
+        "place": "/-/place/" + quote("quận Hoàn Kiếm"),
+        "map": "/-/map?q=covid",
+        "coverage": "/-/coverage",
         "table": "/archive/articles?_search=covid",
         "SQL": "/archive",
     }
 
 
 @pytest.fixture(scope="module")
-def server(crawled, tmp_path_factory):
-    db = edited_archive(crawled[0], tmp_path_factory.mktemp("accessibility"))
+def server(edited, tmp_path_factory):
+    db = copy_archive(edited, tmp_path_factory.mktemp("accessibility"))
     with served(db) as base:
         yield base
 
@@ -108,6 +113,8 @@ def test_no_page_a_journalist_reaches_has_a_critical_or_serious_accessibility_vi
     for name, path in pages().items():
         page.goto(server + path + ("&" if "?" in path else "?") + f"lang={lang}")
         page.wait_for_load_state("load")
+        if name == "map":   # the circles too, once Leaflet has drawn them
+            page.wait_for_selector("#kt-map[data-drawn]")
         assert page.locator("html").get_attribute("lang") == lang, name
         found = violations(page)
         if found:

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.fast
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,6 +34,7 @@ def test_page_objects_may_use_the_vocabulary():
                    for m in forbidden)
 
 
+@pytest.mark.slow
 def test_the_wildcard_catches_a_new_module_and_spares_the_pages_own_package(tmp_path):
     """The same contract on a tiny tree: scraper.pages may import itself, not a module added beside it."""
     pkg = tmp_path / "scraper"

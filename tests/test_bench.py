@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_parse_benchmark_runs_in_quick_mode(tmp_path):
@@ -26,11 +28,11 @@ def test_the_stage_breakdown_of_the_parse_runs_on_saved_pages():
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert process.returncode == 0, process.stderr[-3000:]
     lines = process.stdout.splitlines()
-    assert [line.split("  ")[0] for line in lines[:7]] == ["decode, NFC, lxml parse", "class index", "layout markers",
+    assert [line.split("  ")[0] for line in lines[:6]] == ["decode, NFC, lxml parse", "layout markers",
                                                            "the fields but the body", "body cleaning",
                                                            "body_html (serialize, nh3)",
                                                            "the record and normalize_article (content_hash)"]
-    assert lines[7].startswith("parse_page in all") and lines[7].endswith(" ms")
+    assert lines[6].startswith("parse_page in all") and lines[6].endswith(" ms")
 
 
 def test_the_stage_breakdown_explains_itself_when_given_no_pages(tmp_path):
@@ -57,3 +59,21 @@ def test_the_history_check_reports_one_row_per_story_and_only_the_real_edit(tmp_
     assert report["after"]["rows"] == 51 and report["after"]["shown_edited"] == 1
     assert report["after"]["caption_search_hits"] >= report["before"]["caption_search_hits"]
     assert report["atom_ids_moved"] == 0 and "shown_edited" in process.stdout
+
+
+def test_the_end_to_end_benchmark_runs_and_checks_what_it_times(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    process = subprocess.run([sys.executable, str(ROOT / "bench" / "e2e_bench.py"), "--runs", "1", "--articles", "6",
+                              "--scrapy-bench-seconds", "1", "--out", str(tmp_path / "out"), "--results",
+                              str(results)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr[-3000:] + process.stdout[-3000:]
+    text = results.read_text(encoding="utf-8")
+    assert "| WARC import (`kinhtedothi crawl --source warc`; floor: warcio + lxml) |" in text
+    assert "| `kinhtedothi reparse` (floor: SQLite read, zlib, lxml) |" in text and "| pages per second |" in text
+    assert "CHECK FAILED" not in process.stderr
+
+
+def test_the_floors_explain_themselves_when_given_nothing():
+    usage = subprocess.run([sys.executable, str(ROOT / "bench" / "floor.py")], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120)
+    assert usage.returncode == 1 and "floor.py import FILE.warc.gz" in usage.stderr

@@ -1,8 +1,6 @@
 """The archive in a real browser: headless Chromium (Debian's `chromium`) driven by Playwright,
-against `kinhtedothi serve` on loopback. One server and one browser for the module.
-
-Pictures live on the paper's CDN, which tests must not reach: every request that is not for the
-archive server is answered locally (a grey placeholder for pictures, nothing for the rest).
+against `kinhtedothi serve` on loopback. One server and one browser for the module
+(tests/support/browser.py: pictures from the paper's CDN are answered locally).
 
     SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_browser.py
 
@@ -10,29 +8,17 @@ also saves the screenshots shown in docs/using-the-archive.md and docs/huong-dan
 a narrowed search, the chart, an article).
 """
 
-import os
 import re
-import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import served
-from tests.datasette_support import HOSTILE_ID, add_hostile_article, copy_archive
+from tests.support import served
+from tests.support.browser import NEEDS_CHROMIUM, screenshot
+from tests.support.datasette import HOSTILE_ID, add_hostile_article, copy_archive
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PLACEHOLDER = ('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="450" viewBox="0 0 800 450">'
-               '<rect width="800" height="450" fill="#d9dde3"/><text x="400" y="232" font-family="sans-serif" '
-               'font-size="22" fill="#5f6b7a" text-anchor="middle">picture from cdn.kinhtedothi.vn (offline)'
-               '</text></svg>')
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 SEED_TITLE = "Quận Thanh Xuân: 19/19 chỉ tiêu chủ yếu đạt và vượt kế hoạch"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
@@ -40,43 +26,6 @@ def server(crawled, tmp_path_factory):
     db = copy_archive(crawled[0], tmp_path_factory.mktemp("browser"))
     with served(db) as base:
         yield base, db
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=FLAGS,
-                                                       headless=True, viewport={"width": 1280, "height": 900},
-                                                       locale="vi-VN")
-
-        def offline(route):
-            url = route.request.url
-            if url.startswith("http://127.0.0.1:"):
-                route.continue_()
-            elif route.request.resource_type == "image":
-                route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER)
-            else:
-                route.abort()
-
-        context.route("**/*", offline)
-        yield context
-        context.close()
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
-
-
-def screenshot(page, name: str, tmp_path: Path, full_page: bool = False) -> None:
-    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=full_page)
-    target = os.environ.get("SCREENSHOTS_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(tmp_path / f"{name}.png", Path(target) / f"{name}.png")
 
 
 def test_typing_dong_da_in_the_home_box_shows_phrase_matches_first_with_highlights_and_facets(server, page, tmp_path):

@@ -6,6 +6,8 @@ import pytest
 
 from pipelines.bylines import PAPER, ROLES, normalize_name, split_byline
 
+pytestmark = pytest.mark.fast
+
 NFD = unicodedata.normalize("NFD", "Bài và ảnh: Tiểu Thúy")
 
 # byline -> ([(name as printed, normalized name, role), ...], byline_source)

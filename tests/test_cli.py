@@ -9,11 +9,14 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+import pytest
 from click.testing import CliRunner
 
 from kinhtedothi.sample_site import expected_articles
 from scraper.cli import cli
-from tests.conftest import ROOT, connect, free_port, served, wait_for
+from tests.support import ROOT, connect, free_port, served, wait_for
+
+pytestmark = pytest.mark.slow
 
 PAGES = ROOT / "tests" / "pages"
 

@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from kinhtedothi.sample_site import WAYBACK_MISSING, FakeCommonCrawl, expected_wayback_articles
-from tests.conftest import ROOT, connect
+from tests.support import ROOT, connect
+
+pytestmark = pytest.mark.slow
 
 WAIT = 0.3   # COMMONCRAWL_THROTTLE_WAIT for the tests (30 s against the real Common Crawl)
-DELAY = 0.01
+DELAY = 0.002  # COMMONCRAWL_DELAY (1 s there): a crawl of the fake makes about 700 requests
 POLITE = ["-s", f"COMMONCRAWL_DELAY={DELAY}", "-s", f"COMMONCRAWL_THROTTLE_WAIT={WAIT}",
           "-s", "RETRY_BACKOFF_BASE=0.05"]
 EXPECTED = {a["url"]: a for a in expected_wayback_articles()}  # the fake holds the fake Wayback's captures
@@ -121,7 +123,7 @@ def test_a_killed_common_crawl_crawl_resumes_without_fetching_any_record_twice(t
         while len(data_requests(cc.requests)) < 25 and time.time() < deadline:
             time.sleep(0.01)
         crawler.send_signal(signal.SIGKILL)
-        crawler.wait()
+        assert crawler.wait() == -signal.SIGKILL, "the first crawl ended before it could be killed"
         before_kill = [(r["path"], r["range"]) for r in data_requests(cc.requests)]
         assert len(before_kill) >= 25
         again = cc_crawl(db, cc)

@@ -8,7 +8,9 @@ import sys
 import pytest
 
 from kinhtedothi.sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
-from tests.conftest import ROOT, connect, free_port, run_crawl
+from tests.support import ROOT, connect, free_port, run_crawl
+
+pytestmark = pytest.mark.slow
 
 EXPECTED = {a["url"]: a for a in expected_articles()}
 

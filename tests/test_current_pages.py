@@ -8,6 +8,8 @@ import pytest
 from scraper.pages import article_page_for
 from scraper.parse import SavedPage, parse_page
 
+pytestmark = pytest.mark.fast
+
 PAGES = Path(__file__).parent / "pages"
 CURRENT = ["current_article", "current_2025_dot_id", "current_no_id_metadata_fallback"]
 FIELDS = ["url", "site_id", "title", "sapo", "author", "published_at", "published_raw", "section", "subsection",

@@ -20,8 +20,10 @@ import pytest
 import yaml
 
 from scraper.publish import METADATA, metadata_for
-from tests.conftest import ROOT, served
-from tests.datasette_support import HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get, post
+from tests.support import ROOT, served
+from tests.support.datasette import HOSTILE_ID, add_article, add_hostile_article, copy_archive, datasette_for, get, post
+
+pytestmark = pytest.mark.fast
 
 METADATA_DB = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]
 INTERNAL = re.compile(r"^sqlite_|_fts(_exact)?_(data|idx|docsize|config|content)$")
@@ -291,6 +293,7 @@ def test_visitors_cannot_change_the_archive(ds, db):
     assert query(db, "select count(*), total(length(title)) from articles") == before
 
 
+@pytest.mark.slow
 def test_only_our_plugins_are_installed():
     plugins = subprocess.run([sys.executable, "-m", "datasette", "plugins"], capture_output=True, text=True,
                              cwd=ROOT, check=True)
@@ -357,6 +360,7 @@ SLOW_SQL = ("with recursive n(i) as (select 1 union all select i + 1 from n) "
             "select count(*) from n where i < 0")  # counts forever, unless the time limit stops it
 
 
+@pytest.mark.slow
 def test_the_served_archive_is_mutable_time_limited_and_cors_is_a_choice(crawled, tmp_path):
     db = copy_archive(crawled[0], tmp_path)
     with served(db) as base:
@@ -374,6 +378,7 @@ def test_the_served_archive_is_mutable_time_limited_and_cors_is_a_choice(crawled
 
 
 # -- the real server, while a crawl writes ---------------------------------------------------------------
+@pytest.mark.slow
 def test_new_articles_appear_without_a_restart(crawled, tmp_path):
     db = copy_archive(crawled[0], tmp_path)
     with served(db) as base:

@@ -3,7 +3,6 @@ timestamps, and how the archive writes them back. Tables first; then the rule th
 
 import json
 import re
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,6 +10,9 @@ import pytest
 
 from kinhtedothi.vocab import dates as D
 from kinhtedothi.vocab.dates import GarbledDate
+from tests.support.cost import lines_run
+
+pytestmark = pytest.mark.fast
 
 ROOT = Path(__file__).resolve().parent.parent
 HANOI = timezone(timedelta(hours=7))  # written out here, so the tests do not check the module against itself
@@ -238,7 +240,7 @@ def test_a_feed_is_updated_at_its_latest_moment_whatever_the_offsets(tmp_path):
     import sqlite3
     from xml.etree import ElementTree
 
-    from tests.datasette_support import datasette_for, get
+    from tests.support.datasette import datasette_for, get
 
     db = tmp_path / "feeds.db"
     with sqlite3.connect(db) as conn:
@@ -257,26 +259,6 @@ def test_a_feed_is_updated_at_its_latest_moment_whatever_the_offsets(tmp_path):
 
 
 # -- cost: hostile text is read in one pass --------------------------------------------------------------
-
-def lines_run(function, *args) -> int:
-    """How many lines of kinhtedothi/vocab/dates.py a call executes: an operation count, not a clock."""
-    count = 0
-
-    def tracer(frame, event, arg):
-        nonlocal count
-        if frame.f_code.co_filename == D.__file__:
-            if event == "line":
-                count += 1
-            return tracer
-        return None
-
-    sys.settrace(tracer)
-    try:
-        function(*args)
-    finally:
-        sys.settrace(None)
-    return count
-
 
 def test_long_hostile_texts_cost_a_few_lines():
     assert D.parse_day(" " * 100_000 + "1/5/2021" + "x") is None

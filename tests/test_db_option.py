@@ -10,7 +10,9 @@ import pytest
 
 from pipelines.schema import SCHEMA_VERSION
 from scraper.dbcheck import NotAnArchive, check_db
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 DEAD_SITE = "http://127.0.0.1:9"  # nothing is fetched: the check comes first
 

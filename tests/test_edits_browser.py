@@ -7,21 +7,22 @@ also saves docs/screenshots/edited-article.png and docs/screenshots/diff.png.
 
 import pytest
 
-from tests.conftest import served
-from tests.edits_support import ADDED_PARAGRAPH, EDITED_ID, NEW_TITLE, edited_archive
-from tests.test_browser import CHROMIUM, browser, page, screenshot  # noqa: F401  (fixtures)
+from tests.support import served
+from tests.support.browser import NEEDS_CHROMIUM, screenshot
+from tests.support.datasette import copy_archive
+from tests.support.edits import ADDED_PARAGRAPH, EDITED_ID, NEW_TITLE
 
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
-def server(crawled, tmp_path_factory):
-    db = edited_archive(crawled[0], tmp_path_factory.mktemp("edited-browser"))
+def server(edited, tmp_path_factory):
+    db = copy_archive(edited, tmp_path_factory.mktemp("edited-browser"))
     with served(db) as base:
         yield base
 
 
-def test_a_reader_sees_an_article_was_edited_and_opens_the_words_that_changed(server, page, tmp_path):  # noqa: F811
+def test_a_reader_sees_an_article_was_edited_and_opens_the_words_that_changed(server, page, tmp_path):
     page.goto(f"{server}/archive/articles/{EDITED_ID}")
     banner = page.locator(".kt-edited")
     assert banner.is_visible() and "Tiêu đề, Nội dung" in banner.inner_text()

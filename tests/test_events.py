@@ -2,6 +2,8 @@ import pytest
 
 from scraper import events
 
+pytestmark = pytest.mark.fast
+
 
 def test_election_feed_matches_with_other_tone_mark_placement_and_case():
     election = events.by_slug("bau-cu-quoc-hoi-khoa-xv")

@@ -10,6 +10,8 @@ import pytest
 
 from kinhtedothi.sample_site.loopback import FakeHandler, LoopbackServer, RequestLog
 
+pytestmark = pytest.mark.fast
+
 BLOB = bytes(range(256)) * 4  # 1,024 bytes, every byte value
 
 

@@ -12,6 +12,8 @@ from kinhtedothi.sample_site import (FAULT_URLS, TAG_PAGE, WAYBACK_MISSING, Fake
                          expected_tag_articles, expected_wayback_articles, wayback_captures)
 from kinhtedothi.sample_site.wayback_data import digest_of, surt
 
+pytestmark = pytest.mark.fast
+
 UA = "kinhtedothi-archive-tests/1.0 (+https://example.org/contact)"
 FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
 SITE = "https://kinhtedothi.vn"

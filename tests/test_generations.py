@@ -11,8 +11,10 @@ from kinhtedothi.sample_site import (FakeWayback, SampleSite, expected_current_a
 from kinhtedothi.sample_site.current_data import NEW_IDS
 from kinhtedothi.sample_site.truth_current import paging_urls
 from kinhtedothi.sample_site.wayback_data import EDITED
-from tests.conftest import connect, run_crawl
-from tests.test_wayback import wayback_crawl
+from tests.support import connect, run_crawl
+from tests.support.crawls import wayback_crawl
+
+pytestmark = pytest.mark.slow
 
 EXPECTED = {a["url"]: a for a in expected_current_articles()}
 FIELDS = ("title", "sapo", "author", "published_at", "published_raw", "section", "subsection", "body_text",
@@ -225,7 +227,7 @@ def test_a_listing_with_no_article_link_fails_the_run_with_status_5(tmp_path):
 
 
 def test_the_published_archive_cites_the_address_a_reader_can_open_today(live_then_wayback, tmp_path):
-    from tests.datasette_support import copy_archive, datasette_for, get
+    from tests.support.datasette import copy_archive, datasette_for, get
 
     db = copy_archive(live_then_wayback[0], tmp_path / "published")
     ds = datasette_for(db)

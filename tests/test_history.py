@@ -1,6 +1,10 @@
 """What counts as an edit by the paper, and which copy is kept: the pure rules of pipelines/history.py."""
 
+import pytest
+
 from pipelines.history import best_copy, change_kind, edit_count, edited_fields, history, is_default_caption
+
+pytestmark = pytest.mark.fast
 
 TITLE = "Hà Nội tiếp nhận “lô vắc xin” đầu tiên"
 BODY = "Sáng nay, Hà Nội tiếp nhận lô vắc xin.\n\nSở Y tế cho biết sẽ tiêm ngay."

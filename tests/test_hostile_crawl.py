@@ -13,8 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from tests.conftest import FAST, ROOT, connect
-from tests.hostile_site import BAD_BYTES, HostileSite
+from tests.support import FAST, ROOT, connect
+from tests.support.hostile_site import BAD_BYTES, HostileSite
+
+pytestmark = pytest.mark.slow
 
 SITE = "https://kinhtedothi.vn"
 # The hostile feeds: a few articles, so one missing date is not a layout drift; 5 pages per walk at most.
@@ -185,7 +187,7 @@ def test_the_run_is_recorded_with_its_counts(hostile):
 
 def test_an_article_a_pipeline_loses_fails_the_run_and_is_fetched_again(tmp_path):
     db = tmp_path / "archive.db"
-    pipelines = {"pipelines.normalize.NormalizePipeline": 100, "tests.hostile_site.BuggyPipeline": 150,
+    pipelines = {"pipelines.normalize.NormalizePipeline": 100, "tests.support.hostile_site.BuggyPipeline": 150,
                  "pipelines.validate.ValidatePipeline": 200, "pipelines.store.StorePipeline": 300}
     with HostileSite() as site:
         base = [sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--base-url", site.url, *FAST,

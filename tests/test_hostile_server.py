@@ -17,32 +17,15 @@ import pytest
 
 from datasette_kinhtedothi import vi_search as V
 from scraper.publish import datasette_command, read_only
-from tests.conftest import ROOT, free_port
-from tests.datasette_support import add_article, copy_archive, datasette_for, get
+from tests.support import ROOT, free_port
+from tests.support.cost import lines_run
+from tests.support.datasette import add_article, copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast
 
 # A hang guard (pytest-timeout stops the test), not a measurement: the costs are checked by counting
-# the lines executed (lines_run), which a loaded machine cannot change.
+# the lines of our code executed (tests/support/cost.py: lines_run), which a loaded machine cannot change.
 BACKSTOP = 120
-
-
-def lines_run(function, *args) -> int:
-    """How many lines of datasette_kinhtedothi/vi_search.py a call executes: an operation count, not a clock."""
-    count = 0
-
-    def tracer(frame, event, arg):
-        nonlocal count
-        if frame.f_code.co_filename == V.__file__:
-            if event == "line":
-                count += 1
-            return tracer
-        return None
-
-    sys.settrace(tracer)
-    try:
-        function(*args)
-    finally:
-        sys.settrace(None)
-    return count
 
 
 def words(n: int, word: str = "covid") -> str:
@@ -214,6 +197,7 @@ def read_only_copy(crawled, name="archive.db"):
         shutil.rmtree(parent)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["archive.db", "backup-2021.db"])
 def test_serve_works_on_a_read_only_directory_and_file(crawled, name):
     with read_only_copy(crawled, name) as db:

@@ -9,6 +9,8 @@ from pipelines.normalize import normalize_article
 from pipelines.archive import Archive
 from kinhtedothi.vocab.items import ArticleItem
 
+pytestmark = pytest.mark.fast
+
 LEGACY = "https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin-409318.html"
 CURRENT = "https://kinhtedothi.vn/ha-noi-tiep-nhan-vac-xin.html"
 TITLE = "Hà Nội tiếp nhận vắc xin"
@@ -187,3 +189,24 @@ def test_an_old_address_gone_does_not_mark_the_story_removed(archive):
     archive.save_article(item(CURRENT, layout="current", links=[LEGACY], published="20:36 13-01-2021"))
     assert archive.mark_removed(LEGACY) is False
     assert archive.mark_removed(CURRENT) is True
+
+
+def test_a_feed_listing_a_2025_id_never_files_the_legacy_story_with_that_number(archive):
+    from kinhtedothi.vocab.items import FeedLinkItem
+
+    archive.save_event("dai-dich-covid-19", "Đại dịch Covid-19", None, "tag")
+    archive.save_article(item(LEGACY))                         # legacy id 409318
+    other = "https://kinhtedothi.vn/mot-chuyen-khac.409318.html"   # a 2025 id of the same number: another story
+    archive.save_feed_link(FeedLinkItem("dai-dich-covid-19", other, "https://kinhtedothi.vn/tag/covid", 1))
+    conn = sqlite3.connect(archive.path)
+    try:
+        assert conn.execute("SELECT count(*) FROM article_events").fetchone()[0] == 0
+    finally:
+        conn.close()
+    archive.save_article(item(other, layout="current", title="Một chuyện khác", published="08:00 02-05-2025"))
+    conn = sqlite3.connect(archive.path)
+    try:
+        filed = conn.execute("SELECT a.url FROM article_events e JOIN articles a ON a.id = e.article_id").fetchall()
+    finally:
+        conn.close()
+    assert filed == [(other,)]

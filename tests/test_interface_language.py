@@ -13,8 +13,10 @@ from lxml import html as lxml_html
 
 from datasette_kinhtedothi.archive.i18n import catalog
 from scraper.publish import METADATA
-from tests.datasette_support import datasette_for, get
-from tests.edits_support import CO_WRITTEN, EDITED_ID, edited_archive
+from tests.support.datasette import copy_archive, datasette_for, get
+from tests.support.edits import CO_WRITTEN, EDITED_ID
+
+pytestmark = pytest.mark.slow  # the edited archive comes from a second crawl, a separate process
 
 # Letters only Vietnamese writes (the vowels with their marks, and đ), upper and lower case.
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
@@ -98,8 +100,8 @@ def other_language_in(page: str, lang: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def db(crawled, tmp_path_factory):
-    return edited_archive(crawled[0], tmp_path_factory.mktemp("interface-language"))
+def db(edited, tmp_path_factory):
+    return copy_archive(edited, tmp_path_factory.mktemp("interface-language"))
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +124,12 @@ def pages() -> dict[str, tuple[str, int]]:
         "diff": (f"/-/diff/{EDITED_ID}", 200),
         "edits": ("/-/edits", 200),
         "chart": ("/-/chart?q=covid", 200),
+        "place": ("/-/place/" + quote("quận Hoàn Kiếm"), 200),
+        "place, a name no article has": ("/-/place/Atlantis", 404),
+        "search, narrowed to a place": ("/-/search?place=" + quote("quận Hoàn Kiếm"), 200),
+        "map": ("/-/map?q=covid", 200),
+        "coverage": ("/-/coverage", 200),
+        "coverage of one event": ("/-/coverage?event=dai-dich-covid-19", 200),
         "articles table": ("/archive/articles?_facet=section", 200),
         "events table": ("/archive/events", 200),
         "versions table": ("/archive/article_versions", 200),

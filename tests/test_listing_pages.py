@@ -10,6 +10,8 @@ from scrapy.http import HtmlResponse
 from scraper.pages import ListingPage
 from scraper.pages.api import MAX_JSON_BYTES, paging_entries, search_entries
 
+pytestmark = pytest.mark.fast
+
 LISTINGS = Path(__file__).parent / "pages" / "listings"
 API = Path(__file__).parent / "pages" / "api"
 CASES = sorted(p.stem for p in LISTINGS.glob("*.json"))

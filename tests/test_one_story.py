@@ -17,9 +17,11 @@ from kinhtedothi.sample_site import FakeWayback, SampleSite, expected_articles, 
 from kinhtedothi.sample_site import content as C
 from kinhtedothi.sample_site import current_data as D
 from kinhtedothi.sample_site.wayback_data import EDITED as EDITED_BETWEEN_CAPTURES, NEVER_CAPTURED
-from tests.conftest import connect, run_crawl
-from tests.datasette_support import copy_archive, datasette_for, get
-from tests.test_wayback import wayback_crawl
+from tests.support import connect, run_crawl
+from tests.support.datasette import copy_archive, datasette_for, get
+from tests.support.crawls import wayback_crawl
+
+pytestmark = pytest.mark.slow
 
 EXPECTED = {a["url"]: a for a in expected_current_articles()}
 LEGACY = {a["url"]: a for a in expected_articles()}

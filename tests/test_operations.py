@@ -16,8 +16,11 @@ from kinhtedothi.sample_site import content as C
 from scraper.cli import cli
 from scraper.pages import ArticlePage, register_layout
 from scraper.pages.article import LAYOUTS
-from tests.conftest import FAST, ROOT, connect, run_crawl
-from tests.datasette_support import datasette_for
+from tests.support import FAST, ROOT, connect, run_crawl
+from tests.support.datasette import copy_archive, datasette_for
+from tests.support.edits import EDITED, NEW_TITLE
+
+pytestmark = pytest.mark.slow
 
 EXPECTED = {a["url"]: a for a in expected_articles()}
 SITE = "https://kinhtedothi.vn"
@@ -67,13 +70,9 @@ def test_an_interrupted_first_walk_is_finished_by_the_next_run(site, tmp_path):
     assert {r[0] for r in connect(db).execute("select url from articles")} == covid
 
 
-def test_an_edited_article_keeps_its_previous_version_with_the_changed_fields(fresh):
-    db, site = fresh
-    article = C.BY_KEY["c02"]
-    site.edit_article(article["path"], title="Quận Ba Đình gỡ phong tỏa tuyến phố Trúc Bạch",
-                      paragraphs=article["paragraphs"] + ["Đoạn bổ sung sau khi đăng."])
-    process = run_crawl(db, site.url, "-s", "RECHECK_SCHEDULE=*:0s")
-    assert process.returncode == 0, process.stderr[-2000:]
+def test_an_edited_article_keeps_its_previous_version_with_the_changed_fields(edited, tmp_path):
+    # the session's crawl, c02 edited on the site (a new title, a paragraph added), then a re-check crawl
+    db, article = copy_archive(edited, tmp_path), EDITED
     conn = connect(db)
     versions = conn.execute("select * from article_versions order by version").fetchall()
     assert [v["change"] for v in versions] == ["first", "edit"]   # both readings, the paper's edit labelled
@@ -82,7 +81,7 @@ def test_an_edited_article_keeps_its_previous_version_with_the_changed_fields(fr
     assert versions[0]["title"] == EXPECTED[SITE + article["path"]]["title"]
     current = conn.execute("select title, version, edit_count from articles where url = ?",
                            [SITE + article["path"]]).fetchone()
-    assert tuple(current) == ("Quận Ba Đình gỡ phong tỏa tuyến phố Trúc Bạch", 2, 1)
+    assert tuple(current) == (NEW_TITLE, 2, 1)
     run = conn.execute("select * from crawl_runs order by id desc").fetchone()
     assert (run["articles_updated"], run["articles_unchanged"]) == (1, len(EXPECTED) - 1)
     changed = asyncio.run(datasette_for(db).client.get("/archive/recently_changed.json?_shape=array")).json()
@@ -125,7 +124,7 @@ def test_two_crawls_started_together_one_runs_the_other_exits_75(site, tmp_path)
     assert results[1][1].strip().splitlines()[-1].startswith("Error: another crawl holds")
 
 
-@pytest.mark.parametrize("after_requests", [3, 25, 60, 100])
+@pytest.mark.parametrize("after_requests", [3, 25, 50])  # of the 67 requests a whole crawl makes
 def test_a_crawl_killed_at_any_moment_and_run_again_ends_complete(after_requests, tmp_path):
     db = tmp_path / "archive.db"
     with SampleSite() as site:
@@ -136,7 +135,7 @@ def test_a_crawl_killed_at_any_moment_and_run_again_ends_complete(after_requests
         while len(site.requests) < after_requests and crawler.poll() is None and time.time() < deadline:
             time.sleep(0.005)
         crawler.send_signal(signal.SIGKILL)
-        crawler.wait()
+        assert crawler.wait() == -signal.SIGKILL, "the first crawl ended before it could be killed"
         again = run_crawl(db, site.url)
         assert again.returncode == 0, again.stderr[-2000:]
     conn = connect(db)

@@ -10,7 +10,9 @@ import pytest
 
 from kinhtedothi.vocab.outcomes import (RULES, STATUS_DOCS, ExitStatus, ScrapyStat, Stat, StatFamily, exit_summary,
                                         exit_table, verdict)
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.fast
 
 OK_FETCH = {ScrapyStat.ANSWERED_200: 10}
 
@@ -84,6 +86,7 @@ def test_the_reasons_name_the_counts():
     assert verdict({**OK_FETCH, Stat.EVENTS_NOT_FOUND: "x, y"}, 0.2)[1] == "event feed not found for: x, y"
 
 
+@pytest.mark.slow
 def test_the_operators_table_of_exit_statuses_is_the_one_the_crawl_decides_by():
     check = subprocess.run([sys.executable, str(ROOT / "docs" / "make_exit_statuses.py"), "--check"],
                            capture_output=True, text=True, cwd=ROOT)

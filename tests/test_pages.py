@@ -11,6 +11,8 @@ from pipelines.validate import problems
 from scraper.pages import article_page_for
 from scraper.parse import parse_page
 
+pytestmark = pytest.mark.fast
+
 PAGES = Path(__file__).parent / "pages"
 CASES = sorted(p.stem for p in PAGES.glob("*.json"))
 

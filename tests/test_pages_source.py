@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from kinhtedothi.sample_site import expected_articles, write_saved_pages
-from tests.conftest import ROOT, connect
+from tests.support import ROOT, connect
+
+pytestmark = pytest.mark.slow
 
 EXPECTED = {a["url"]: a for a in expected_articles()}
 COMPARED = ("title", "sapo", "author", "published_at", "published_raw", "section", "subsection", "body_text",

@@ -1,9 +1,13 @@
 """`kinhtedothi parse` does the crawl's whole per-page work: its body_html and content_hash are the ones
 the crawl stored for the same page."""
 
+import pytest
+
 from pipelines.raw_pages import decompress
 from scraper.parse import parse_page
-from tests.conftest import connect
+from tests.support import connect
+
+pytestmark = pytest.mark.fast
 
 
 def test_parse_gives_the_body_html_and_fingerprint_the_crawl_stored(crawled):

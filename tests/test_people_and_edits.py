@@ -22,17 +22,19 @@ from datasette_kinhtedothi.vietnamese import prepare_connection
 from scraper.cli import cli
 from kinhtedothi.vocab.dates import paper_date
 from kinhtedothi.vocab.items import ArticleItem
-from tests.conftest import ROOT
-from tests.datasette_support import copy_archive, datasette_for, get
-from tests.edits_support import ADDED_PARAGRAPH, CO_WRITTEN, EDITED, EDITED_ID, NEW_TITLE, edited_archive
+from tests.support import ROOT
+from tests.support.datasette import copy_archive, datasette_for, get
+from tests.support.edits import ADDED_PARAGRAPH, CO_WRITTEN, EDITED, EDITED_ID, NEW_TITLE
+
+pytestmark = pytest.mark.slow
 
 
 PAGES = ROOT / "tests" / "pages"
 
 
 @pytest.fixture(scope="module")
-def db(crawled, tmp_path_factory):
-    return edited_archive(crawled[0], tmp_path_factory.mktemp("edited"))
+def db(edited, tmp_path_factory):
+    return copy_archive(edited, tmp_path_factory.mktemp("edited"))
 
 
 @pytest.fixture(scope="module")

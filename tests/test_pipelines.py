@@ -13,6 +13,8 @@ from kinhtedothi.vocab.text import fold
 from pipelines.validate import ValidatePipeline
 from kinhtedothi.vocab.items import ArticleItem, FeedLinkItem
 
+pytestmark = pytest.mark.fast
+
 URL = "https://kinhtedothi.vn/quan-thanh-xuan-405813.html"
 
 
@@ -156,3 +158,17 @@ def test_word_count_counts_the_words_of_the_body_text_whatever_spaces_the_paragr
         article, _ = normalize_article(extracted(body_paragraphs=paragraphs))
         body_text = article["body_text"]
         assert article["word_count"] == (len(body_text.split()) if body_text else 0), paragraphs
+
+
+def test_only_the_site_saying_404_marks_an_archived_story_removed(crawl):
+    from kinhtedothi.vocab.items import CrawlErrorItem
+
+    crawl.feed(ArticleItem(URL, [URL], extracted()))
+    store = crawl.pipes[-1]
+    store.visits_site = False   # a crawl of the Wayback Machine: its 404 is about its copy, not the site today
+    crawl.feed(CrawlErrorItem(URL, 404, "captured only with status 404", kind="missing"))
+    crawl.feed(CrawlErrorItem(URL, 404, "HTTP 404"))
+    assert crawl.archive.db["articles"].get(405813)["removed_at"] is None
+    store.visits_site = True    # the site itself
+    crawl.feed(CrawlErrorItem(URL, 404, "dead link (404)"))
+    assert crawl.archive.db["articles"].get(405813)["removed_at"] is not None

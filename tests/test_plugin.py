@@ -3,12 +3,15 @@
 import asyncio
 import sqlite3
 
+import pytest
 import yaml
 from datasette.app import Datasette
 
 from pipelines.archive import Archive
 from datasette_kinhtedothi.vietnamese import prepare_connection
 from scraper.publish import METADATA
+
+pytestmark = pytest.mark.fast
 
 
 def test_fold_vi_on_a_bare_connection():

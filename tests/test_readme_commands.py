@@ -15,11 +15,17 @@ from pathlib import Path
 import click
 import pytest
 
+from kinhtedothi.vocab.outcomes import CoverageStatus
 from scraper import sources
 from scraper.cli import cli
-from tests.conftest import ROOT, free_port, wait_for
+from tests.support import ROOT, free_port, wait_for
+
+pytestmark = pytest.mark.slow
 
 SERVES_UNTIL_STOPPED = {"serve", "sample-site", "demo"}  # unless --no-serve
+# A command whose exit status reports on the archive: `coverage` exits 3 when something known is missing, as the
+# sample site's dead link is (tests/test_coverage.py checks when it must be 0 and when 3).
+REPORTS = {"coverage": (CoverageStatus.COMPLETE, CoverageStatus.MISSING)}
 
 
 def help_examples():
@@ -86,7 +92,7 @@ def run_example(name: str, argv: list[str], cwd: Path, stdout_to: Path | None) -
     if port is None:
         out = stdout_to.open("w") if stdout_to else subprocess.PIPE
         process = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.PIPE, text=True, timeout=300)
-        assert process.returncode == 0, process.stderr[-3000:]
+        assert process.returncode in REPORTS.get(name, (0,)), process.stderr[-3000:]
         if stdout_to:
             out.close()
             assert stdout_to.read_text(encoding="utf-8").count('"title"') >= 2

@@ -8,6 +8,8 @@ import pytest
 
 from scraper.parse import parse_page
 
+pytestmark = pytest.mark.fast
+
 PAGES = Path(__file__).parent / "pages"
 IDS = sorted(int(p.stem.split("-")[1]) for p in PAGES.glob("real-*.json"))
 _cache: dict[int, dict] = {}

@@ -6,6 +6,8 @@ import pytest
 
 from pipelines.recheck import DEFAULT_SCHEDULE, interval, is_due, parse_schedule
 
+pytestmark = pytest.mark.fast
+
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 RULES = parse_schedule(DEFAULT_SCHEDULE)
 

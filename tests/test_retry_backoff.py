@@ -3,11 +3,14 @@
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
+import pytest
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
 from scraper.meta import THROTTLE
 from scraper.middlewares import BackoffRetryMiddleware
+
+pytestmark = pytest.mark.fast
 
 
 def middleware(**settings) -> BackoffRetryMiddleware:

@@ -9,6 +9,8 @@ import pytest
 
 from kinhtedothi.sample_site import FAULT_URLS, SampleSite, expected_articles, expected_events
 
+pytestmark = pytest.mark.fast
+
 UA = "kinhtedothi-archive-tests/1.0 (+https://example.org/contact)"
 
 

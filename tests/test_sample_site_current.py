@@ -12,6 +12,8 @@ import pytest
 from kinhtedothi.sample_site import SampleSite, expected_current_articles
 from kinhtedothi.sample_site import current_data as D
 
+pytestmark = pytest.mark.fast
+
 SAMPLE = Path(__file__).parent.parent / "kinhtedothi" / "sample_site"
 
 

@@ -11,7 +11,9 @@ from kinhtedothi.vocab.text import fold
 from datasette_kinhtedothi import vi_search
 from datasette_kinhtedothi.vi_search import exact, exact_match, fts_match, snippet, vi_date
 from datasette_kinhtedothi.vietnamese import prepare_connection
-from tests.datasette_support import add_article, copy_archive, datasette_for, get
+from tests.support.datasette import add_article, copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
 

@@ -10,17 +10,22 @@ from datetime import date
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 from datasette_kinhtedothi import vi_search
 from datasette_kinhtedothi.archive import search_engine, search_sample
 from datasette_kinhtedothi.archive.search_state import read_state
 from pipelines import facet_counts
 from pipelines.archive import Archive
-from pipelines.schema import TEXT_COLUMNS, ensure_schema
+from pipelines.schema import SCHEMA_VERSION, TEXT_COLUMNS, ensure_schema
+from pipelines.search_index import refresh_narrowing
+from scraper.cli import cli
 from kinhtedothi.vocab import narrowing
 from kinhtedothi.vocab.items import FeedLinkItem
-from tests.conftest import ROOT
-from tests.datasette_support import copy_archive, datasette_for, get
+from tests.support import ROOT
+from tests.support.datasette import copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +58,11 @@ def _states(conn) -> list[list[tuple[str, str]]]:
     tags = top("select tag from article_tags group by 1 order by count(*) desc limit 2")
     people = top("select name from article_authors group by 1 order by count(*) desc limit 2")
     sections = top("select section from articles where section is not null group by 1 order by count(*) desc limit 2")
+    places = top("select place_key from article_places group by 1 order by count(*) desc limit 2")
+    # a district some article holds only through one of its wards: narrowing to it takes the ward's articles in
+    places += top("select district_key from article_places w where level = 'ward' and district_key is not null "
+                  "and not exists (select 1 from article_places d where d.article_id = w.article_id "
+                  "and d.place_key = w.district_key) group by 1 order by count(*) desc limit 1")
     year, month, day = conn.execute("select substr(published_at, 1, 4), substr(published_at, 1, 7), "
                                     "substr(published_at, 1, 10) from articles where published_at is not null "
                                     "group by 2 order by count(*) desc limit 1").fetchone()
@@ -64,6 +74,9 @@ def _states(conn) -> list[list[tuple[str, str]]]:
             base + [("event", events[0]), ("from", f"1/1/{year}"), ("to", f"{year}-12-31")],
             base + [("event", e) for e in events] + [("sort", "newest")],
             base + [("tag", tags[0]), ("person", people[0])],
+            base + [("place", places[0])],
+            base + [("place", p) for p in places[:2]] + [("year", year)],
+            base + [("place", places[-1]), ("event", events[0])],
             base + [("section", s) for s in sections] + [("month", month)],
             base + [("year", year), ("from", day)],
             base + [("to", day), ("sort", "oldest")],
@@ -213,6 +226,73 @@ def test_the_facet_counts_stay_exact_through_every_write(sample, tmp_path):
     assert ("tag", "thẻ mới", 1) in conn.execute(kept).fetchall()
 
 
+def test_the_place_counts_stay_exact_as_districts_and_wards_come_and_go(sample, tmp_path):
+    """A district is counted once per article that names it or one of its wards: rows deleted, put back, moved to
+    another article, given another key or district, one by one or all at once, the kept counts are those counted
+    afresh."""
+    path = copy_archive(sample, tmp_path)
+    conn = sqlite3.connect(path)
+    kept = "select facet, value, n from facet_counts where n > 0 and facet = 'place' order by 1, 2, 3"
+
+    def exact(step):
+        assert conn.execute(kept).fetchall() == [r for r in _fresh_counts(conn) if r[0] == "place"] != [], step
+    exact("crawled")
+    aid, ward, district = conn.execute(
+        "select w.article_id, w.place_key, w.district_key from article_places w join article_places d "
+        "on d.article_id = w.article_id and d.place_key = w.district_key where w.level = 'ward' limit 1").fetchone()
+    other = conn.execute("select id from articles where id not in (select article_id from article_places "
+                         "where place_key = ? or district_key = ?) limit 1", [district, district]).fetchone()[0]
+    saved = conn.execute("select * from article_places where article_id = ?", [aid]).fetchall()
+    marks = ", ".join("?" for _ in saved[0])
+    steps = [
+        ("the district's own row deleted (its ward still holds it)",
+         "delete from article_places where article_id = ? and place_key = ?", [aid, district]),
+        ("the ward's row deleted too", "delete from article_places where article_id = ? and place_key = ?",
+         [aid, ward]),
+        ("every row put back", None, None),
+        ("the ward without its district", "update article_places set district_key = null where article_id = ? "
+         "and place_key = ?", [aid, ward]),
+        ("its district again", "update article_places set district_key = ? where article_id = ? and place_key = ?",
+         [district, aid, ward]),
+        ("the ward moved to another article", "update article_places set article_id = ? where article_id = ? "
+         "and place_key = ?", [other, aid, ward]),
+        ("the ward renamed", "update article_places set place_key = 'phường Mới' where article_id = ? "
+         "and place_key = ?", [other, ward]),
+        ("a district's row whose district_key is itself", "update article_places set district_key = place_key "
+         "where article_id = ? and place_key = ?", [aid, district]),
+        ("every row of both articles at once", "delete from article_places where article_id in (?, ?)", [aid, other]),
+        ("every row put back", None, None),
+    ]
+    for step, sql, params in steps:
+        with conn:
+            if sql is None:
+                conn.execute("delete from article_places where article_id = ?", [aid])
+                conn.executemany(f"insert into article_places values ({marks})", saved)
+            else:
+                conn.execute(sql, params)
+        exact(step)
+
+
+def test_a_reparse_that_finds_the_places_writes_their_narrowing_words_and_counts(sample, tmp_path):
+    """An archive whose places are gone (as one made before them): reparse finds them again, and with them each
+    article's narrowing words and the place counts, as the crawl wrote them."""
+    path = copy_archive(sample, tmp_path)
+    conn = sqlite3.connect(path)
+    words = "select rowid, narrowing from articles_fts order by rowid"
+    counts = "select value, n from facet_counts where facet = 'place' and n > 0 order by 1"
+    before, counted = conn.execute(words).fetchall(), conn.execute(counts).fetchall()
+    assert any(narrowing.PREFIX["place"] in w for _, w in before) and counted
+    db = sqlite_utils.Database(conn)
+    with conn:
+        conn.execute("delete from article_places")
+        refresh_narrowing(db, [r[0] for r in conn.execute("select id from articles")])
+    assert not any(narrowing.PREFIX["place"] in w for _, w in conn.execute(words))
+    assert not conn.execute(counts).fetchall()
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert conn.execute(words).fetchall() == before and conn.execute(counts).fetchall() == counted
+
+
 def test_an_archive_made_before_the_counts_gets_them_on_upgrade(sample, tmp_path):
     path = copy_archive(sample, tmp_path)
     with sqlite3.connect(path) as conn:
@@ -223,7 +303,7 @@ def test_an_archive_made_before_the_counts_gets_them_on_upgrade(sample, tmp_path
         conn.execute("pragma user_version = 4")
     Archive(path).close()
     conn = sqlite3.connect(path)
-    assert conn.execute("pragma user_version").fetchone()[0] == 5
+    assert conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("select facet, value, n from facet_counts where n > 0 order by 1, 2, 3").fetchall() \
         == _fresh_counts(conn)
 

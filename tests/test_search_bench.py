@@ -5,7 +5,11 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_quick_search_benchmark_runs_end_to_end(tmp_path):

@@ -17,7 +17,9 @@ from pipelines.schema import FTS_COLUMNS, ensure_schema
 from kinhtedothi.vocab.text import fold
 from datasette_kinhtedothi.archive.chart_labels import MONTH_LABEL_GAP, YEAR_LABEL_GAP, tick_labels
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
-from tests.datasette_support import add_article, copy_archive, datasette_for, get
+from tests.support.datasette import add_article, copy_archive, datasette_for, get
+
+pytestmark = pytest.mark.fast
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 

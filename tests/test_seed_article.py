@@ -7,6 +7,8 @@ import pytest
 
 from scraper.parse import parse_page
 
+pytestmark = pytest.mark.fast
+
 ROOT = Path(__file__).parent.parent
 SEED_TEXT = (ROOT / "kinhtedothi" / "sample_site" / "data" / "seed-article.txt").read_text(encoding="utf-8")
 CAPTION = "Ban Chấp hành Đảng bộ quận Thanh Xuân khóa VI, nhiệm kỳ 2020 - 2025 tổ chức Hội nghị lần thứ 5 ngày 13/1"

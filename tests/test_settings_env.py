@@ -4,7 +4,11 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT, connect, run_crawl
+import pytest
+
+from tests.support import ROOT, connect, run_crawl
+
+pytestmark = pytest.mark.slow
 
 SHOW = ("from scrapy.utils.project import get_project_settings; s = get_project_settings(); "
         "print(s.getfloat('DOWNLOAD_DELAY'), s.get('RECHECK_SCHEDULE'), s.getbool('ROBOTSTXT_OBEY'), "

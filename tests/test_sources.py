@@ -5,13 +5,16 @@ Datasette plugins ask the registry (or, for the facts they share, kinhtedothi/vo
 import re
 
 import click
+import pytest
 import scrapy
 from click.testing import CliRunner
 
 from kinhtedothi.vocab.sources import CAPTURE_SOURCES, KINDS, is_capture, kind_of
 from scraper import sources
 from scraper.cli import cli
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.fast
 
 
 def read(path: str) -> str:

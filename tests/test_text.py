@@ -1,6 +1,10 @@
 import unicodedata
 
+import pytest
+
 from kinhtedothi.vocab.text import clean, clean_paragraphs, fold, fold_name
+
+pytestmark = pytest.mark.fast
 
 
 def test_clean_makes_nfc_and_collapses_whitespace():
@@ -37,7 +41,7 @@ def test_clean_of_a_text_already_spaced_right_equals_the_full_rule_on_any_charac
     controls and invisible characters out, NFC, whitespace collapsed."""
     import random
 
-    from kinhtedothi.vocab.text import _ANY_ODD, _INVISIBLE, forget_cleaned, strip_controls
+    from kinhtedothi.vocab.text import _ANY_ODD, _INVISIBLE, strip_controls
 
     def full_rule(text):
         if _ANY_ODD.search(text):
@@ -50,5 +54,4 @@ def test_clean_of_a_text_already_spaced_right_equals_the_full_rule_on_any_charac
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
     texts += [c for cp in range(0x110000) for c in (f"x {chr(cp)} y", chr(cp))]
     for text in texts:
-        forget_cleaned()
         assert clean(text) == full_rule(text), repr(text)

@@ -1,4 +1,8 @@
+import pytest
+
 from kinhtedothi.vocab.urls import article_id, canonical_url, feed_id, from_mirror, site_url, to_mirror
+
+pytestmark = pytest.mark.fast
 
 MIRROR = "http://127.0.0.1:8000"
 

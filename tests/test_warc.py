@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import ROOT, connect
+from tests.support import ROOT, connect
+
+pytestmark = pytest.mark.slow
 
 
 def kinhtedothi(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:

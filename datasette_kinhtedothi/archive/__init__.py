@@ -11,12 +11,17 @@ hands its work to the module of that job:
 * a home page with a search box and the events (``home.py``, ``templates/index.html``);
   what every template is given (``template_vars.py``);
 * ``/-/chart``: articles per month per event (``chart.py``); ``/-/search`` (``search_page.py``);
+  ``/-/coverage``: per event, the articles archived of those known, the missing ones and why (``coverage.py``);
   people, edits and the CSV export (``people.py``, ``edits.py``, ``export.py``);
+* places (the place facet is a facet definition): a place's page ``/-/place/<name>`` (``place_page.py``), the
+  map ``/-/map`` (``places_map.py``, which also serves Leaflet);
 * Atom feeds of saved searches (``atom.py``);
 * ``/robots.txt`` (no crawling, ``robots.py``); security headers and a strict Content-Security-
   Policy on the pages that show scraped markup (``headers.py``); a 405 for anything but a read
   (``guard.py``); memory-mapped reads and the exact-search fallback (``reads.py``); table cells
-  (``cells.py``).
+  (``cells.py``); CSV cells no spreadsheet runs (``csv_cells.py``);
+* bounds in bytes on every query (``datasette_kinhtedothi/limits.py``), and a clear message instead of a
+  500 for what a visitor sent or a damaged file (``failures.py``).
 
 Nothing here writes to the database.
 """
@@ -25,8 +30,9 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, edits, export, guard, list_search, people, reads,
-                                           search_page)
+from datasette_kinhtedothi import limits
+from datasette_kinhtedothi.archive import (atom, cells, chart, chrome, coverage, edits, export, failures, guard,
+                                           list_search, people, place_page, places_map, reads, search_page)
 from datasette_kinhtedothi.archive.facet_defs import list_metadata, merged_metadata
 from datasette_kinhtedothi.archive.facets import FACET_CLASSES, through_filters
 from datasette_kinhtedothi.archive.robots import robots
@@ -34,7 +40,13 @@ from datasette_kinhtedothi.archive.template_vars import template_context
 
 
 @hookimpl
+def startup(datasette):
+    places_map.take_over_leaflet()   # Leaflet's files without datasette-leaflet's inline script on every page
+
+
+@hookimpl
 def prepare_connection(conn):
+    limits.bound(conn)
     reads.memory_map(conn)
     conn.create_function("kt_entry_id", 1, atom.entry_id, deterministic=True)  # metadata.yml's feed query
 
@@ -77,6 +89,8 @@ def register_routes():
         (r"^/robots\.txt$", robots),
         (r"^/-/chart$", chart.chart_page),
         *edits.ROUTES, *people.ROUTES, *export.ROUTES,  # people, edits and the search export (issue 8)
+        *place_page.ROUTES, *places_map.ROUTES,  # places: a place's page, the map, Leaflet's files (issue 22)
+        *coverage.ROUTES,  # is this all of it? (issue 21)
         (r"^/-/search(\.(?P<format>json|atom))?$", search_page.search_page),
     ]
 
@@ -96,7 +110,14 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    return chrome.error_page(datasette, request, exception)
+    async def inner():
+        answer = await failures.response_for(datasette, request, exception)  # what a visitor or the file caused
+        if answer is None:
+            page = chrome.error_page(datasette, request, exception)  # Datasette's 4xx in the reader's language
+            answer = await page() if page is not None else None
+        return answer
+
+    return inner
 
 
 @hookimpl
@@ -115,3 +136,6 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return await template_context(template, database, table, request, datasette)
 
     return inner
+
+
+places_map.take_over_leaflet(loading=True)   # datasette-leaflet's hook off as Datasette loads its plugins

@@ -4,14 +4,16 @@ Columns: archive_id (the story's id in the archive, unchanged when its address c
 (Hanoi time, ``YYYY-MM-DD HH:MM``), people, events, tags (each ``; ``-separated), url, snippet (plain
 text: the passage that matches, without ``<mark>``). ALL matching rows, up to ``EXPORT_MAX``, ranked as
 the search page ranks them when there is a query, else newest first.
-``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8.
+``?_bom=1`` starts the file with a UTF-8 byte order mark, so that Excel opens it as UTF-8. A cell that a
+spreadsheet could run as a formula (``=…``, ``+…``, ``-…``, ``@…``) starts with a ``'`` (``csv_cells.neutral``).
 
 Parameters (those of the search page; each filter may be repeated, all must hold; a value over 200
 characters, or more than 10 different values of one filter, is a 400 rather than another search):
 
 * ``q`` (or ``_search``): the search, in the archive's search language; ``exact=1`` for exact spelling;
 * the facets (``facet_defs``): ``event`` / ``_event`` (slug), ``person`` / ``_person`` (normalized name),
-  ``tag`` / ``_tag`` (all must hold), ``section`` (any), ``year``, ``month``;
+  ``tag`` / ``_tag``, ``place`` / ``_place`` (``article_places.place_key``; a district takes in its wards) (all
+  must hold), ``section`` (any), ``year``, ``month``;
 * ``from`` / ``to``: ``2021-05-23`` or ``23/5/2021``, both days included whole (Hanoi time);
   ``published_at__startswith=2021-05`` (the list's month facet links);
 * ``sort``: ``relevance`` (default with a query), ``newest`` (default without), ``oldest``.
@@ -31,6 +33,7 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 from datasette_kinhtedothi.archive.chart import archive_database
+from datasette_kinhtedothi.archive.csv_cells import neutral_row
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.i18n import gettext, language
 from datasette_kinhtedothi.archive.search_state import MAX_FILTER, MAX_VALUES
@@ -49,8 +52,7 @@ def _filters() -> dict[tuple[str, ...], str]:
     for facet in FACETS:
         names = tuple(dict.fromkeys((facet.name, facet.list_param))) if not facet.period else (facet.name,)
         if facet.link:
-            out[names] = (f"a.id in (select article_id from {facet.link.table} "
-                          f"where {facet.link.column} = :{{key}})")
+            out[names] = f"a.id in ({facet.link.articles('{key}')})"
         elif facet.column:
             out[names] = f"a.{facet.column} in ({{keys}})"          # one value per article: any may hold
         else:
@@ -102,9 +104,12 @@ def _day(value: str, name: str) -> tuple[str, str]:
     return day_range(day)
 
 
-def build_search(params, has_people: bool = True) -> tuple[str, dict]:
-    """The SQL and its arguments for every row a search with these parameters matches."""
+def build_search(params, missing: frozenset[str] = frozenset()) -> tuple[str, dict]:
+    """The SQL and its arguments for every row a search with these parameters matches; ``missing``: the facets'
+    linking tables the archive lacks (one made before them: a value of such a facet matches nothing, or for
+    people the byline)."""
     q, args, where = _first(params, "q", "_search"), {}, []
+    has_people = "article_authors" not in missing
     exact = _first(params, "exact") in ("1", "on", "true")
     sort = _first(params, "sort") or ("relevance" if q else "newest")
     if sort not in ("relevance", "newest", "oldest"):
@@ -127,8 +132,8 @@ def build_search(params, has_people: bool = True) -> tuple[str, dict]:
         order = "a.published_at, a.id"
     for names, condition in FILTERS.items():
         link = BY_NAME[names[0]].link if names[0] in BY_NAME else None
-        if link and link.table == "article_authors" and not has_people and link.without:
-            condition = link.without.format(key="{key}")
+        if link and link.table in missing:
+            condition = link.without.format(key="{key}") if link.without else "0"
         values = list(dict.fromkeys(_values(params, *names)))  # a value given twice is one condition
         if any(len(value) > MAX_FILTER for value in values):  # as the search page: no name is that long
             raise BadParameter(f"The {names[0]} filter is too long (at most {MAX_FILTER} characters)")
@@ -162,7 +167,9 @@ def _plain(snippet: str | None) -> str:
 
 async def search_rows(db, params) -> tuple[list[dict], bool]:
     """(rows with COLUMNS, whether more than EXPORT_MAX matched) for a search's parameters."""
-    sql, args = build_search(params, has_people=await db.table_exists("article_authors"))
+    tables = {f.link.table for f in FACETS if f.link}
+    missing = frozenset([table for table in tables if not await db.table_exists(table)])
+    sql, args = build_search(params, missing)
 
     def run(conn):
         with sqlite_timelimit(conn, EXPORT_TIME_LIMIT_MS):
@@ -184,7 +191,7 @@ def to_csv(rows: list[dict], bom: bool = False) -> str:
         out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutral_row(row) for row in rows)
     return out.getvalue()
 
 

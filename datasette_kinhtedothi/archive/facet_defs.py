@@ -1,7 +1,7 @@
 """The facets, defined once: the search page, its exports and chart, and the articles list all read them.
 
 A facet is a way to narrow the articles by a value they have: an event, a year, a month, a section, a
-person, a tag. Its definition says where an article's values are (a linking table, a column of
+person, a tag, a place. Its definition says where an article's values are (a linking table, a column of
 ``articles``, or the period of its publication date), how many values a page shows, whether several
 may be chosen (all must hold, or any for a column), and the argument it takes on the search page and
 on the articles list. Its title is the catalogs' ``facet.<name>``.
@@ -9,6 +9,12 @@ on the articles list. Its title is the catalogs' ``facet.<name>``.
 Adding a facet is one entry in ``FACETS`` (and its title in both catalogs), plus its test: the search
 page reads ``?<name>=``, filters and counts it; the articles list (Datasette's table, for SQL users)
 shows it as a facet and takes ``?<list_param>=``; the list's link to the search page carries it.
+
+Values may lie within others (``Link.within``: a ward within its district): an article holds a district when
+it names the district or one of its wards, on every page that filters or counts the facet, and the search page
+shows each ward inside its district (``Nesting``). A linked facet whose table an archive lacks (one made before
+the table existed, until ``kinhtedothi reparse``) is never counted, and choosing a value of it finds nothing
+(unless ``Link.without`` says how to read it from ``articles``).
 """
 
 from __future__ import annotations
@@ -27,6 +33,43 @@ class Link:
     # column of articles whose whole value is counted
     without: str | None = None
     without_column: str | None = None
+    # a column naming the value each row lies within (a ward's row: its district's key), which takes the row in
+    # too: an article holds ``v`` when ``column = v`` or ``within = v``
+    within: str | None = None
+
+    def articles(self, key: str) -> str:
+        """SQL: the ids of the articles that hold the value ``:key``."""
+        sql = f"select article_id from {self.table} where {self.column} = :{key}"
+        if self.within:   # two lookups, each on its own index (an "or" would read the whole table)
+            sql += f" union select article_id from {self.table} where {self.within} = :{key}"
+        return sql
+
+    def count_sql(self, source: str, where: str = "", limit: int = 0, every: float = 1) -> str:
+        """SQL: each value of the linking rows ``source`` holds (a FROM clause naming the table ``t``, ``where`` a
+        condition on them) with its number of articles (``n``), most first; ``limit`` 0: every value; ``every``:
+        what each counted article stands for (a sample's counts scaled up)."""
+        extra = f" and {where}" if where else ""
+        tail = " order by n desc, value" + (f" limit {limit}" if limit else "")
+
+        def scaled(count: str) -> str:
+            return count if every == 1 else f"cast(round({count} * {every}) as integer)"
+        if not self.within:
+            return (f"select t.{self.column} as value, {scaled('count(distinct t.article_id)')} as n from {source} "
+                    f"where t.{self.column} is not null and t.{self.column} <> ''{extra} "
+                    f"group by t.{self.column}{tail}")
+        pairs = " union ".join(f"select t.{c} as value, t.article_id from {source} where t.{c} is not null "
+                               f"and t.{c} <> ''{extra}" for c in (self.column, self.within))
+        return f"select value, {scaled('count(*)')} as n from ({pairs}) group by value{tail}"
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """How the search page shows values that lie within others (``Link.within``): each inside the value it lies
+    within, the others in groups by what they are."""
+
+    level: str                 # the linking table's column saying what a value is (district, ward, province)
+    levels: tuple[str, ...]    # the groups in the page's order; the first is that of the values others lie within
+    inner: int = 8             # values shown inside each (its ``size`` values per group are shown)
 
 
 @dataclass(frozen=True)
@@ -37,6 +80,9 @@ class Facet:
     link: Link | None = None     # values in a linking table (several per article) ...
     column: str | None = None    # ... or in a column of articles (one per article): several chosen = any
     period: int = 0              # ... or the first ``period`` characters of published_at (4 year, 7 month)
+    nesting: Nesting | None = None   # values inside the values they lie within (``link.within``)
+    elsewhere: str | None = None     # a page of ours showing the values another way (the map), linked beside them
+                                     # with the search's arguments, its words ``facet.<name>.elsewhere``
 
     @property
     def multi(self) -> bool:
@@ -70,6 +116,10 @@ FACETS: tuple[Facet, ...] = (
         "article_authors", "name", without="(a.author = :{key} or instr(' - ' || a.author || ' - ', "
                                            "' - ' || :{key} || ' - ') > 0)", without_column="author")),
     Facet("tag", "_tag", size=15, link=Link("article_tags", "tag")),
+    # places the articles name (article_places, issue 22): a district takes in its wards; Hanoi's districts first,
+    # each with its wards inside, then wards whose district the articles do not say, then provinces
+    Facet("place", "_place", size=12, link=Link("article_places", "place_key", within="district_key"),
+          nesting=Nesting("level", ("district", "ward", "province")), elsewhere="/-/map"),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
 LINKED = {facet.name: facet for facet in FACETS if facet.link}

@@ -1,8 +1,8 @@
 """Facets that fit a newspaper archive, and the filters they toggle.
 
-* ``through``: a many-to-many facet, counting the rows of a linking table
-  (``article_events``, ``article_tags``, ``article_authors``) for the articles on the page;
-  choosing a value adds ``?_event=slug`` / ``?_tag=...`` / ``?_person=...``;
+* ``through``: a many-to-many facet, counting the articles of a linking table
+  (``article_events``, ``article_tags``, ``article_authors``, ``article_places``) among those on the page;
+  choosing a value adds ``?_event=slug`` / ``?_tag=...`` / ``?_person=...`` / ``?_place=...``;
 * ``year`` and ``month``: publication year / month of an ISO date column,
   newest first; choosing one adds ``?published_at__startswith=2021-05``;
 * ``kt_column``: a column of ``articles`` with one value per article (``section``), as Datasette's
@@ -45,16 +45,16 @@ async def _has(ds, database: str, table: str, column: str | None = None) -> bool
     return column is None or column in await db.table_columns(table)
 
 
-async def counted(facet: Facet, name: str, order: str, size: int) -> list | None:
-    """The values of facet ``name`` over the whole table, from ``facet_counts``: None when the list is filtered
-    or the archive has no such table."""
+async def counted(facet: Facet, name: str, order: str, size: int, alias: str = "count") -> list | None:
+    """The values of facet ``name`` over the whole table, from ``facet_counts`` (each count named ``alias``): None
+    when the list is filtered or the archive has no such table."""
     if " where " in facet.sql or not await _has(facet.ds, facet.database, COUNTS):
         return None
     db = facet.ds.get_database(facet.database)
     if not (await db.execute(f"select 1 from {COUNTS} where facet = :f limit 1", {"f": name})).rows:
         return None   # a facet the table does not keep (one added since): counted from the rows
     return list((await db.execute(
-        f"select value, n as count from {COUNTS} where facet = :f and n > 0 order by {order} limit {size + 1}",
+        f"select value, n as {alias} from {COUNTS} where facet = :f and n > 0 order by {order} limit {size + 1}",
         {"f": name})).rows)
 
 
@@ -109,14 +109,13 @@ class ThroughFacet(Facet):
             link = facet.link if facet else None
             if facet is None or link is None or not await self.ds.get_database(self.database).table_exists(link.table):
                 continue  # e.g. an archive made before article_authors existed, until its next crawl
-            # Unfiltered page: every link row counts (kept in facet_counts); otherwise only those of the page's
-            # articles (of a sample of them, for a huge search).
+            # Unfiltered page: every article counts (kept in facet_counts); otherwise only the page's articles (a
+            # sample of them, for a huge search). A district takes in its wards (link.within).
             sql, params, every = await sampled(self)
-            restrict = "" if " where " not in sql else f"where t.article_id in (select id from ({sql}))"
-            sql = (f"select t.[{link.column}] as value, {scaled(every)} as count from [{link.table}] t {restrict} "
-                   f"group by t.[{link.column}] order by count desc, value limit {size + 1}")
+            restrict = "" if " where " not in sql else f"t.article_id in (select id from ({sql}))"
+            sql = link.count_sql(f"{link.table} t", restrict, limit=size + 1, every=every)
             try:
-                rows = await counted(self, name, "n desc, value", size)
+                rows = await counted(self, name, "n desc, value", size, alias="n")
                 if rows is None:
                     rows = (await self.ds.execute(self.database, sql, params, truncate=False,
                                                   custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
@@ -137,7 +136,7 @@ class ThroughFacet(Facet):
                 toggle = (_path(self.request, remove={facet.list_param: value}) if selected
                           else _path(self.request, add={facet.list_param: value}))
                 values.append({"value": row["value"], "label": labels.get(row["value"]) or row["value"],
-                               "count": row["count"], "selected": selected,
+                               "count": row["n"], "selected": selected,
                                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))})
             results.append({"name": name, "title": gettext(f"facet.{name}", language(self.request)), "type": self.type,
                             "hideable": source_and_config["source"] != "metadata",
@@ -248,7 +247,8 @@ FACET_CLASSES = [ThroughFacet, YearFacet, MonthFacet, CountedColumnFacet]
 
 
 def through_filters(request, database, table, datasette):
-    """``?_event=slug``, ``?_tag=tag``, ``?_person=name`` on the articles table (several values: all must hold)."""
+    """``?_event=slug``, ``?_tag=tag``, ``?_person=name``, ``?_place=key`` on the articles table (several values: all
+    must hold)."""
     if table != ARTICLES:
         return None
     wanted = [(facet, facet.link, value) for facet in LINKED.values() if facet.link
@@ -260,7 +260,10 @@ def through_filters(request, database, table, datasette):
         where, params, described = [], {}, []
         for i, (facet, link, value) in enumerate(wanted):
             key = f"through_{facet.name}_{i}"
-            where.append(f"id in (select article_id from [{link.table}] where [{link.column}] = :{key})")
+            if await datasette.get_database(database).table_exists(link.table):
+                where.append(f"id in ({link.articles(key)})")   # a district takes in its wards (link.within)
+            else:   # an archive made before the table: no article holds the value
+                where.append("0")
             params[key] = value
             label = value
             if link.names:

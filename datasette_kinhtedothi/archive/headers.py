@@ -38,8 +38,8 @@ ARTICLE_PAGE = re.compile(r"^/[^/]+/articles/-?\d+/?$")
 
 
 def is_strict(path: str) -> bool:
-    """The pages that show scraped markup: the article page and the chart."""
-    return bool(ARTICLE_PAGE.match(path)) or path == "/-/chart"
+    """The pages that show scraped markup (the article page and the chart), and the map (its script)."""
+    return bool(ARTICLE_PAGE.match(path)) or path in ("/-/chart", "/-/map")
 
 
 def with_headers(send: Send, strict: bool) -> Send:

@@ -20,7 +20,7 @@ from datasette.utils.asgi import BadRequest
 
 from datasette_kinhtedothi.archive import search_sample
 from datasette_kinhtedothi.archive.i18n import gettext as _
-from datasette_kinhtedothi.archive.facet_defs import to_search
+from datasette_kinhtedothi.archive.facet_defs import LINKED, to_search
 from datasette_kinhtedothi.archive.i18n import language, remember
 from datasette_kinhtedothi.archive.search_state import BadState, parse_day
 from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
@@ -129,8 +129,9 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
-NAMES = {"_search": "list.search", SEARCH_ARG: "list.search", "_exact": "list.exact", "_event": "list.event",
-         "_tag": "list.tag", "_person": "list.person", "_from": "search.from", "_to": "search.to"}
+NAMES = {"_search": "list.search", SEARCH_ARG: "list.search", "_exact": "list.exact", "_from": "search.from",
+         "_to": "search.to",
+         **{facet.list_param: f"list.{facet.name}" for facet in LINKED.values()}}   # _event, _tag, _person, _place
 
 
 def list_context(datasette, request, lang: str, table: str = ARTICLES) -> dict:
@@ -176,7 +177,10 @@ async def sort_guard(datasette, scope) -> tuple[dict, dict] | None:
         return None
     pairs = urllib.parse.parse_qsl(raw, keep_blank_values=True)
     sorts = [v for k, v in pairs if k in ("_sort", "_sort_desc") and v]
-    columns = set(await db.table_columns(table)) | {"rowid"}
+    sortable = datasette.table_metadata(database, table).get("sortable_columns")
+    columns = set(sortable or await db.table_columns(table))
+    if not await db.primary_keys(table):  # Datasette sorts by rowid only where it is the key
+        columns.add("rowid")
     bad = [s for s in sorts if s not in columns]
     if not bad:
         return None

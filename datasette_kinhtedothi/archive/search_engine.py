@@ -85,8 +85,9 @@ def folded_expression(query: Query, include_general: bool = True) -> str | None:
     return " AND ".join(f"({p})" for p in parts)
 
 
-# the facets whose values are words of the index's narrowing column (kinhtedothi.vocab.narrowing), by kind
-NARROWING_KINDS = {"event": "event", "section": "section", "tag": "tag", "person": "person"}
+# the facets whose values are words of the index's narrowing column (kinhtedothi.vocab.narrowing), by kind; a
+# place's word is on the articles naming it or one of its wards (the facet's Link.within), as the tables say
+NARROWING_KINDS = {"event": "event", "section": "section", "tag": "tag", "person": "person", "place": "place"}
 DATES = "dates"
 
 
@@ -113,7 +114,8 @@ def _archive_days(conn) -> tuple[date, date] | None:
 
 def narrowing_of(conn, state: SearchState, tables: set[str]) -> Narrowing:
     """Which of the state's filters the index answers (every one, on an archive whose index has the column),
-    as one FTS5 expression: each event, tag and person must hold, any of the sections, any day of the dates."""
+    as one FTS5 expression: each event, tag, person and place must hold, any of the sections, any day of the
+    dates."""
     if conn is None or f"articles_fts.{narrowing.COLUMN}" not in tables:
         return Narrowing()
     handled, parts = set(), []
@@ -163,9 +165,11 @@ def _filters(state: SearchState, tables: set[str], params: dict, handled: frozen
         params.update(zip(keys, values))
         link = facet.link
         if link and link.table in tables:   # each value must hold
-            where += [f"a.id in (select article_id from {link.table} where {link.column} = :{key})" for key in keys]
+            where += [f"a.id in ({link.articles(key)})" for key in keys]
         elif link and link.without:
             where += [f"a.id in (select a.id from articles a where {link.without.format(key=key)})" for key in keys]
+        elif link:                          # an archive without the table: no article holds the value
+            where.append("a.id in (select null where 0)")
         elif facet.column:                  # one value per article: any may hold
             marks = ", ".join(f":{key}" for key in keys)
             where.append(f"a.id in (select id from articles where {facet.column} in ({marks}))")
@@ -286,11 +290,9 @@ def facet_sqls(tables: set[str]) -> dict[str, str]:
     sqls = {}
     for facet in FACETS:
         link = facet.link
-        if link and link.table in tables:
-            sqls[facet.name] = (
-                f"select t.{link.column} as value, count(distinct t.article_id) as n from {{hits}} h "
-                f"cross join {link.table} t on t.article_id = h.id where t.{link.column} is not null "
-                f"and t.{link.column} <> '' group by t.{link.column} order by n desc, value limit {facet.size + 1}")
+        if link and link.table in tables:   # a nested facet counts every value (its page shows them by group)
+            sqls[facet.name] = link.count_sql(f"{{hits}} h cross join {link.table} t on t.article_id = h.id",
+                                              limit=0 if facet.nesting else facet.size + 1)
     covering = f" indexed by {FACET_INDEX}" if FACET_INDEX in tables else ""
     columns = ", ".join(f"a.{c}" for c in _row_columns(tables))
     sqls["articles"] = f"select {columns} from {{hits}} h cross join articles a{covering} on a.id = h.id"

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from datasette_kinhtedothi.archive import atom, matches, search_engine
 from datasette_kinhtedothi.archive.chart import archive_database
-from datasette_kinhtedothi.archive.search_facets import chips, facets_shown, names_of
+from datasette_kinhtedothi.archive.search_facets import chips, facets_shown, names_of, nesting_of
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.export import EXPORT_MAX
 from datasette_kinhtedothi.archive.i18n import language, with_lang
@@ -133,7 +133,8 @@ async def search_page(datasette, request):
         return await _atom(datasette, request, database, state, articles)
     path = datasette.urls.path("/-/search")
     names = await names_of(db, found["facets"])
-    facets = facets_shown(found["facets"], names, state, path, lang)
+    facets = facets_shown(found["facets"], names, state, path, lang, await nesting_of(db, found["facets"]),
+                          datasette.urls.path)
     pages, asked = found["pages"], state.page
     if found["page"] != state.page:   # past the last page: the last page, its links from there
         state.page = found["page"]
@@ -173,7 +174,7 @@ async def search_page(datasette, request):
                       "snippet": _plain(a["snippet_marked"]), "phrase": a["phrase"], "matched": a["why"]}
                      for a in articles],
             "facets_estimated": found["facets_estimated"],
-            "facets": {f["name"]: [{"value": v["value"], "label": v["label"], "count": v["count"]}
+            "facets": {f["name"]: [{k: v[k] for k in ("value", "label", "count", "level", "within") if k in v}
                                    for v in f["options"]] for f in facets},
             "timings_ms": found["timings"],
         })

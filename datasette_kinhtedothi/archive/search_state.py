@@ -12,8 +12,10 @@ Arguments (all optional, all combinable):
 ``exact``    ``1``: exact spelling (diacritics count) instead of folded search
 ``from``     first day, ``2021-05-01`` or ``1/5/2021``, included whole (Hanoi time)
 ``to``       last day, likewise, included whole
-``event``, ``tag``, ``person``, ``section``   filters, repeatable (``event``, ``tag``, ``person``: all must hold;
-             ``section``: any); ``year``, ``month``: ``2021``, ``2021-05`` (the facets: ``facet_defs``)
+``event``, ``tag``, ``person``, ``section``, ``place``   filters, repeatable (``event``, ``tag``, ``person``,
+             ``place``: all must hold; ``section``: any); ``year``, ``month``: ``2021``, ``2021-05`` (the facets:
+             ``facet_defs``); ``place`` is ``article_places.place_key`` (``quận Tây Hồ``, ``phường Quảng An,
+             quận Tây Hồ``), a district taking in its wards
 ``sort``     ``relevance`` (default with a search), ``newest`` (default without), ``oldest``
 ``page``     1, 2, …
 ``lang``     ``vi`` or ``en`` (the interface)

@@ -38,6 +38,7 @@ class _Site(RequestLog):
         self.published = {}    # path -> new article dict
         self.layout = None     # None, or "unknown": article pages in a template no parser knows
         self.slow = {}         # path -> (seconds, how many more answers are that slow)
+        self.failing = {}      # path -> (status, how many more answers are that error)
 
     def count(self, key):
         with self.lock:
@@ -98,6 +99,9 @@ class _Site(RequestLog):
         if path in self.removed:
             status = self.removed[path]
             return status, {}, R.not_found(self.ctx)
+        failure = self.fail_once(path)
+        if failure:
+            return failure, {}, "<html><body><h1>%d Service Unavailable</h1></body></html>" % failure
         if path in self.edits:
             a = {**a, **self.edits[path]}
         if a["var"].get("retry_500") and self.count(("500", path)) <= 2:
@@ -119,6 +123,14 @@ class _Site(RequestLog):
 
     def not_found(self):
         return 404, {}, R.not_found(self.ctx)
+
+    def fail_once(self, path):
+        """The error status to answer this time, while a test's failures last (SampleSite.fail_article)."""
+        with self.lock:
+            status, times = self.failing.get(path, (0, 0))
+            if times:
+                self.failing[path] = (status, times - 1)
+        return status if times else None
 
 
 # A redesign nobody's parser knows yet: the same content under new class names, no articleBody.
@@ -178,6 +190,11 @@ class SampleSite(LoopbackServer[_Site]):
         """The article now answers 404 (or 410)."""
         with self._site.lock:
             self._site.removed[path] = status
+
+    def fail_article(self, path, status=503, times=1):
+        """The next ``times`` answers for an article are ``status`` (a server in trouble for a while)."""
+        with self._site.lock:
+            self._site.failing[path] = (status, times)
 
     def make_slow(self, path, seconds, times=1):
         """The next ``times`` answers for ``path`` come only after ``seconds`` (a hanging server)."""

@@ -3,11 +3,14 @@
 * Valid UTF-8 is read as UTF-8, whatever the label (an ISO-8859-1 label on a UTF-8 page is common).
 * A page that declares another charset (HTTP header or ``<meta charset>``) is read in it when that
   decoding is clean (no undefined byte).
+* Only a page with no valid UTF-8 character at all (a legacy page mislabelled UTF-8) is read in the
+  Vietnamese code page windows-1258, and only when that decoding is clean.
+* A UTF-8 page with Windows-1252 bytes in it (text pasted from Word: curly quotes, dashes, the
+  ellipsis) has those bytes made UTF-8 by BeautifulSoup's ``UnicodeDammit.detwingle``, when that
+  leaves the whole page valid UTF-8: nothing is replaced, nothing is counted.
 * Anything else is read as UTF-8 with each bad byte sequence replaced by U+FFFD, and the number of
   replacements is reported (``raw_pages.decode_errors``): a UTF-8 page with five stray bytes keeps its
   Vietnamese, instead of becoming mojibake when decoded whole as windows-1258.
-* Only a page with no valid UTF-8 character at all (a legacy page mislabelled UTF-8) is read in the
-  Vietnamese code page windows-1258, and only when that decoding is clean.
 """
 
 from __future__ import annotations
@@ -55,7 +58,19 @@ def decode_page(body: bytes, content_type: str | None = None) -> tuple[str, int]
             return body.decode(LEGACY), 0
         except UnicodeDecodeError:
             pass
+    else:
+        try:
+            return detwingled(body).decode("utf-8"), 0
+        except UnicodeDecodeError:
+            pass  # stray bytes that are not Windows-1252 text in UTF-8: replaced
     return text, text.count(REPLACEMENT) - body.count(REPLACEMENT.encode("utf-8"))
+
+
+def detwingled(body: bytes) -> bytes:
+    """``body`` with the Windows-1252 characters found between its UTF-8 ones made UTF-8 (one pass)."""
+    from bs4 import UnicodeDammit  # imported by the rare page that needs it (bs4 takes 70 ms to import)
+
+    return UnicodeDammit.detwingle(body)
 
 
 def response_content_type(response) -> str | None:

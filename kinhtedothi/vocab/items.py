@@ -50,6 +50,7 @@ class CrawlErrorItem:
     reason: str
     kind: str = "error"   # "error"; "missing": the Wayback Machine has no capture of it;
                           # "outside-dates": a search result published outside the event's dates
+    event_slug: str | None = None   # the event an "outside-dates" result was refused for
 
 
 @dataclass

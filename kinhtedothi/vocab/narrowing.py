@@ -1,13 +1,15 @@
 """The words of an article's ``narrowing`` column in the search index: what a search can be narrowed by.
 
 Each value an article can be narrowed by (its events, its day, month and year of publication, its
-section, its tags, the people of its byline) is one word of the folded search index
-(``articles_fts.narrowing``), so that a narrowed search is one full-text query: FTS5 intersects the
-word lists and a narrowed search costs what its narrowed result costs. A word is a kind's prefix and
-the value's UTF-8 bytes in hexadecimal (``đe`` + hex of ``dai-dich-covid-19``), so that two values
+section, its tags, the people of its byline, the places it names) is one word of the folded search
+index (``articles_fts.narrowing``), so that a narrowed search is one full-text query: FTS5 intersects
+the word lists and a narrowed search costs what its narrowed result costs. A word is a kind's prefix
+and the value's UTF-8 bytes in hexadecimal (``đe`` + hex of ``dai-dich-covid-19``), so that two values
 are one word only when they are equal byte for byte, as the ``=`` of SQL compares them; no word of a
-text folds to one of them. ``đb<n>`` puts every article in one of ``BUCKETS`` buckets by its id: a
-search counts its facets on a few buckets of a huge result (a sample read from the index alone).
+text folds to one of them. A place is the word of its key and, for a ward, that of its district's key
+too, so that narrowing to a district takes in its wards (as the place facet counts them). ``đb<n>``
+puts every article in one of ``BUCKETS`` buckets by its id: a search counts its facets on a few
+buckets of a huge result (a sample read from the index alone).
 
 The store writes the column (``pipelines.search_index``), the schema's rebuild fills it for an
 older archive, and the search page asks for it (``datasette_kinhtedothi.archive.search_engine``);
@@ -25,13 +27,13 @@ BUCKETS = 256
 # "đ": the search index keeps it as a letter of its own, and folding turns every "đ" typed into "d", so no
 # search (folded: the search page, the list's ?_search=, the export) can ever name or prefix these words
 PREFIX = {"event": "đe", "section": "đs", "tag": "đt", "person": "đp", "year": "đy", "month": "đm",
-          "day": "đd", "bucket": "đb"}
+          "day": "đd", "bucket": "đb", "place": "đl"}
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 SEPARATOR = "\x1f"   # between the values of one kind, as the schema's rebuild groups them in SQL
 
 
 def term(kind: str, value: str) -> str:
-    """The index word for one value of one kind (``event``, ``section``, ``tag``, ``person``)."""
+    """The index word for one value of one kind (``event``, ``section``, ``tag``, ``person``, ``place``)."""
     return PREFIX[kind] + value.encode("utf-8").hex()
 
 
@@ -45,22 +47,23 @@ def date_terms(published_at: str | None) -> list[str]:
 
 
 def words(article_id: int, published_at: str | None, section: str | None, events: Iterable[str],
-          tags: Iterable[str], people: Iterable[str]) -> str:
-    """The ``narrowing`` column of one article."""
+          tags: Iterable[str], people: Iterable[str], places: Iterable[str] = ()) -> str:
+    """The ``narrowing`` column of one article; ``places``: the keys of the places it names and of the districts
+    of its wards."""
     out = [f"{PREFIX['bucket']}{article_id % BUCKETS}", *date_terms(published_at)]
     if section:
         out.append(term("section", section))
-    for kind, values in (("event", events), ("tag", tags), ("person", people)):
+    for kind, values in (("event", events), ("tag", tags), ("person", people), ("place", places)):
         out += [term(kind, v) for v in sorted(set(values)) if v]
     return " ".join(out)
 
 
 def grouped_words(article_id: int, published_at: str | None, section: str | None, events: str | None,
-                  tags: str | None, people: str | None) -> str:
+                  tags: str | None, people: str | None, places: str | None) -> str:
     """``words`` from values grouped in SQL (``group_concat(x, char(31))``): the schema's rebuild calls it."""
     def split(grouped: str | None) -> list[str]:
         return grouped.split(SEPARATOR) if grouped else []
-    return words(article_id, published_at, section, split(events), split(tags), split(people))
+    return words(article_id, published_at, section, split(events), split(tags), split(people), split(places))
 
 
 def _day_of(prefix: str) -> date:

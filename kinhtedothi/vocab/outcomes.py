@@ -22,7 +22,15 @@ class ExitStatus(IntEnum):
     UNREACHABLE = 3
     DRIFT = 4
     INCOMPLETE = 5
+    DISK_FULL = 74  # EX_IOERR: the archive's disk is full; nothing archived was lost, run again with space
     LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try later
+
+
+class CoverageStatus(IntEnum):
+    """The exit statuses of ``kinhtedothi coverage`` (1: the archive could not be read, as for any command)."""
+
+    COMPLETE = 0   # no known article is missing (refused ones are not missing)
+    MISSING = 3    # some known articles are missing: the report names each, and why
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,12 @@ STATUS_DOCS: dict[ExitStatus, StatusDoc] = {
         "incomplete (an event, a feed page or an input file not read whole)", "incomplete",
         "usually passes; the next run finishes the walk (a damaged file: read the part after the damage from "
         "another copy)"),
+    ExitStatus.DISK_FULL: StatusDoc(
+        "the archive's disk is full (nothing archived is lost: free space, run again)",
+        "the disk holding the archive is full (the message names the file, its filesystem and the space left; "
+        "the write under way is rolled back, nothing archived before is lost)",
+        "free space on that filesystem; the next run just works",
+        also="the `--db` check found a healthy archive on a disk with no room left"),
     ExitStatus.LOCKED: StatusDoc(
         "another crawl is running", "another crawl holds the lock `archive.db.lock`",
         "nothing: the other run is still going"),
@@ -70,6 +84,9 @@ class Stat(_Name):
     # the verdict
     EXIT_CODE = "archive/exit_code"
     REASON = "archive/reason"
+    # the archive file (a text: the message; pipelines/disk.py)
+    DISK_FULL = "archive/disk_full"                          # a write met a full disk: the crawl stopped there
+    ARCHIVE_DAMAGED = "archive/damaged"                      # a write found the file damaged: the crawl stopped
     # pages
     PAGES_FETCHED = "archive/pages_fetched"                  # responses stored in raw_pages
     PAGES_WITH_BAD_BYTES = "archive/pages_with_bad_bytes"    # stored with bytes that are not UTF-8 replaced
@@ -77,6 +94,8 @@ class Stat(_Name):
     CAPTURES_FROM_ARCHIVE = "archive/captures_from_archive"  # captures read back from raw_pages, not fetched again
     # articles
     ARTICLE_PAGES = "archive/article_pages"                  # article pages parsed (the share of drift counts these)
+    ARTICLE_LOOKUPS_ANSWERED = "archive/article_lookups_answered"  # a 404 for an article, a web archive's list of
+                                                             # its captures: answers, though no page answered 200
     ARTICLES_NEW = "archive/articles_new"
     ARTICLES_UPDATED = "archive/articles_updated"
     ARTICLES_UNCHANGED = "archive/articles_unchanged"
@@ -149,12 +168,17 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    # first: the pages and feeds that failed after the file could take no more failed because of it
+    Rule(ExitStatus.DISK_FULL, (Stat.DISK_FULL,), "a write met a full disk, and the crawl stopped there", "{n}"),
+    Rule(ExitStatus.FAILED, (Stat.ARCHIVE_DAMAGED,), "a write found the archive file damaged, and the crawl stopped "
+         "there (restore it from a backup)", "{n}"),
     Rule(ExitStatus.FAILED, (ScrapyStat.SPIDER_EXCEPTIONS,), "a page raised an error in the spider, a bug",
          "{n} page(s) raised an error in the spider (a bug: see the log); nothing was lost"),
     Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error, a "
          "bug", "{n} article page(s) ended in neither an article nor a crawl error (a bug: see the log); they "
          "are recorded in crawl_errors and fetched again next run"),
-    Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200,), "no page answered 200",
+    Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200, Stat.ARTICLE_LOOKUPS_ANSWERED),
+         "no page answered 200, and no source answered about an article (a 404, a web archive's list of captures)",
          "site unreachable: no page answered 200 ({errors} connection errors)", holds="none"),
     Rule(ExitStatus.DRIFT, (Stat.ARTICLES_FAILED, Stat.ARTICLES_INCOMPLETE),
          "more than `DRIFT_THRESHOLD` (20 %) of the article pages fetched lacked a title, a body or a date",

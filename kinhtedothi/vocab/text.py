@@ -1,8 +1,9 @@
-"""Text rules shared by the parsers, the pipelines and the Datasette plugin.
+"""Text rules shared by the parsers, the pipelines and the Datasette plugins.
 
-``clean`` is the archive's normalization of any stored text (NFC, single
-spaces, no non-breaking spaces, trimmed, empty is None). ``fold`` is the
-search and matching key: lower case, no diacritics, ``đ`` as ``d``.
+``clean`` (parsers and pipelines) is the archive's normalization of any stored
+text (NFC, single spaces, no non-breaking spaces, trimmed, empty is None).
+``fold`` (also the plugins' search) is the search and matching key: lower
+case, no diacritics, ``đ`` as ``d``.
 """
 
 from __future__ import annotations
@@ -32,49 +33,22 @@ def strip_controls(value: str) -> str:
     return value.translate(CONTROLS) if _ANY_CONTROL.search(value) else value
 
 
-# clean(text) for texts seen lately, and clean(clean(text)) is clean(text): a page's texts are cleaned
-# by its page object, then again by normalization, and the second time is a lookup. Page objects
-# empty it for each new page (forget_cleaned), so one page never makes another cheaper.
-# Bounded (entries and their length), as other processes (the Datasette plugins) clean texts too.
-_CLEANED: dict[str, str | None] = {}
-_CLEANED_MAX = 1024
-_CLEANED_LONGEST = 4096
-
-
-def forget_cleaned() -> None:
-    """Empty clean's memory of texts already cleaned (a new page starts)."""
-    _CLEANED.clear()
-
-
 def clean(value: str | None) -> str | None:
     """NFC, no control characters, whitespace (nbsp included) collapsed to one space, trimmed; '' is None."""
     if value is None:
         return None
-    if type(value) is not str and isinstance(value, str):  # lxml's "smart" strings hold their tree:
-        value = str(value)                                   # never keep one in the memory
-    try:
-        return _CLEANED[value]
-    except KeyError:
-        pass
-    text = value
+    # lxml's "smart" strings hold their whole tree: what is returned is a plain string
+    text = str(value) if type(value) is not str else value
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         # Most texts: words one space apart and nothing else to remove. Every control and invisible
         # character and every space but " " is unprintable, and NFC makes no space of a printable
         # character: only NFC can change such a text (one C scan instead of a regex search and a split).
-        result = (text if text.isascii() else unicodedata.normalize("NFC", text)) or None
-    else:
-        if _ANY_ODD.search(text):
-            text = _INVISIBLE.sub("", strip_controls(text))
-        if not text.isascii():
-            text = unicodedata.normalize("NFC", text)
-        result = " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
-    if len(value) <= _CLEANED_LONGEST:
-        if len(_CLEANED) >= _CLEANED_MAX:
-            _CLEANED.clear()
-        _CLEANED[value] = result
-        if result is not None:
-            _CLEANED[result] = result
-    return result
+        return (text if text.isascii() else unicodedata.normalize("NFC", text)) or None
+    if _ANY_ODD.search(text):
+        text = _INVISIBLE.sub("", strip_controls(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split()) or None  # str.split() splits on every Unicode space, nbsp included
 
 
 def clean_paragraphs(paragraphs: list[str]) -> str | None:

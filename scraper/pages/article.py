@@ -16,9 +16,10 @@ from lxml import etree
 
 from kinhtedothi.vocab.text import clean
 from scraper.pages.base import Page
-from scraper.pages.body import PICTURES, Body, parse_body, related_links_in
+from scraper.pages.body import Body, parse_body, related_links_in
 from scraper.pages.captions import lift_text_captions
 from scraper.pages import selectors as S
+from scraper.pages.selectors import Css
 from kinhtedothi.vocab.urls import absolute, site_url
 
 # Text nodes that may head a related-news box (plain contains: translate() is slow on big pages).
@@ -31,8 +32,8 @@ class ArticlePage(Page):
     """Fields every layout can fall back on: page metadata."""
 
     layout: ClassVar[str] = "metadata"
-    body_css: ClassVar[str] = S.CURRENT_BODY
-    pictures_css: ClassVar[str] = PICTURES
+    body_css: ClassVar[Css | str] = S.CURRENT_BODY
+    pictures_css: ClassVar[Css | str] = S.PICTURES
     caption_text: ClassVar[re.Pattern[str] | None] = None   # a pattern for captions written as paragraphs
 
     def __init__(self, response, parsed=None):
@@ -157,33 +158,33 @@ class LegacyArticlePage(ArticlePage):
     """2018 – early 2022 template (also on old.kinhtedothi.vn and the Wayback Machine)."""
 
     layout = "legacy"
-    body_css = "#cotent_detail"
+    body_css = S.LEGACY_BODY
 
     def title(self) -> str | None:
-        return self.text("h1.title_detail_news")
+        return self.text(S.LEGACY_TITLE)
 
     def author(self) -> str | None:
-        return self.text(".name_author")
+        return self.text(S.LEGACY_AUTHOR)
 
     def published_raw(self) -> str | None:
-        return self.text(".time_detail_news")
+        return self.text(S.LEGACY_PUBLISHED)
 
     def sapo(self) -> str | None:
-        return self.text(".sapo_detail")
+        return self.text(S.LEGACY_SAPO)
 
     def section(self) -> str | None:
-        crumbs = [c for c in self.texts(".breadcump > a") if c.lower() not in {"trang chủ", "home"}]
+        crumbs = [c for c in self.texts(S.LEGACY_BREADCRUMB) if c.lower() not in {"trang chủ", "home"}]
         return crumbs[0] if crumbs else None
 
     def subsection(self) -> str | None:
-        return self.text(".breadcump .bread_right a.active")
+        return self.text(S.LEGACY_SUBSECTION)
 
     def tags(self) -> list[str]:
-        return self.texts(".tag_detail a")
+        return self.texts(S.LEGACY_TAGS)
 
 
 class CurrentArticlePage(ArticlePage):
-    """2022 – now template; selectors in ``scraper.pages.selectors`` (confirmed ones first, guesses after)."""
+    """2022 – now template (confirmed selectors first, guesses after)."""
 
     layout = "current"
     body_css = S.CURRENT_BODY
@@ -219,13 +220,13 @@ class CurrentArticlePage(ArticlePage):
 
 
 # Each layout with the CSS that tells a page is in it; the first that matches wins.
-LAYOUTS: list[tuple[type[ArticlePage], str]] = [
-    (LegacyArticlePage, "h1.title_detail_news, #cotent_detail"),
+LAYOUTS: list[tuple[type[ArticlePage], Css | str]] = [
+    (LegacyArticlePage, S.LEGACY_MARKER),
     (CurrentArticlePage, S.CURRENT_MARKER),
 ]
 
 
-def register_layout(page_class: type[ArticlePage], marker_css: str) -> None:
+def register_layout(page_class: type[ArticlePage], marker_css: Css | str) -> None:
     """Teach the parsers a new layout (a redesign): its page object and the CSS that marks it."""
     LAYOUTS.insert(0, (page_class, marker_css))
 

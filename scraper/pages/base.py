@@ -5,16 +5,15 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from functools import cached_property, lru_cache
 from typing import Protocol
 
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, HTMLParser
 from parsel import Selector
 
-from kinhtedothi.vocab.text import clean, forget_cleaned
+from kinhtedothi.vocab.text import clean
 from kinhtedothi.vocab.decoding import page_text
-from scraper.pages.css import class_index, css_names, css_xpath, select, simple_parts
+from scraper.pages.selectors import Css, select
 
 # The parser parsel would make for a page (recovering, UTF-8, huge trees), made once, with one
 # element class for every tag: lxml.html's own lookup calls back into Python for each element
@@ -59,14 +58,6 @@ def _utf8_selector(body: bytes, text: str, base_url: str) -> Selector | None:
     return None if root is None else Selector(root=root, type="html")
 
 
-@lru_cache(maxsize=256)
-def _plan(css: str) -> tuple[tuple[str, ...], list[str], bool]:
-    """What ``Page.nodes`` needs to know of a selector: the names one of which the page must mention,
-    its comma-separated alternatives, and whether each of them is simple (answered from the index)."""
-    alternatives = [a for a in css.split(",") if a.strip()]
-    return css_names(css), alternatives, all(simple_parts(a) for a in alternatives)
-
-
 class Response(Protocol):
     """What a page object reads of a response: its URL and bytes (Scrapy's Response, or a saved page).
 
@@ -97,10 +88,7 @@ class Page:
         self.url = response.url
         if parsed is not None:  # another page object over the same response: share its parse
             self.html, self.sel, self._meta = parsed.html, parsed.sel, parsed._meta
-            if "_index" in parsed.__dict__:
-                self.__dict__["_index"] = parsed.__dict__["_index"]
             return
-        forget_cleaned()  # texts are cleaned once per page, never looked up from another page
         # Pages come in NFC or NFD; matching visible text is only reliable in one form.
         body, text = response.body, _utf8_text(response.body)  # what decoded() reads first, when it can
         self.html = unicodedata.normalize("NFC", decoded(response) if text is None else text)
@@ -115,46 +103,20 @@ class Page:
         self.url = url
 
     # -- small lookups -------------------------------------------------------
-    @cached_property
-    def _index(self) -> dict[str, list]:
-        return class_index(self.sel.root)
+    def nodes(self, css: Css | str) -> list:
+        """lxml elements matching ``css`` (scraper.pages.selectors, or a selector of its own), in document order."""
+        return select(css, self.sel.root)
 
-    def _mentioned(self, names: tuple[str, ...]) -> bool:
-        """False when the page's text names none of the classes or ids (a selector needing them cannot match)."""
-        html = self.html
-        for name in names:
-            if name in html:
-                return True
-        return False
-
-    def nodes(self, css: str) -> list:
-        """lxml elements matching ``css``, in document order."""
-        names, alternatives, simple = _plan(css)
-        # The text scan is a cheap no before building the index; once it is built, the index says no cheaper.
-        if not (simple and "_index" in self.__dict__) and not self._mentioned(names):
-            return []
-        if len(alternatives) == 1:
-            return select(self.sel.root, self._index, css)
-        if simple:
-            hits = [a for a in alternatives if select(self.sel.root, self._index, a)]
-            if len(hits) <= 1:  # one kind matched: its order is document order
-                return select(self.sel.root, self._index, hits[0]) if hits else []
-        return css_xpath(css)(self.sel.root)
-
-    def matches(self, css: str) -> bool:
-        """``bool(self.nodes(css))``, without putting several kinds of match in document order."""
-        names, alternatives, simple = _plan(css)
-        if simple and len(alternatives) > 1:
-            return (("_index" in self.__dict__ or self._mentioned(names))
-                    and any(select(self.sel.root, self._index, a) for a in alternatives))
+    def matches(self, css: Css | str) -> bool:
+        """True when the page has an element matching ``css``."""
         return bool(self.nodes(css))
 
-    def text(self, css: str) -> str | None:
+    def text(self, css: Css | str) -> str | None:
         """Visible text of the first element matching ``css``, cleaned."""
         found = self.nodes(css)
         return clean(" ".join(found[0].itertext())) if found else None
 
-    def texts(self, css: str) -> list[str]:
+    def texts(self, css: Css | str) -> list[str]:
         """Cleaned visible text of every element matching ``css``, empty ones dropped."""
         out = (clean(" ".join(n.itertext())) for n in self.nodes(css))
         return [t for t in out if t]

@@ -12,15 +12,15 @@ import copy
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
 from kinhtedothi.vocab.sanitize import sanitize_html
 from kinhtedothi.vocab.text import clean, fold_name
-from scraper.pages.css import css_xpath
 from kinhtedothi.vocab.urls import absolute
+from scraper.pages.selectors import CAPTION, PICTURES, Css, select
 
 RELATED_HEADINGS = {"tin lien quan", "tin bai lien quan", "bai lien quan", "xem them"}
 RELATED_HINTS = ("liên quan", "xem thêm")  # in lower-cased NFC text: a cheap test before the real one
@@ -29,57 +29,16 @@ DROP_TAGS = {"script", "style", "noscript", "iframe", "ins", "form", "button", "
 AD_MARKERS = {"adasia", "ads", "adsbygoogle", "advertisement", "quangcao", "qc", "banner", "box-ads", "ad-slot"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "section",
           "article", "table", "tbody", "thead", "tr", "td", "th", "dl", "dd", "dt", "center", "figure"}
-PICTURES = "table.picture, figure"
 HEADING_TAGS = {"h2", "h3", "h4", "div", "p", "span", "strong", "b"}  # may head a box with no text of their own
 _TAGS = re.compile(r"<[^>]+>")
 # XPaths compiled once (element.xpath() compiles its expression at every call).
 _LINKS = etree.XPath(".//a")
 _HREF_LINKS = etree.XPath(".//a[@href]")
-# A picture selector made of "tag", ".class" and "tag.class" alternatives only is matched by one walk
-# of the body (a few dozen elements: cheaper than an XPath evaluation); anything else by XPath.
-_TAG_CLASS = re.compile(r"^\s*([a-z][a-z0-9]*)?(?:\.([\w-]+))?\s*$")
-_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses, as CSS classes do
-
-
-def _classes(element: HtmlElement) -> list[str]:
-    """The element's classes, split as CSS (and XPath's normalize-space) split them."""
-    return _XML_SPACE.split((element.get("class") or "").strip(" \t\r\n"))
-
-
-@lru_cache(maxsize=32)
-def _tag_class_alternatives(css: str) -> tuple[tuple[str | None, str | None], ...] | None:
-    alternatives = []
-    for alternative in css.split(","):
-        match = _TAG_CLASS.match(alternative)
-        if not match or not any(match.groups()):
-            return None
-        alternatives.append((match.group(1), match.group(2)))
-    return tuple(alternatives)
-
-
-def _select_in(root: HtmlElement, css: str) -> list[HtmlElement]:
-    """Elements matching ``css`` in ``root`` and below, in document order (as ``css_xpath(css)(root)``)."""
-    alternatives = _tag_class_alternatives(css)
-    if alternatives is None:
-        return css_xpath(css)(root)
-    found = []
-    for element in root.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        for want_tag, want_class in alternatives:
-            if (want_tag is None or tag == want_tag) and (want_class is None or want_class in _classes(element)):
-                found.append(element)
-                break
-    return found
 
 
 def _first_caption(block: HtmlElement) -> HtmlElement | None:
-    """The first element below ``block`` of class "caption", or a <figcaption>, in document order."""
-    for element in block.iterdescendants():
-        if isinstance(element.tag, str) and (element.tag == "figcaption" or "caption" in _classes(element)):
-            return element
-    return None
+    """The first caption below a picture block, in document order."""
+    return next((element for element in CAPTION(block) if element is not block), None)
 
 
 @dataclass
@@ -103,7 +62,7 @@ class Body:
         return sanitized if visible else None
 
 
-def parse_body(node: HtmlElement | str, base_url: str, pictures: str = PICTURES) -> Body:
+def parse_body(node: HtmlElement | str, base_url: str, pictures: Css | str = PICTURES) -> Body:
     """Split a body element (or HTML fragment) into paragraphs, images (with captions) and related links.
 
     ``pictures`` is the CSS selector of an image block (picture and caption together)."""
@@ -270,10 +229,10 @@ def _image_src(img: HtmlElement, base_url: str) -> str | None:
     return None
 
 
-def _lift_images(root: HtmlElement, base_url: str, pictures: str) -> list[dict]:
+def _lift_images(root: HtmlElement, base_url: str, pictures: Css | str) -> list[dict]:
     """Replace each picture block by a plain <figure>, collecting src and caption in order."""
     images: list[dict] = []
-    for block in _select_in(root, pictures):
+    for block in select(pictures, root):
         if block is not root and block.getparent() is None:
             continue
         imgs = list(block.iterdescendants("img"))

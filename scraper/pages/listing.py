@@ -6,9 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 from scraper.pages.base import Page
-from scraper.pages.css import css_xpath
-from scraper.pages.selectors import (LISTING_LAYOUTS, LISTING_LINKS, PAGING_API, PAGING_API_PATH, PAGING_ID_ATTRIBUTES,
-                                     PAGING_PAGE_ATTRIBUTE)
+from scraper.pages.selectors import (LISTING_LAYOUTS, LISTING_LINKS, LISTING_PAGES, PAGING_API, PAGING_API_PATH,
+                                     PAGING_ID_ATTRIBUTES, PAGING_PAGE_ATTRIBUTE)
 from kinhtedothi.vocab.urls import absolute, article_id, canonical_url, is_site_url, site_url
 
 # Listing pages, never articles, even when they end in .html. Other odd pages (galleries,
@@ -17,7 +16,6 @@ NOT_ARTICLE = re.compile(r"^/(su-kien|tag|api)/")
 # A listing whose markup we do not know still links articles: this many article-looking
 # links on a page that yields none by our selectors means the layout changed.
 DRIFT_MIN_LINKS = 3
-_LINKS = css_xpath(", ".join(LISTING_LINKS))
 
 
 def is_article_path(url: str) -> bool:
@@ -41,7 +39,7 @@ class ListingPage(Page):
         """Article links in document order (one XPath union over every known block), each once,
         as canonical URLs (tracking queries dropped). Empty when the page's markup is unknown."""
         seen: dict[str, None] = {}
-        for link in _LINKS(self.sel.root):
+        for link in self.nodes(LISTING_LINKS):
             url = self._article(link.get("href"))
             if url:
                 seen.setdefault(url)
@@ -68,11 +66,11 @@ class ListingPage(Page):
 
     def next_page_url(self) -> str | None:
         """The link right after the current page (``a.active``) in ``.paging``; None on the last page."""
-        links = self.sel.css(".paging a")
+        links = self.nodes(LISTING_PAGES)
         for i, link in enumerate(links):
-            if "active" in (link.attrib.get("class") or "").split():
+            if "active" in (link.get("class") or "").split():
                 for after in links[i + 1:]:
-                    href = (after.attrib.get("href") or "").strip()
+                    href = (after.get("href") or "").strip()
                     if href and not href.startswith(("#", "javascript:")):
                         url = site_url(absolute(href, self.url))
                         return url if url != site_url(self.url) else None

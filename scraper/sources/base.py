@@ -54,6 +54,8 @@ class Source:
     throttle: ThrottlePolicy | None = None
     takes_paths: bool = False                     # FILE_OR_DIR… arguments: files it reads
     examples: tuple[str, ...] = field(default=())  # for `kinhtedothi crawl --help` (each one run by the tests)
+    address_options: tuple[str, ...] = field(default=())  # the options saying where it is read: naming one of
+                                                          # them makes `crawl --fill-gaps` ask this source
 
     @property
     def name(self) -> str:

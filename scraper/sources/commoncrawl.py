@@ -59,4 +59,5 @@ SOURCE = Source(
     kind=COMMONCRAWL, summary="its captures in Common Crawl",
     spider_path="scraper.spiders.commoncrawl:CommonCrawlSpider",
     options=(CRAWLS, INDEX_URL, DATA_URL, CAPTURES, EVENTS, FEED_URLS, FEED_EVENT), plan=plan, fake=fake,
-    throttle=THROTTLE, examples=("kinhtedothi crawl --source commoncrawl --crawls CC-MAIN-2021-17,CC-MAIN-2021-21",))
+    throttle=THROTTLE, examples=("kinhtedothi crawl --source commoncrawl --crawls CC-MAIN-2021-17,CC-MAIN-2021-21",),
+    address_options=("cc_index_url", "cc_data_url"))

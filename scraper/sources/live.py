@@ -42,7 +42,8 @@ def fake(argv: list[str], paths: list[Path]) -> Iterator[list[str]]:
 
 SOURCE = Source(
     kind=LIVE, summary="the site itself (or --base-url)", spider_path="scraper.spiders.events:EventsSpider",
-    options=(BASE_URL, EVENTS, FEED_URLS, FEED_EVENT, FULL), plan=plan, fake=fake,
+    options=(BASE_URL, EVENTS, FEED_URLS, FEED_EVENT, FULL), plan=plan, fake=fake, address_options=("base_url",),
     examples=("kinhtedothi crawl --db archive.db",
               "kinhtedothi crawl --base-url http://127.0.0.1:8000 --delay 0 --events dai-dich-covid-19",
-              "kinhtedothi crawl --feed-url https://kinhtedothi.vn/tag/bau-cu-2021 --event bau-cu-quoc-hoi-khoa-xv"))
+              "kinhtedothi crawl --feed-url https://kinhtedothi.vn/tag/bau-cu-2021 --event bau-cu-quoc-hoi-khoa-xv",
+              "kinhtedothi crawl --fill-gaps --db archive.db"))

@@ -50,4 +50,5 @@ def fake(argv: list[str], paths: list[Path]) -> Iterator[list[str]]:
 SOURCE = Source(
     kind=WAYBACK, summary="its captures in the Wayback Machine", spider_path="scraper.spiders.wayback:WaybackSpider",
     options=(WAYBACK_URL, DATE_FROM, DATE_TO, CAPTURES, EVENTS, FEED_URLS, FEED_EVENT), plan=plan, fake=fake,
-    throttle=THROTTLE, examples=("kinhtedothi crawl --source wayback --from 2020 --to 2022",))
+    throttle=THROTTLE, examples=("kinhtedothi crawl --source wayback --from 2020 --to 2022",),
+    address_options=("wayback_url",))

@@ -4,6 +4,7 @@ Incremental by default: once a feed has been read to its last page, later runs
 start from its stored first page and stop at the first page that lists nothing
 new; they also fetch links left pending by an interrupted run and articles due
 for a re-check (RECHECK_SCHEDULE). ``-a full=1`` reads everything again.
+``-a gap_urls=…`` (``kinhtedothi crawl --fill-gaps``) fetches only those articles.
 
     scrapy crawl events -a base_url=http://127.0.0.1:8000 -s ARCHIVE_DB=archive.db
     scrapy crawl events -a events=dai-dich-covid-19 -a full=1
@@ -80,8 +81,10 @@ class EventsSpider(TodaysSite, scrapy.Spider):
     name = "events"
 
     def __init__(self, base_url: str | None = None, events: str | None = None, full: Any = False,
-                 feed_urls: str | list[str] | None = None, event: str | None = None, **kwargs: Any):
+                 feed_urls: str | list[str] | None = None, event: str | None = None,
+                 gap_urls: str | list[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.gap_urls = [u for u in (gap_urls.split(",") if isinstance(gap_urls, str) else gap_urls or []) if u]
         self.base_url = base_url
         self.events = catalog.select(events)
         self.feed_urls = [u for u in (feed_urls.split(",") if isinstance(feed_urls, str) else feed_urls or []) if u]
@@ -102,6 +105,10 @@ class EventsSpider(TodaysSite, scrapy.Spider):
         return super().from_crawler(crawler, *args, **kwargs)
 
     async def start(self) -> AsyncIterator[scrapy.Request | EventItem]:
+        if self.gap_urls:  # kinhtedothi crawl --fill-gaps: only these known but missing articles
+            for url in self.gap_urls:
+                yield self.article_request(url)
+            return
         archive = archive_for(self.crawler)
         self.known_urls, self.known_ids = archive.known_links()
         self.walked = {} if self.full else archive.feeds_walked()
@@ -259,6 +266,8 @@ class EventsSpider(TodaysSite, scrapy.Spider):
                           raw_page_id=response.meta.get(meta.RAW_PAGE_ID))
 
     def article_failed(self, failure: Failure) -> Iterator[Any]:
+        if isinstance(failure.value, HttpError):  # the site answered (a 404 is an answer about the article)
+            self.crawler.stats.inc_value(Stat.ARTICLE_LOOKUPS_ANSWERED)
         yield self.error_item(failure)
 
     def error_item(self, failure: Failure) -> CrawlErrorItem:

@@ -30,6 +30,7 @@ from kinhtedothi.vocab.sources import PAGES
 
 class PagesSpider(scrapy.Spider):
     name = "pages"
+    source_name = PAGES.name   # articles.source of what it archives (a capture: never a visit)
     custom_settings = {"ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
                        "RETRY_ENABLED": False}  # nothing goes over the network
 

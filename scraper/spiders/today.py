@@ -145,7 +145,8 @@ class TodaysSite(scrapy.Spider):
             return FeedLinkItem(slug, link, response.meta[meta.FEED_PAGE], response.meta[meta.POSITION])
         self.crawler.stats.inc_value(Stat.SEARCH_OUTSIDE_DATES)
         return CrawlErrorItem(link, response.status, f"not an article of {slug}: published {published or 'when?'}, "
-                                                     f"outside {event.start} – {event.end}", kind="outside-dates")
+                                                     f"outside {event.start} – {event.end}", kind="outside-dates",
+                              event_slug=slug)
 
     # -- "Xem thêm": the JSON paging behind a listing -----------------------------------------
     def paging_request(self, page: ListingPage, event_slug: str, number: int | None = None) -> scrapy.Request | None:

@@ -46,6 +46,7 @@ def is_html(entry: Entry) -> bool:
 
 class WarcSpider(scrapy.Spider):
     name = "warc"
+    source_name = WARC.name   # articles.source of what it archives (a capture: never a visit)
     custom_settings = {"ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
                        "RETRY_ENABLED": False}  # nothing goes over the network
 

@@ -3,6 +3,7 @@
 Home page captures → "Dòng sự kiện" feeds (or the catalog's URLs) → every captured
 page of each feed (CDX prefix query) and the pages its pagination links to →
 every article's captures (CDX exact query), each different content in time order.
+``-a gap_urls=…`` (``kinhtedothi crawl --fill-gaps``) looks up only those articles' captures.
 
     kinhtedothi crawl --source wayback --from 2020 --to 2022
     scrapy crawl wayback -a date_from=2020 -a date_to=2022 -s ARCHIVE_DB=archive.db
@@ -42,8 +43,9 @@ class WaybackSpider(scrapy.Spider):
 
     def __init__(self, wayback_url: str | None = None, events: str | None = None, date_from: str | None = None,
                  date_to: str | None = None, captures: str = "all", feed_urls: str | list[str] | None = None,
-                 event: str | None = None, **kwargs: Any):
+                 event: str | None = None, gap_urls: str | list[str] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.gap_urls = [u for u in (gap_urls.split(",") if isinstance(gap_urls, str) else gap_urls or []) if u]
         self.wayback = (wayback_url or "").rstrip("/")
         self.events = catalog.select(events)
         self.date_from, self.date_to = date_from, date_to
@@ -119,6 +121,11 @@ class WaybackSpider(scrapy.Spider):
 
     # -- discovery -----------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request | EventItem]:
+        if self.gap_urls:  # kinhtedothi crawl --fill-gaps: only the captures of these known but missing articles
+            for url in self.gap_urls:
+                self.looked_up.add(url)
+                yield self.cdx(url, self.article_captures, url=url, link_urls=[url])
+            return
         for url in self.feed_urls:
             slug = feed_slug(url, self.feed_event)
             yield EventItem(slug, name_of(slug), site_url(url), "feed-url")
@@ -204,6 +211,7 @@ class WaybackSpider(scrapy.Spider):
 
     # -- articles --------------------------------------------------------------------
     def article_captures(self, response: Response, url: str, link_urls: list[str]) -> Iterator[Any]:
+        self.crawler.stats.inc_value(Stat.ARTICLE_LOOKUPS_ANSWERED)
         captures, _ = self.listing(response)
         good = changes([c for c in captures if c.ok])
         if good:
@@ -216,7 +224,10 @@ class WaybackSpider(scrapy.Spider):
         elif captures:
             statuses = sorted({str(c.status) for c in captures})
             latest = max(captures, key=lambda c: c.timestamp)
-            yield CrawlErrorItem(url, latest.status, f"captured only with status {', '.join(statuses)}")
+            # no usable copy: a capture of a 404 says what the site answered the archiver then, not now, so it
+            # neither marks an archived story removed nor keeps the live crawl from the address
+            yield CrawlErrorItem(url, latest.status, f"captured only with status {', '.join(statuses)}",
+                                 kind="missing")
         else:
             yield CrawlErrorItem(url, None, f"missing: {self.archive_name} has no capture of it"
                                  + self._window(), kind="missing")

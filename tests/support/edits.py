@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kinhtedothi.sample_site import SampleSite
 from kinhtedothi.sample_site import content as C
-from tests.conftest import run_crawl
+from tests.support.crawls import run_crawl
 
 EDITED = C.BY_KEY["c02"]                        # "Quận Ba Đình phong tỏa tạm thời tuyến phố Trúc Bạch"
 EDITED_ID = EDITED["site_id"]
