@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from datasette_kinhtedothi import vi_search
 from datasette_kinhtedothi.archive import search_engine, search_sample
+from datasette_kinhtedothi.archive.facet_defs import BY_NAME
 from datasette_kinhtedothi.archive.search_state import read_state
 from pipelines import facet_counts
 from pipelines.archive import Archive
@@ -309,18 +310,20 @@ def test_an_archive_made_before_the_counts_gets_them_on_upgrade(sample, tmp_path
 
 
 def test_the_articles_list_reads_its_facets_from_the_counts_and_marks_a_sample(synthetic, tmp_path, monkeypatch):
-    """Without a filter the list's six facets are the kept counts (exact); a search past LAZY matches counts a
+    """Without a filter the list's seven facets are the kept counts (exact); a search past LAZY matches counts a
     sample of buckets and says so (≈)."""
     path = copy_archive(synthetic, tmp_path)
     ds = datasette_for(path)
     name = path.stem
     data = get(ds, f"/{name}/articles.json", params={"_size": "1"}).json()
     conn = sqlite3.connect(path)
-    for facet, key in (("event", "event"), ("tag", "tag"), ("person", "person"), ("section", "section"),
-                       ("year", "published_at_year"), ("month", "published_at_month")):
+    for facet, key in (("event", "event"), ("tag", "tag"), ("person", "person"), ("place", "place"),
+                       ("section", "section"), ("year", "published_at_year"), ("month", "published_at_month")):
         shown = {r["value"]: r["count"] for r in data["facet_results"][key]["results"]}
         kept = dict(conn.execute("select value, n from facet_counts where facet = ?", [facet]).fetchall())
         assert shown and all(kept[v] == n for v, n in shown.items()), facet
+    places = dict(conn.execute(BY_NAME["place"].link.count_sql("article_places t")).fetchall())
+    assert all(places[r["value"]] == r["count"] for r in data["facet_results"]["place"]["results"])
     section = dict(conn.execute("select section, count(*) from articles group by 1").fetchall())
     assert {r["value"]: r["count"] for r in data["facet_results"]["section"]["results"]} == section
     exact = get(ds, f"/{name}/articles.json", params={"_search": "ha noi", "_size": "1"}).json()
