@@ -66,9 +66,9 @@ bench-quick: $(VENV)/.bench  ## the same on a few pages, one run each: CI checks
 places-check: $(VENV)/.demo  ## places found in 90 real 2020 articles, against a list made by hand (docs/search.md)
 	$(PY) bench/places_check.py
 
-search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic 200,000-article archive (docs/developers.md)
-	$(PY) bench/make_synthetic_archive.py
-	$(PY) bench/search_bench.py
+SIZE ?= 200000
+search-bench: $(VENV)/.bench  ## search over HTTP on a synthetic archive of SIZE articles (200,000; SIZE=1000000: docs/search.md)
+	$(PY) bench/search_bench.py --size $(SIZE) --rebuild
 
 install-check:          ## build the wheel, install it in a fresh venv, run demo and serve from elsewhere
 	.ci/install-check

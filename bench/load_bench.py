@@ -43,10 +43,13 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import sqlite_utils
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kinhtedothi.vocab.text import fold  # noqa: E402
+from pipelines.search_index import narrowing_words  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORDS_32 = " ".join(["covid", "vắc", "xin", "Hà", "Nội", "Đảng", "bộ", "bầu"] * 4)  # the longest search allowed
@@ -70,9 +73,9 @@ def build_archive(path: Path, articles: int) -> None:
             conn.execute("INSERT INTO articles (id, url, site_id, title, body_text, published_at, word_count) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [aid, f"https://kinhtedothi.vn/bai-{aid}.html", aid, title, body, date, len(body.split())])
-            conn.execute("INSERT INTO articles_fts (rowid, title, sapo, body_text) VALUES (?, ?, '', ?)",
-                         [aid, fold(title), fold(body)])
             conn.execute("INSERT INTO article_events (article_id, event_slug) VALUES (?, 'dai-dich-covid-19')", [aid])
+            conn.execute("INSERT INTO articles_fts (rowid, title, sapo, body_text, narrowing) VALUES (?, ?, '', ?, ?)",
+                         [aid, fold(title), fold(body), narrowing_words(sqlite_utils.Database(conn), aid)])
     conn.close()
 
 

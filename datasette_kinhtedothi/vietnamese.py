@@ -143,6 +143,9 @@ def asgi_wrapper(datasette):
     return wrap
 
 
+MANY = 20_000   # matches of ?_exact= past which the list checks ids against them (search_sample.LAZY)
+
+
 @hookimpl
 def filters_from_request(request, database, table, datasette):
     """``?_exact=bàn``: rows whose title, lead or body hold exactly this spelling."""
@@ -164,7 +167,12 @@ def filters_from_request(request, database, table, datasette):
         where, params, described = [], {}, []
         for i, value in enumerate(values):
             if has_exact:  # the diacritics-keeping index answers alone
-                where.append(f"[{fts_pk}] in (select rowid from [{exact_table}] "
+                # past MANY matches "+": the list is read in its order from an index and counted on one, each id
+                # checked against the matches, instead of a lookup of every matching (large) row
+                many = (await db.execute(f"select count(*) from (select rowid from [{exact_table}] where "
+                                         f"[{exact_table}] match :m limit {MANY + 1})",
+                                         {"m": exact_match(value)})).rows[0][0] > MANY
+                where.append(f"{'+' if many else ''}[{fts_pk}] in (select rowid from [{exact_table}] "
                              f"where [{exact_table}] match :exact_fts_{i})")
                 params[f"exact_fts_{i}"] = exact_match(value)
             else:  # candidates from the folded index, then the exact spelling checked in Python (slow on big archives)

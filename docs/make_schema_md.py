@@ -15,6 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipelines.facet_counts import TABLE as COUNTS  # noqa: E402
 from pipelines.schema import FTS_SQL, TABLES  # noqa: E402
 
 TYPES = {int: "integer", str: "text", float: "real", bytes: "blob"}
@@ -52,6 +53,7 @@ def render() -> str:
     fts_columns = {c.strip(): str for c in FTS_SQL.split("fts5(", 1)[1].split("tokenize", 1)[0].split(",") if c.strip()}
     for name in ("articles_fts", "articles_fts_exact"):
         out += table_md(name, fts_columns, described.get(name) or {}, None)
+    out += table_md(COUNTS, {"facet": str, "value": str, "n": int}, described.get(COUNTS) or {}, ("facet", "value"))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -18,10 +18,10 @@ from pipelines import history, identity, readings
 from pipelines.article_children import replace_children, stored_fields
 from pipelines.article_places import sync_places
 from pipelines.bylines import authors_of
-from pipelines.events_store import link_article_events
+from pipelines.events_store import events_for, link_article_events
 from pipelines.normalize import content_hash, word_count
 from pipelines.people import sync_authors
-from pipelines.search_index import index_article
+from pipelines.search_index import index_article, refresh_narrowing
 from pipelines.writing import now
 from kinhtedothi.vocab.generations import era
 from kinhtedothi.vocab.items import ArticleItem
@@ -70,7 +70,7 @@ def save_article(db: sqlite_utils.Database, item: ArticleItem, raw_page_id: int 
         if existing is None:
             aid = new_id(db, item.article["site_id"])
             write_story(db, aid, [{**reading, "effective": True, "change": history.FIRST, "edited_fields": []}],
-                        None, stamp)
+                        None, stamp, also_events=events_for(db, item.article, item.link_urls))
             outcome = "new"
         else:
             aid = existing["id"]
@@ -93,7 +93,7 @@ def add_reading(db: sqlite_utils.Database, existing: dict[str, Any], reading: di
                        [stamp, existing["id"]])
         sync_authors(db, existing["id"], existing)  # archives made before people were split out
         if reading["cause"] == REPARSE:   # places: rebuilt by a reparse (new rules, or an archive made before them)
-            sync_places(db, existing["id"], stored_fields(db, existing))
+            _sync_places_and_words(db, existing["id"], stored_fields(db, existing))
         return "unchanged"
     for old in known:
         if old["id"] is None:   # the story was read once: its reading moves to article_versions
@@ -114,9 +114,10 @@ def todays_reading(ordered: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any]], existing: dict[str, Any] | None,
-                stamp: str) -> bool:
+                stamp: str, also_events: list[str] | None = None) -> bool:
     """Write the best copy of a story's readings as its ``articles`` row (child rows, people, places, search
-    index too); False when the row already held exactly that."""
+    index too); False when the row already held exactly that. ``also_events``: the events a new story is
+    about to be filed under, narrowing words of its index row from the start."""
     best, origin = history.best_copy(ordered)
     newest = [r for r in ordered if r["effective"]][-1]
     today = todays_reading(ordered)
@@ -128,7 +129,7 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
         if newest.get("cause") != REPARSE and not is_capture(newest.get("source")):
             db.execute("UPDATE articles SET last_checked_at = ?, removed_at = NULL WHERE id = ?", [stamp, aid])
         sync_authors(db, aid, existing)
-        sync_places(db, aid, best)
+        _sync_places_and_words(db, aid, best)
         return False
     row = {c: best.get(c) for c in ARTICLE_COLUMNS}
     row.update(id=aid, source=newest.get("source") or LIVE_SOURCE, capture_timestamp=newest.get("capture_timestamp"),
@@ -151,9 +152,15 @@ def write_story(db: sqlite_utils.Database, aid: int, ordered: list[dict[str, Any
     replace_children(db, aid, best)
     people = authors_of(best["author"])
     sync_authors(db, aid, people)
-    index_article(db, aid, {**best, **people})
-    sync_places(db, aid, best)
+    sync_places(db, aid, best)   # before the index row: its narrowing words name the places
+    index_article(db, aid, {**best, **people}, also_events or ())
     return True
+
+
+def _sync_places_and_words(db: sqlite_utils.Database, aid: int, article: dict[str, Any]) -> None:
+    """The article's places from its fields and, when they changed, its narrowing words in the search index."""
+    if sync_places(db, aid, article):
+        refresh_narrowing(db, [aid])
 
 
 def _row_holds(existing: dict[str, Any], best: dict[str, Any], newest: dict[str, Any], edits: int) -> bool:

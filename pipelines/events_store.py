@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from pipelines.search_index import refresh_narrowing
 from pipelines.writing import now, table
 from kinhtedothi.vocab.items import FeedLinkItem
 from kinhtedothi.vocab.urls import article_id, numbered_id
@@ -41,19 +42,23 @@ def save_feed_link(db: sqlite_utils.Database, link: FeedLinkItem, source: str | 
             f"sources = {ADD_SOURCE}",
             [link.event_slug, link.url, article_id(link.url), link.feed_page, link.position, stamp, stamp, source])
         numbered = numbered_id(link.url)   # an id says something only within its own numbering
-        db.execute(
-            "INSERT OR IGNORE INTO article_events (article_id, event_slug) "
-            "SELECT id, ? FROM articles WHERE url = ? OR id IN (SELECT article_id FROM article_urls WHERE url = ? "
+        linked = [r[0] for r in db.execute(
+            "SELECT id FROM articles WHERE url = ? OR id IN (SELECT article_id FROM article_urls WHERE url = ? "
             "OR (? IS NOT NULL AND site_id = ? AND numbering = ?))",
-            [link.event_slug, link.url, link.url, numbered and numbered.id, numbered and numbered.id,
-             numbered and numbered.numbering])
+            [link.url, link.url, numbered and numbered.id, numbered and numbered.id,
+             numbered and numbered.numbering])]
+        added = [aid for aid in linked if db.execute(
+            "INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)",
+            [aid, link.event_slug]).rowcount]
+        refresh_narrowing(db, added)   # a new link is a new narrowing word of the article's search index row
 
 
-def link_article_events(db: sqlite_utils.Database, aid: int, article: dict, link_urls: list[str]) -> None:
-    """File an article under every event whose feed lists one of its addresses, or an address with the same
-    id in the same numbering (a legacy id says nothing of a 2025 one)."""
-    urls = sorted({article["url"], *link_urls, *(r[0] for r in db.execute(
-        "SELECT url FROM article_urls WHERE article_id = ?", [aid]))})
+def events_for(db: sqlite_utils.Database, article: dict, link_urls: list[str], aid: int | None = None) -> list[str]:
+    """The events whose feed lists one of the article's addresses (those of story ``aid`` too, when archived), or
+    an address with the same id in the same numbering (a legacy id says nothing of a 2025 one)."""
+    known = [r[0] for r in db.execute("SELECT url FROM article_urls WHERE article_id = ?", [aid])] \
+        if aid is not None else []
+    urls = sorted({article["url"], *link_urls, *known})
     ids = {n for n in (numbered_id(u) for u in urls) if n}
     slugs = set()
     for chunk in range(0, len(urls), 500):
@@ -63,5 +68,13 @@ def link_article_events(db: sqlite_utils.Database, aid: int, article: dict, link
     for numbered in ids:
         slugs |= {slug for slug, url in db.execute("SELECT event_slug, url FROM feed_links WHERE site_id = ?",
                                                    [numbered.id]) if numbered_id(url) == numbered}
-    for slug in sorted(slugs):
-        db.execute("INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)", [aid, slug])
+    return sorted(slugs)
+
+
+def link_article_events(db: sqlite_utils.Database, aid: int, article: dict, link_urls: list[str]) -> None:
+    """File an article under every event whose feed lists it (``events_for``); a new link is a new narrowing
+    word of its search index row."""
+    added = [slug for slug in events_for(db, article, link_urls, aid) if db.execute(
+        "INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)", [aid, slug]).rowcount]
+    if added:
+        refresh_narrowing(db, [aid])

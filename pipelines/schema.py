@@ -12,10 +12,14 @@ from typing import Iterator
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from kinhtedothi.vocab import narrowing
+from pipelines import facet_counts
 from kinhtedothi.vocab.text import fold
 
-SCHEMA_VERSION = 5  # 4: readings judged (edit_count, article_versions.change), ids with their numbering;
-                    # 5: the source of each run, of each feed link and the event of a refused search result
+# 4: readings judged (edit_count, article_versions.change), ids with their numbering; 5: the source of each run,
+# of each feed link and the event of a refused search result (pipelines/upgrade.py names older runs' sources);
+# 6: the search index's narrowing words (an older index is filled again) and facet_counts (pipelines/facet_counts.py)
+SCHEMA_VERSION = 6
 
 TABLES: dict[str, dict] = {
     "events": dict(
@@ -158,30 +162,41 @@ TABLES["crawl_runs"]["columns"]["source"] = str
 TABLES["feed_links"]["columns"]["sources"] = str
 TABLES["crawl_errors"]["columns"]["event_slug"] = str
 
-# The folded search index: headline, lead, body, picture captions, tags and the people of the byline.
-FTS_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
+# The folded search index: headline, lead, body, picture captions, tags and the people of the byline; then
+# the words a search is narrowed by (kinhtedothi.vocab.narrowing: events, day, month, year, section, tags,
+# people, places and a sampling bucket), so that narrowing is part of the full-text query.
+TEXT_COLUMNS = ("title", "sapo", "body_text", "captions", "tags", "people")
+FTS_COLUMNS = (*TEXT_COLUMNS, narrowing.COLUMN)
 FTS_SQL = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     {", ".join(FTS_COLUMNS)},
     tokenize = 'unicode61 remove_diacritics 2'
 )
 """
-# Filling it from the stored rows (an archive made before a column existed): fold_vi is registered first.
-# People: the byline as printed, plus the split names of article_authors when that table exists.
+# Filling it from the stored rows (an archive made before a column existed): fold_vi and kt_narrowing are
+# registered first. People: the byline as printed, plus the split names of article_authors when that table exists.
 FTS_REBUILD_SQL = """
-INSERT INTO articles_fts (rowid, title, sapo, body_text, captions, tags, people)
+INSERT INTO articles_fts (rowid, title, sapo, body_text, captions, tags, people, narrowing)
 SELECT a.id, fold_vi(a.title), fold_vi(a.sapo), fold_vi(a.body_text),
   fold_vi((SELECT group_concat(caption, ' . ') FROM images WHERE article_id = a.id)),
   fold_vi((SELECT group_concat(tag, ' . ') FROM article_tags WHERE article_id = a.id)),
-  fold_vi(coalesce(a.author, ''){people})
+  fold_vi(coalesce(a.author, ''){people}),
+  kt_narrowing(a.id, a.published_at, a.section,
+    (SELECT group_concat(event_slug, char(31)) FROM article_events WHERE article_id = a.id),
+    (SELECT group_concat(tag, char(31)) FROM article_tags WHERE article_id = a.id),
+    {names}, {places})
 FROM articles a
 """
 PEOPLE_FROM_AUTHORS = (" || coalesce(' . ' || (SELECT group_concat(name, ' . ') FROM article_authors "
                        "WHERE article_id = a.id), '')")
+NAMES_FROM_AUTHORS = "(SELECT group_concat(name, char(31)) FROM article_authors WHERE article_id = a.id)"
+# a place's key and, for a ward, its district's (narrowing to a district takes in its wards)
+PLACES_OF_ARTICLE = ("(SELECT group_concat(place_key || char(31) || coalesce(district_key, ''), char(31)) "
+                     "FROM article_places WHERE article_id = a.id)")
 
 
 def fts_values(article: dict, people: list[str] | None = None) -> list[str]:
-    """The folded index row of an article (the store's fields): one value per ``FTS_COLUMNS``."""
+    """The folded text of an article's index row (the store's fields): one value per ``TEXT_COLUMNS``."""
     captions = " . ".join(i.get("caption") or "" for i in article.get("images") or [] if i.get("caption"))
     derived = people or [p["name"] if isinstance(p, dict) else p for p in article.get("authors") or []]
     names = [article.get("author") or "", *derived]
@@ -197,8 +212,11 @@ def _ensure_search_index(db: sqlite_utils.Database) -> None:
         return
     db.execute(FTS_SQL)
     db.conn.create_function("fold_vi", 1, fold, deterministic=True)
-    people = PEOPLE_FROM_AUTHORS if db["article_authors"].exists() else ""
-    db.execute(FTS_REBUILD_SQL.format(people=people))
+    db.conn.create_function("kt_narrowing", 7, narrowing.grouped_words, deterministic=True)
+    authors = db["article_authors"].exists()
+    db.execute(FTS_REBUILD_SQL.format(people=PEOPLE_FROM_AUTHORS if authors else "",
+                                      names=NAMES_FROM_AUTHORS if authors else "NULL",
+                                      places=PLACES_OF_ARTICLE if db["article_places"].exists() else "NULL"))
 
 
 # A second search index that keeps the diacritics, for searches that must tell "bàn" from
@@ -261,8 +279,8 @@ def _one_transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> int:
-    """Create whatever is missing (tables, indexes, search indexes), all in one transaction: a file is
-    either left as it was or gets the whole schema, so a run stopped half-way (a full disk) leaves
+    """Create whatever is missing (tables, indexes, search indexes, facet counts), all in one transaction:
+    a file is either left as it was or gets the whole schema, so a run stopped half-way (a full disk) leaves
     nothing a later run would refuse. Never drops anything but an older search index it rebuilds.
     Returns the schema version the file had before (0 for a new file), for ``pipelines.upgrade``."""
     if db.conn.in_transaction:  # a caller's open transaction is theirs to finish first
@@ -274,6 +292,7 @@ def ensure_schema(db: sqlite_utils.Database) -> int:
         for name, columns, unique in INDEXES:
             _table(db, name).create_index(columns, unique=unique, if_not_exists=True)
         _ensure_search_index(db)
+        facet_counts.ensure(db)
         if not db["articles_fts_exact"].exists():
             for statement in EXACT_INDEX_SQL:
                 db.execute(statement)

@@ -5,7 +5,10 @@ story, the versions an update replaced in ``article_versions`` and the newest on
 The upgrade files that newest reading beside the others, names each address's id with its numbering,
 judges each story's history again (so a new address, layout or source is no longer shown as an edit)
 and keeps the best copy. Each story is upgraded in its own transaction; a rerun finishes the rest.
-Schema 5 names the source each earlier run read (``crawl_runs.source``, from the pages it stored)."""
+Schema 5 names the source each earlier run read (``crawl_runs.source``, from the pages it stored).
+Schema 6 is ``pipelines.schema``'s own, done in its one transaction before anything here: the search
+index filled again with the words a search is narrowed by (places included) and ``facet_counts`` counted.
+Each step leaves alone what it already did: run twice, it changes nothing the second time."""
 
 from __future__ import annotations
 

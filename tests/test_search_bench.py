@@ -21,10 +21,28 @@ def test_the_quick_search_benchmark_runs_end_to_end(tmp_path):
                               cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert measured.returncode == 0, measured.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
+    archive = next(r for r in results if r["kind"] == "archive")
+    assert archive["rows"] == 300 and archive["bytes"] == db.stat().st_size
+    results = [r for r in results if "status" in r]
     assert all(r["status"] == 200 for r in results), [r for r in results if r["status"] != 200]
+    assert all(len(r["load"]) == 2 and r["too_long"] == 0 for r in results)
     pages = [r for r in results if r["kind"] == "search page"]
     assert len(pages) == 15 and all(isinstance(r["rows"], int) for r in pages)
     assert {"match", "facets", "page", "rows"} <= set(pages[0]["server_ms"])
     by = {r["query"]: r["rows"] for r in pages}
     assert by["dang bo"] == by["Đảng bộ"] > 0  # with or without diacritics, the same matches
     assert "| search page `/-/search`" in measured.stdout
+    assert "Load average (1 min) during the run" in measured.stdout
+    assert "Pages that answered \"query took too long\": none." in measured.stdout
+
+
+def test_the_report_shows_a_list_search_that_ran_past_the_time_limit_as_its_error(tmp_path):
+    """A list search past the time limit leaves an error text where a count stands: the tables show it."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import search_bench
+    row = {"status": 200, "p50_ms": 3100.0, "p95_ms": 3200.0, "load": [0.5, 0.6], "too_long": 1}
+    results = [{**row, "kind": kind, "query": q, "rows": "error: SQL query took too long" if kind == "list search"
+                else 10} for q in ("bầu cử", "bau cu") for kind in ("list search", "ranked search", "search page")]
+    text = search_bench.report(results)
+    assert "| bầu cử | 3100 / 3200 | 3100 / 3200 | error: SQL query took too long |" in text
+    assert "Pages that answered \"query took too long\": list search bầu cử, ranked search bầu cử" in text

@@ -74,7 +74,8 @@ def register_facet_classes():
 @hookimpl
 def filters_from_request(request, database, table, datasette):
     return list_search.combine(through_filters(request, database, table, datasette),
-                               list_search.date_filters(request, table))
+                               list_search.date_filters(request, table),
+                               list_search.search_filter(request, database, table, datasette))
 
 
 @hookimpl

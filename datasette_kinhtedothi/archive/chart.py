@@ -123,7 +123,7 @@ async def chart_page(datasette, request):
     context = {"database": database, "query": query, "series": ordered, "months": months, "table": table,
                "chart": svg(months, ordered, datasette, database, state, lang) if months else None,
                "outside": outside, "years": year_bounds(), "series_not_drawn": max(0, not_drawn),
-               "sql": CHART_FILTERED_SQL.strip(), "lang": lang, "t": lambda k, **f: _(k, lang, **f),
+               "sql": CHART_FILTERED_SQL.format(covering="").strip(), "lang": lang, "t": lambda k, **f: _(k, lang, **f),
                "hidden": [(k, v) for k, v in state.pairs if k != "q"]}
     html = await datasette.render_template("kt_chart.html", context, request=request, view_name="chart")
     return Response.html(html)

@@ -44,18 +44,22 @@ class Link:
             sql += f" union select article_id from {self.table} where {self.within} = :{key}"
         return sql
 
-    def count_sql(self, source: str, where: str = "", limit: int = 0) -> str:
+    def count_sql(self, source: str, where: str = "", limit: int = 0, every: float = 1) -> str:
         """SQL: each value of the linking rows ``source`` holds (a FROM clause naming the table ``t``, ``where`` a
-        condition on them) with its number of articles (``n``), most first; ``limit`` 0: every value."""
+        condition on them) with its number of articles (``n``), most first; ``limit`` 0: every value; ``every``:
+        what each counted article stands for (a sample's counts scaled up)."""
         extra = f" and {where}" if where else ""
         tail = " order by n desc, value" + (f" limit {limit}" if limit else "")
+
+        def scaled(count: str) -> str:
+            return count if every == 1 else f"cast(round({count} * {every}) as integer)"
         if not self.within:
-            return (f"select t.{self.column} as value, count(distinct t.article_id) as n from {source} "
+            return (f"select t.{self.column} as value, {scaled('count(distinct t.article_id)')} as n from {source} "
                     f"where t.{self.column} is not null and t.{self.column} <> ''{extra} "
                     f"group by t.{self.column}{tail}")
         pairs = " union ".join(f"select t.{c} as value, t.article_id from {source} where t.{c} is not null "
                                f"and t.{c} <> ''{extra}" for c in (self.column, self.within))
-        return f"select value, count(*) as n from ({pairs}) group by value{tail}"
+        return f"select value, {scaled('count(*)')} as n from ({pairs}) group by value{tail}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class Facet:
             return {"through": self.name}
         if self.period:
             return {"year" if self.period == 4 else "month": "published_at"}
-        return str(self.column)
+        return {"kt_column": str(self.column)}   # facets.CountedColumnFacet: Datasette's column facet, counted
 
     @property
     def list_name(self) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
+from datasette_kinhtedothi.archive import search_sample
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.archive.facet_defs import LINKED, to_search
 from datasette_kinhtedothi.archive.i18n import language, remember
@@ -27,8 +28,10 @@ from datasette_kinhtedothi.vietnamese import refuse_search, refused_search
 ARTICLES = "articles"
 TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?:\.(?P<format>json|csv))?/?$")
 # list argument -> search page argument, besides the facets' own (facet_defs.to_search)
-TO_SEARCH = {"_search": "q", "_exact": "q", "author": "person", "author__exact": "person", "from": "from", "to": "to",
-             "_from": "from", "_to": "to"}
+# The list's ?_search= is ours too (search_filter), renamed on the way in unless in Datasette's raw mode
+SEARCH_ARG = "_kt_search"
+TO_SEARCH = {"_search": "q", SEARCH_ARG: "q", "_exact": "q", "author": "person", "author__exact": "person",
+             "from": "from", "to": "to", "_from": "from", "_to": "to"}
 # Datasette takes every argument without "_" for a column filter: these are ours, renamed on the way in.
 RENAMED = {"from": "_from", "to": "_to", "lang": "_lang"}
 
@@ -56,6 +59,29 @@ def date_filters(request, table: str):
         except BadState as error:
             raise BadRequest(str(error)) from None
         return FilterArguments(where, params, described, {})
+
+    return inner
+
+
+MATCHES = "rowid in (select rowid from articles_fts where articles_fts match escape_fts(:kt_search))"
+
+
+def search_filter(request, database: str, table: str, datasette):
+    """``?_search=`` on the articles list (``_kt_search`` once :func:`wrap` renamed it), as Datasette's own
+    search. Past ``search_sample.LAZY`` matches it is written ``+rowid in (…)``: SQLite then reads the list in
+    its order from the ``published_at`` index and counts it on a small index, checking each id against the
+    matches, instead of reading every matching article's row (hundreds of thousands at a million articles)
+    to sort or count them; fewer matches are looked up one by one, which is quicker for them."""
+    value = request.args.get(SEARCH_ARG)
+    if table != ARTICLES or not value:
+        return None
+
+    async def inner():
+        few = (await datasette.get_database(database).execute(
+            f"select count(*) from (select rowid from articles_fts where articles_fts match escape_fts(:q) "
+            f"limit {search_sample.LAZY + 1})", {"q": value})).rows[0][0] <= search_sample.LAZY
+        where = [MATCHES if few else "+" + MATCHES]
+        return FilterArguments(where, {"kt_search": value}, [f'search matches "{value}"'], {"search": value})
 
     return inner
 
@@ -103,7 +129,8 @@ def search_link(datasette, args_pairs: list[tuple[str, str]], **extra: str) -> s
     return datasette.urls.path("/-/search") + ("?" + query if query else "")
 
 
-NAMES = {"_search": "list.search", "_exact": "list.exact", "_from": "search.from", "_to": "search.to",
+NAMES = {"_search": "list.search", SEARCH_ARG: "list.search", "_exact": "list.exact", "_from": "search.from",
+         "_to": "search.to",
          **{facet.list_param: f"list.{facet.name}" for facet in LINKED.values()}}   # _event, _tag, _person, _place
 
 
@@ -171,14 +198,19 @@ async def sort_guard(datasette, scope) -> tuple[dict, dict] | None:
 
 def _renamed(scope: dict) -> dict:
     """``lang`` on a table or query page becomes ``_lang``; ``from`` and ``to`` on the articles list become
-    ``_from`` and ``_to`` (elsewhere they stay: a query's own parameters, or another table's columns)."""
+    ``_from`` and ``_to`` (elsewhere they stay: a query's own parameters, or another table's columns), and its
+    ``_search`` becomes ``_kt_search`` (:func:`search_filter`; not in Datasette's raw mode)."""
     raw = scope.get("query_string", b"")
     path = scope.get("path", "")
     match = TABLE_PATH.match(path)
-    if not raw or not match or match.group("database") == "-" or not any(f"{k}=".encode() in raw for k in RENAMED):
+    if not raw or not match or match.group("database") == "-" or not any(f"{k}=".encode() in raw
+                                                                         for k in (*RENAMED, "_search")):
         return scope
-    renamed = dict(RENAMED) if urllib.parse.unquote(match.group("table")) == ARTICLES else {"lang": "_lang"}
+    articles = urllib.parse.unquote(match.group("table")) == ARTICLES
+    renamed = dict(RENAMED) if articles else {"lang": "_lang"}
     pairs = urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    if articles and ("_searchmode", "raw") not in pairs:
+        renamed["_search"] = SEARCH_ARG
     if not any(k in renamed for k, _ in pairs):
         return scope
     query = urllib.parse.urlencode([(renamed.get(k, k), v) for k, v in pairs])

@@ -19,20 +19,25 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Sequence
 
 from datasette.utils import sqlite_timelimit
 
-from datasette_kinhtedothi.archive import search_groups
+from datasette_kinhtedothi.archive import matches, search_groups, search_sample
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME, FACETS
 from datasette_kinhtedothi.archive.search_state import SearchState
 from datasette_kinhtedothi.vi_search import exact_match, fts_match, fts_match_in, phrase_match
+from kinhtedothi.vocab import narrowing
+from kinhtedothi.vocab.dates import parse_day
 
 FIELDS = {"title": "title", "tag": "tags", "author": "people", "caption": "captions"}
 # a field prefix applies to everything after it, up to the next prefix: "tag:vắc xin" is the tag "vắc xin"
 _FIELD = re.compile(r'(?<!\S)(title|tag|author|caption):', re.IGNORECASE)
-WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0"   # title, sapo, body_text, captions, tags, people
+# title, sapo, body_text, captions, tags, people, and the narrowing words (no part of a score)
+WEIGHTS = "10.0, 4.0, 1.0, 1.0, 3.0, 3.0, 0.0"
 ARTICLE_COLUMNS = ("vi_exact",)  # filters that read the articles row itself
+EXACT_IN = "a.id in (select rowid from articles_fts_exact where articles_fts_exact match :xfts)"
 FACET_INDEX = "idx_articles_id_published_at_section_author"
 DENSE = 5_000           # more matches than this: date pages read the date index; facets count a sample
 FACET_SAMPLE = 5_000    # about how many matching articles the facets of a huge result count
@@ -80,22 +85,81 @@ def folded_expression(query: Query, include_general: bool = True) -> str | None:
     return " AND ".join(f"({p})" for p in parts)
 
 
-def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
-    """Filters as ``a.id in (…)`` sets read from indexes (dates, facets): no article row is read."""
+# the facets whose values are words of the index's narrowing column (kinhtedothi.vocab.narrowing), by kind; a
+# place's word is on the articles naming it or one of its wards (the facet's Link.within), as the tables say
+NARROWING_KINDS = {"event": "event", "section": "section", "tag": "tag", "person": "person", "place": "place"}
+DATES = "dates"
+
+
+@dataclass
+class Narrowing:
+    """The filters of a search answered by the index itself: ``handled`` (facet names, and ``DATES``) and the
+    FTS5 expression over the ``narrowing`` column (None when no filter is)."""
+
+    handled: frozenset[str] = frozenset()
+    expression: str | None = None
+
+
+def _archive_days(conn) -> tuple[date, date] | None:
+    """The first and last day of publication in the archive (two lookups of the ``published_at`` index)."""
+    ends = []
+    for sql in ("select published_at from articles where published_at >= '0' order by published_at limit 1",
+                "select published_at from articles where published_at < ':' order by published_at desc limit 1"):
+        row = conn.execute(sql).fetchone()
+        ends.append(parse_day(row[0][:10]) if row else None)
+    if ends[0] is None or ends[1] is None:   # none, or not a day of the calendar: the tables answer
+        return None
+    return ends[0], ends[1]
+
+
+def narrowing_of(conn, state: SearchState, tables: set[str]) -> Narrowing:
+    """Which of the state's filters the index answers (every one, on an archive whose index has the column),
+    as one FTS5 expression: each event, tag, person and place must hold, any of the sections, any day of the
+    dates."""
+    if conn is None or f"articles_fts.{narrowing.COLUMN}" not in tables:
+        return Narrowing()
+    handled, parts = set(), []
+    low, high = state.bounds
+    if low or high:
+        days = _archive_days(conn)
+        if days is not None:
+            years = {r[0] for r in conn.execute("select value from facet_counts where facet = 'year' and n > 0")} \
+                if "facet_counts" in tables else None
+            terms = narrowing.period_terms(low, high, *days, years=years)
+            parts.append("(" + " OR ".join(f'"{t}"' for t in terms or [NOTHING]) + ")")
+            handled.add(DATES)
+    for facet in FACETS:
+        values, kind = state.values(facet.name), NARROWING_KINDS.get(facet.name)
+        if not values or facet.period or kind is None or (facet.link and facet.link.table not in tables):
+            continue
+        terms = [f'"{narrowing.term(kind, v)}"' for v in values]
+        parts.append(" AND ".join(terms) if facet.link else "(" + " OR ".join(terms) + ")")
+        handled.add(facet.name)
+    if not parts:
+        return Narrowing()
+    return Narrowing(frozenset(handled), f"{{{narrowing.COLUMN}}}: ({' AND '.join(parts)})")
+
+
+NOTHING = narrowing.PREFIX["day"] + "none"   # a word no article has: a date range holding no day
+
+
+def _filters(state: SearchState, tables: set[str], params: dict, handled: frozenset[str] = frozenset()) -> list[str]:
+    """Filters as ``a.id in (…)`` sets read from indexes (dates, facets): no article row is read. ``handled``:
+    those the search index answers already (``narrowing_of``)."""
     where = []
     low, high = state.bounds
     dates = []
-    if low:
+    if low and DATES not in handled:
         dates.append("published_at >= :low")
         params["low"] = low
-    if high:
+    if high and DATES not in handled:
         dates.append("published_at < :high")
         params["high"] = high
     if dates:
         where.append(f"a.id in (select id from articles where {' and '.join(dates)})")
     for facet in FACETS:
         values = state.values(facet.name)
-        if not values or facet.period:   # a period is a date range: state.bounds
+        if not values or facet.period or facet.name in handled:   # a period is a date range: state.bounds
             continue
         keys = [f"f_{facet.name}{i}" for i in range(len(values))]
         params.update(zip(keys, values))
@@ -112,14 +176,23 @@ def _filters(state: SearchState, tables: set[str], params: dict) -> list[str]:
     return where
 
 
-def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
-    """The statement that fills ``temp.kt_hits`` with the ids of every matching article."""
+def _and(expression: str | None, narrow: str | None) -> str | None:
+    """A folded-index expression narrowed (``'""'``, which matches nothing, stays as it is)."""
+    if not narrow or expression == '""':
+        return expression
+    return f"({expression}) AND {narrow}" if expression else narrow
+
+
+def match_sql(state: SearchState, tables: set[str], conn=None, narrowed: Narrowing | None = None) -> tuple[str, dict]:
+    """The statement that fills ``temp.kt_hits`` with the ids of every matching article (with ``conn``, the
+    filters the index can answer are part of the full-text query)."""
     params: dict = {}
-    where = _filters(state, tables, params)
+    narrowed = narrowed if narrowed is not None else narrowing_of(conn, state, tables)
+    where = _filters(state, tables, params, narrowed.handled)
     query = split_query(state.q, tables)
     if state.q and state.exact and query.general:
         if "articles_fts_exact" in tables:
-            where.insert(0, "a.id in (select rowid from articles_fts_exact where articles_fts_exact match :xfts)")
+            where.insert(0, EXACT_IN)
             params["xfts"] = exact_match(query.general)
         else:  # an archive without the diacritics-keeping index: candidates, then the spelling checked
             where.insert(0, "a.id in (select rowid from articles_fts where articles_fts match :pfts) and "
@@ -129,6 +202,7 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
         expression = folded_expression(query, include_general=False)
     else:
         expression = folded_expression(query) if state.q else None
+    expression = _and(expression, narrowed.expression)
     if expression and not any(c in w for w in where for c in ARTICLE_COLUMNS):
         # nothing to read from the articles rows: the ids come from the index alone (no row is touched)
         # "+": a filter on the index's rows, never a constraint FTS5 would answer one rowid at a time
@@ -136,6 +210,11 @@ def match_sql(state: SearchState, tables: set[str]) -> tuple[str, dict]:
         params["fts"] = expression
         return ("insert into temp.kt_hits (id) select f.rowid from articles_fts f where articles_fts match :fts"
                 + "".join(" and " + w for w in where)), params
+    if not expression and where and where[0] == EXACT_IN and not any(c in w for w in where for c in ARTICLE_COLUMNS):
+        # the exact spelling alone: its ids from its index, never a lookup of each article's row
+        rest = [w.replace("a.id in", "+f.rowid in", 1) for w in where[1:]]
+        return ("insert into temp.kt_hits (id) select f.rowid from articles_fts_exact f "
+                "where articles_fts_exact match :xfts" + "".join(" and " + w for w in rest)), params
     if expression:
         where.insert(0, "a.id in (select rowid from articles_fts where articles_fts match :fts)")
         params["fts"] = expression
@@ -154,8 +233,9 @@ def date_page_sql(state: SearchState, count: int, hits: str = "temp.kt_hits") ->
             f"order by a.published_at {direction}, a.id {direction} limit :limit offset :offset")
 
 
-def relevance_tiers(state: SearchState, tables: set[str]) -> list[tuple[str, str]] | None:
-    """(index, FTS5 expression) for each ranking tier, best first; None when the page sorts by date."""
+def relevance_tiers(state: SearchState, tables: set[str], narrow: str | None = None) -> list[tuple[str, str]] | None:
+    """(index, FTS5 expression) for each ranking tier, best first; None when the page sorts by date. ``narrow``:
+    the filters the folded index answers, part of each of its tiers (a tier reads only narrowed matches)."""
     query = split_query(state.q, tables)
     if state.sort != "relevance" or not state.q:
         return None
@@ -165,7 +245,7 @@ def relevance_tiers(state: SearchState, tables: set[str]) -> list[tuple[str, str
             return [("articles_fts_exact", f"{{{column}}}: ({spelled})") for column in ("title", "sapo")] + \
                 [("articles_fts_exact", spelled)]
         return None
-    expression = folded_expression(query)
+    expression = _and(folded_expression(query), narrow)
     if not expression:
         return None
     text = query.general or query.words
@@ -178,14 +258,16 @@ def relevance_tiers(state: SearchState, tables: set[str]) -> list[tuple[str, str
     return out
 
 
-def ranked_ids(conn, tiers: list[tuple[str, str]], need: int) -> list[int]:
+def ranked_ids(conn, tiers: list[tuple[str, str]], need: int, in_hits: bool = True) -> list[int]:
     """The ``need`` best ids: tier after tier (phrase in the headline, in the lead, anywhere, words apart),
-    each by bm25, until the page is full; a tier past the page is never scored."""
+    each by bm25, until the page is full; a tier past the page is never scored. ``in_hits`` False: the tiers
+    hold every filter already (``search_sample``), no ``temp.kt_hits`` to check."""
     found: dict[int, None] = {}
+    hits = " and +f.rowid in (select id from temp.kt_hits)" if in_hits else ""
     for table, expression in tiers:
         weights = WEIGHTS if table == "articles_fts" else "10.0, 4.0, 1.0"
         rows = conn.execute(
-            f"select f.rowid from {table} f where {table} match :m and +f.rowid in (select id from temp.kt_hits) "
+            f"select f.rowid from {table} f where {table} match :m{hits} "
             f"order by bm25({table}, {weights}), f.rowid desc limit :k", {"m": expression, "k": need + len(found)})
         for (rowid,) in rows:
             found.setdefault(rowid)
@@ -223,9 +305,9 @@ def _rows(conn, sql: str, params: dict | Sequence[Any] | None = None) -> list[di
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _article_facets(rows: list[dict], every: int, tables: set[str]) -> dict[str, list[dict]]:
+def _article_facets(rows: list[dict], every: float, tables: set[str]) -> dict[str, list[dict]]:
     """Periods, columns (and a linked facet whose table the archive lacks yet) counted from the matching rows."""
-    counters: dict[str, Counter[str]] = {}
+    counters: dict[str, Counter[str]] = {}   # counts of the sample: scaled by ``every`` at the end
     for facet in FACETS:
         if facet.period:
             counters[facet.name] = Counter()
@@ -241,19 +323,19 @@ def _article_facets(rows: list[dict], every: int, tables: set[str]) -> dict[str,
                 continue
             if facet.period:
                 if dated:
-                    counters[facet.name][published[:facet.period]] += every
+                    counters[facet.name][published[:facet.period]] += 1
                 continue
             value = row[facet.column] if facet.column else row[facet.link.without_column]  # type: ignore[union-attr]
             if value:
-                counters[facet.name][value] += every
+                counters[facet.name][value] += 1
     out = {}
     for name, counter in counters.items():
         facet = BY_NAME[name]
         if facet.period:   # newest first, every one
-            out[name] = [{"value": k, "n": v} for k, v in sorted(counter.items(), reverse=True)]
+            out[name] = [{"value": k, "n": round(v * every)} for k, v in sorted(counter.items(), reverse=True)]
         else:
             ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:facet.size + 1]
-            out[name] = [{"value": k, "n": v} for k, v in ranked]
+            out[name] = [{"value": k, "n": round(v * every)} for k, v in ranked]
     return out
 
 
@@ -289,12 +371,30 @@ def hits_table(conn):
             conn.rollback()
 
 
+def _index_only(state: SearchState, tables: set[str], narrowed: Narrowing) -> tuple[bool, str | None]:
+    """(True, the folded-index expression holding the whole search, None for every article) when the index alone
+    can answer this page (``search_sample``): no exact spelling, every filter in the full-text query, ranked by
+    relevance (or, without search nor filter, every article by date); (False, None) otherwise."""
+    if state.exact or _filters(state, tables, {}, narrowed.handled):
+        return False, None
+    if not state.q:
+        return narrowed.expression is None, None
+    expression = _and(folded_expression(split_query(state.q, tables)), narrowed.expression)
+    if not expression or expression == '""' or state.sort != "relevance":
+        return False, None
+    return True, expression
+
+
 def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
          facets: bool) -> dict:
-    timings = {}
+    timings: dict[str, float] = {}
     with sqlite_timelimit(conn, time_limit_ms):
         started = time.perf_counter()
-        sql, params = match_sql(state, tables)
+        narrowed = narrowing_of(conn, state, tables)
+        index_only, expression = _index_only(state, tables, narrowed) if limit else (False, None)
+        if index_only and search_sample.count(conn, expression, search_sample.LAZY) > search_sample.LAZY:
+            return _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, started)
+        sql, params = match_sql(state, tables, conn, narrowed)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
         timings["match"] = time.perf_counter() - started
@@ -308,10 +408,7 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                 conn.execute("delete from temp.kt_sample")
                 conn.execute("insert into temp.kt_sample select id from temp.kt_hits where id % ? = 0", [every])
                 hits = "temp.kt_sample"
-            for name, facet_sql in facet_sqls(tables).items():
-                rows = _rows(conn, facet_sql.format(hits=hits))
-                facet_rows[name] = rows if name == "articles" else [dict(r, n=r["n"] * every) for r in rows]
-            facet_rows.update(_article_facets(facet_rows.pop("articles"), every, tables))
+            facet_rows = _count_facets(conn, tables, hits, every)
             estimated = every > 1
             timings["facets"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -319,10 +416,11 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
         phrase_count = None
         if query and query.general and not state.exact:
             fields = folded_expression(Query("", query.fields)) if query.fields else None
-            phrase_count = search_groups.split(conn, query.general, fields)
+            phrase_count = search_groups.split(conn, query.general, _and(fields, narrowed.expression))
+        timings["phrase"] = time.perf_counter() - started
         pages = max(1, -(-count // limit)) if limit else 1
         offset = min(offset, (pages - 1) * limit) if limit else offset   # past the last page: the last page
-        tiers = relevance_tiers(state, tables)
+        tiers = relevance_tiers(state, tables, narrowed.expression)
         if tiers:   # the phrase's tiers come first: the groups are in order already
             ids = ranked_ids(conn, tiers, offset + limit if limit else count)[offset:]
         elif phrase_count and phrase_count < count:
@@ -341,15 +439,82 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                                             count) if query and query.general and not state.exact and limit else []
         timings["page"] = time.perf_counter() - started
         started = time.perf_counter()
-        articles = {}
-        people = PEOPLE_SQL if "article_authors" in tables else ""
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part), people=people), part):
-                row["phrase"] = row["id"] in phrase_ids if phrase_count else None
-                articles[row["id"]] = row
+        articles = _articles(conn, tables, ids, phrase_ids if phrase_count else None)
         timings["rows"] = time.perf_counter() - started
     return {"count": count, "facets": facet_rows, "facets_estimated": estimated,
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1 if limit else 1,
-            "pages": pages, "phrase_count": phrase_count, "spellings": spellings,
+            "pages": pages, "phrase_count": phrase_count, "phrase_estimated": False, "spellings": spellings,
             "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+
+
+def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrowing, expression: str | None,
+                    limit: int, offset: int, facets: bool, started: float) -> dict:
+    """A huge result whose filters are all in its full-text query, from the index alone (``search_sample``):
+    exact total, facets and the phrase's count on a sample of buckets (≈), the page ranked from the index."""
+    timings: dict[str, float] = {}
+    count = search_sample.count(conn, expression)
+    timings["match"] = time.perf_counter() - started
+    started = time.perf_counter()
+    buckets = search_sample.buckets_for(count, search_sample.SAMPLE)
+    every = search_sample.scale(buckets)
+    facet_rows = {}
+    if facets:
+        search_sample.fill_sample(conn, expression, buckets)
+        facet_rows = _count_facets(conn, tables, "temp.kt_sample", every)
+    timings["facets"] = time.perf_counter() - started
+    started = time.perf_counter()
+    query = split_query(state.q, tables) if state.q else None
+    phrase = None
+    if query and query.general and matches.query_words(query.general):
+        fields = folded_expression(Query("", query.fields)) if query.fields else None
+        phrase = _and(_and(fts_match(query.general, 2), fields), narrowed.expression)
+    phrase_count = search_sample.phrase_estimate(conn, phrase, buckets, count) if phrase else None
+    timings["phrase"] = time.perf_counter() - started
+    pages = max(1, -(-count // limit))
+    offset = min(offset, (pages - 1) * limit)
+    tiers = relevance_tiers(state, tables, narrowed.expression)
+    if tiers:
+        ids = ranked_ids(conn, tiers, offset + limit, in_hits=False)[offset:]
+    else:   # every article, by date
+        direction = "asc" if state.sort == "oldest" else "desc"
+        ids = [r[0] for r in conn.execute(
+            f"select id from articles order by published_at {direction}, id {direction} limit ? offset ?",
+            [limit, offset])]
+    phrase_ids = search_sample.with_phrase(conn, phrase, ids) if phrase else set()
+    spellings = []
+    source = phrase if phrase and phrase_count else expression
+    if query and query.general and matches.is_unmarked(query.general) and source:
+        sample = search_sample.first_ids(conn, source, search_groups.SPELLING_SAMPLE)
+        spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
+                                            count, sample_ids=sample)
+    timings["page"] = time.perf_counter() - started
+    started = time.perf_counter()
+    articles = _articles(conn, tables, ids, phrase_ids if phrase_count else None)
+    timings["rows"] = time.perf_counter() - started
+    return {"count": count, "facets": facet_rows, "facets_estimated": bool(facets) and every > 1,
+            "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
+            "pages": pages, "phrase_count": phrase_count, "phrase_estimated": phrase_count is not None and every > 1,
+            "spellings": spellings, "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+
+
+def _count_facets(conn, tables: set[str], hits: str, every: float) -> dict[str, list[dict]]:
+    """Every facet counted over ``hits`` (the matches, or one in ``every`` of them), scaled by ``every``."""
+    facet_rows = {}
+    for name, facet_sql in facet_sqls(tables).items():
+        rows = _rows(conn, facet_sql.format(hits=hits))
+        facet_rows[name] = rows if name == "articles" else [dict(r, n=round(r["n"] * every)) for r in rows]
+    facet_rows.update(_article_facets(facet_rows.pop("articles"), every, tables))
+    return facet_rows
+
+
+def _articles(conn, tables: set[str], ids: list[int], phrase_ids: set[int] | None) -> dict[int, dict]:
+    """The page's articles with their events, tags, captions and people; ``phrase``: whether each holds the
+    phrase (None when the query is no phrase)."""
+    articles = {}
+    people = PEOPLE_SQL if "article_authors" in tables else ""
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        for row in _rows(conn, ARTICLE_SQL.format(marks=", ".join("?" for _ in part), people=people), part):
+            row["phrase"] = row["id"] in phrase_ids if phrase_ids is not None else None
+            articles[row["id"]] = row
+    return articles

@@ -52,26 +52,33 @@ def grouped_page(sizes: list[int], limit: int, offset: int, page_of: Callable[[s
     return ids
 
 
-def spellings(conn, general: str, phrase_count: int | None, has_exact_index: bool, count: int) -> list[dict]:
+def spellings(conn, general: str, phrase_count: int | None, has_exact_index: bool, count: int,
+              sample_ids: list[int] | None = None) -> list[dict]:
     """For a query typed without diacritics: the spellings with diacritics the matching articles hold, each with
     the number of matching articles that an exact-spelling search finds, most frequent first.
 
     Up to EXACT_COUNTS matches, each spelling is counted exactly (one exact-index query); beyond, the count is
     estimated from the sample the spellings were read from (``estimated``), so that a common word costs no more
-    than the sample."""
+    than the sample. ``sample_ids``: the articles to read the spellings from, when no temporary table holds the
+    matches (``search_sample``: a huge result, whose count is always past EXACT_COUNTS)."""
     words = matches.plain_words(general)
     if not words or not matches.is_unmarked(general) or not has_exact_index:
         return []
-    source = "temp.kt_phrase" if phrase_count else "temp.kt_hits"
-    rows = conn.execute(f"select coalesce(a.title, '') || ' . ' || coalesce(a.sapo, '') || ' . ' || "
-                        f"coalesce(a.body_text, '') from {source} h cross join articles a on a.id = h.id "
-                        f"limit {SPELLING_SAMPLE}").fetchall()
+    text = "coalesce(a.title, '') || ' . ' || coalesce(a.sapo, '') || ' . ' || coalesce(a.body_text, '')"
+    if sample_ids is not None:
+        marks = ", ".join("?" for _ in sample_ids)
+        rows = conn.execute(f"select {text} from articles a where a.id in ({marks}) order by a.id",
+                            sample_ids).fetchall()
+    else:
+        source = "temp.kt_phrase" if phrase_count else "temp.kt_hits"
+        rows = conn.execute(f"select {text} from {source} h cross join articles a on a.id = h.id "
+                            f"limit {SPELLING_SAMPLE}").fetchall()
     found = matches.spellings([r[0] for r in rows], words)
     forms = [form for form, _ in found.most_common() if not form.isascii()][:matches.MAX_FORMS]
     population = phrase_count if phrase_count else count
     out = []
     for form in forms:
-        if count <= EXACT_COUNTS:
+        if count <= EXACT_COUNTS and sample_ids is None:
             n = conn.execute("select count(*) from articles_fts_exact f where articles_fts_exact match :m "
                              "and +f.rowid in (select id from temp.kt_hits)", {"m": exact_match(form)}).fetchone()[0]
             estimated = False

@@ -163,7 +163,8 @@ async def search_page(datasette, request):
     if fmt == "json":
         return Response.json({
             "ok": True, "query": dict(state.pairs), "count": found["count"], "page": state.page, "pages": pages,
-            "phrase_count": found["phrase_count"], "spellings": found["spellings"],
+            "phrase_count": found["phrase_count"], "phrase_count_estimated": found["phrase_estimated"],
+            "spellings": found["spellings"],
             "sort": state.sort, "next_url": links["next"] and datasette.absolute_url(
                 request, link(datasette.urls.path("/-/search.json"), state.pairs,
                               set_={"page": str(state.page + 1)})),
@@ -188,6 +189,7 @@ async def search_page(datasette, request):
         "exact": state.exact, "database": database, "count": found["count"], "facets": facets, "links": links,
         "groups": _groups(articles, split, state.page), "phrase_count": phrase_count,
         "loose_count": found["count"] - (phrase_count or 0), "split": split,
+        "split_estimated": found["phrase_estimated"],
         "chips": chips(state, path, lang, names), "page": state.page, "pages": pages, "asked_page": asked,
         "hidden": [(k, v) for k, v in state.pairs if k not in ("q", "exact", "from", "to", "page", "sort")],
         "title": _("search.title_q", lang, q=state.q) if state.q else _("search.title", lang),

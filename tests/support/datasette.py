@@ -8,10 +8,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
-from pipelines.schema import FTS_COLUMNS, fts_values
+from pipelines.schema import fts_values
+from pipelines.search_index import narrowing_words
+from kinhtedothi.vocab import narrowing
 from scraper.publish import DATASETTE_SETTINGS, METADATA
 
 
@@ -56,10 +59,6 @@ def add_article(db: Path, article_id: int, *, title: str, body_text: str, body_h
             "'2026-01-02T03:04:05+00:00', ?)",
             [article_id, url, article_id, title, sapo, author, published_at, published_at, section, body_text,
              body_html, len(body_text.split()), f"hash-{article_id}"])
-        values = fts_values({"title": title, "sapo": sapo, "body_text": body_text, "author": author, "tags": tags,
-                             "images": [{"caption": caption} for _, caption in images]})
-        conn.execute(f"INSERT INTO articles_fts (rowid, {', '.join(FTS_COLUMNS)}) "
-                     f"VALUES (?{', ?' * len(FTS_COLUMNS)})", [article_id, *values])
         for slug in events:
             conn.execute("INSERT OR IGNORE INTO article_events (article_id, event_slug) VALUES (?, ?)",
                          [article_id, slug])
@@ -71,6 +70,13 @@ def add_article(db: Path, article_id: int, *, title: str, body_text: str, body_h
         for position, (link, link_title) in enumerate(related, 1):
             conn.execute("INSERT INTO related_links (article_id, position, url, title) VALUES (?, ?, ?, ?)",
                          [article_id, position, link, link_title])
+        values = fts_values({"title": title, "sapo": sapo, "body_text": body_text, "author": author, "tags": tags,
+                             "images": [{"caption": caption} for _, caption in images]})
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(articles_fts)")]
+        if narrowing.COLUMN in columns:   # the words it is narrowed by, read back as the store reads them
+            values.append(narrowing_words(sqlite_utils.Database(conn), article_id))
+        conn.execute(f"INSERT INTO articles_fts (rowid, {', '.join(columns)}) "
+                     f"VALUES (?{', ?' * len(columns)})", [article_id, *values])
     conn.close()
 
 

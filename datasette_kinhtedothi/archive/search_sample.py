@@ -1,0 +1,78 @@
+"""A huge result read from the search index alone: its count, a sample for its facets, its phrase matches.
+
+When every filter of a search is part of its full-text query (``search_engine.narrowing_of``), the
+search page need not copy the ids of hundreds of thousands of matches into ``temp.kt_hits``: the total
+is one ``count(*)`` of the full-text query (exact); the facets count the matches in a few of the
+index's buckets (``kinhtedothi.vocab.narrowing``: every article is in one of 256 by its id; about
+``SAMPLE`` matches, at least one bucket), read from the index like any narrowing, and scale them up
+(shown with "≈", as any sampled count); the number of matches with the phrase as typed is counted in
+the same buckets and scaled (≈); the page is ranked
+tier by tier from the index (``search_engine.ranked_ids``), and only its 20 articles are checked for
+the phrase. Below ``LAZY`` matches the search page copies the ids as before: every count is exact.
+"""
+
+from __future__ import annotations
+
+from kinhtedothi.vocab import narrowing
+
+LAZY = 20_000   # matches above which a search whose filters are all in its full-text query reads the index alone
+SAMPLE = 2_500  # about how many matches its facets and its phrase count are counted on (at least one bucket)
+
+
+def count(conn, expression: str | None, at_most: int | None = None) -> int:
+    """Matches of a folded-index expression (None: every article); stops past ``at_most`` when given."""
+    if expression is None and at_most is None:
+        return conn.execute("select count(*) from articles").fetchone()[0]   # the smallest index, counted
+    if expression is None:
+        sql, params = "select id from articles", {}
+    else:
+        sql, params = "select rowid from articles_fts where articles_fts match :m", {"m": expression}
+    if at_most is not None:
+        sql += f" limit {at_most + 1}"
+    return conn.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+
+
+def buckets_for(total: int, wanted: int) -> int:
+    """How many of the index's buckets hold about ``wanted`` of ``total`` matches (all of them for fewer)."""
+    return max(1, min(narrowing.BUCKETS, -(-wanted * narrowing.BUCKETS // max(1, total))))
+
+
+def scale(buckets: int) -> float:
+    """What a count in ``buckets`` buckets is multiplied by."""
+    return narrowing.BUCKETS / buckets
+
+
+def in_buckets(expression: str | None, buckets: int) -> str:
+    """``expression`` restricted to ``buckets`` buckets spread over the ids."""
+    terms = " OR ".join(f'"{t}"' for t in narrowing.bucket_terms(buckets))
+    sample = f"{{{narrowing.COLUMN}}}: ({terms})"
+    return f"({expression}) AND {sample}" if expression else sample
+
+
+def fill_sample(conn, expression: str | None, buckets: int) -> None:
+    """``temp.kt_sample``: the matches in ``buckets`` buckets."""
+    conn.execute("create temp table if not exists kt_sample (id integer primary key)")
+    conn.execute("delete from temp.kt_sample")
+    conn.execute("insert into temp.kt_sample select rowid from articles_fts where articles_fts match :m",
+                 {"m": in_buckets(expression, buckets)})
+
+
+def phrase_estimate(conn, phrase: str, buckets: int, total: int) -> int:
+    """The matches with the phrase, counted in the sample's buckets and scaled (never more than ``total``)."""
+    found = count(conn, in_buckets(phrase, buckets))
+    return min(total, round(found * scale(buckets)))
+
+
+def with_phrase(conn, phrase: str, ids: list[int]) -> set[int]:
+    """Which of a page's articles hold the phrase (one index lookup each)."""
+    if not ids:
+        return set()
+    marks = ", ".join("?" for _ in ids)
+    return {r[0] for r in conn.execute(
+        f"select rowid from articles_fts where articles_fts match ? and rowid in ({marks})", [phrase, *ids])}
+
+
+def first_ids(conn, expression: str, n: int) -> list[int]:
+    """The ``n`` matches of lowest id (as the spellings of an unmarked query read them from ``temp.kt_phrase``)."""
+    return [r[0] for r in conn.execute(
+        f"select rowid from articles_fts where articles_fts match :m order by rowid limit {n}", {"m": expression})]
