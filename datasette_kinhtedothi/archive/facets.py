@@ -145,12 +145,26 @@ class ThroughFacet(Facet):
         return results, timed_out
 
 
-class PeriodFacet(Facet):
-    """Counts per year or month of an ISO 8601 date column, newest first."""
+class _ValueFacet(Facet):
+    """A facet of one column's values on the articles list: counted from ``facet_counts`` when the whole table
+    is counted, else by SQL over the (sampled) rows; each value toggles one filter argument."""
 
-    type: str | None = None   # set by each kind of period (YearFacet, MonthFacet)
-    length = 0
-    title = ""
+    type: str | None = None
+
+    def values_sql(self, col: str, source: str, every: float, size: int) -> str:
+        raise NotImplementedError
+
+    def counted_as(self, column: str) -> tuple[str, str] | None:
+        """(kind, order) of the column's counts in ``facet_counts``, or None when they are not kept there."""
+        raise NotImplementedError
+
+    def argument(self, column: str) -> str:
+        """The list's argument a value of the column adds."""
+        return column
+
+    def describe(self, column: str) -> dict:
+        """The result's name (and title), and under ``hide`` the argument that hides the facet."""
+        raise NotImplementedError
 
     async def facet_results(self):
         results: list[dict] = []
@@ -160,34 +174,53 @@ class PeriodFacet(Facet):
         for source_and_config in self.get_configs():
             config = source_and_config["config"]
             column = config.get("column") or config["simple"]
-            col = escape_sqlite(column)
             source, params, every = await sampled(self)
-            sql = (f"select substr({col}, 1, {self.length}) as value, {scaled(every)} as count from ({source}) "
-                   f"where {col} glob '[0-9][0-9][0-9][0-9]-*' group by value order by value desc limit {size + 1}")
             try:
-                whole = (self.table, column) == (ARTICLES, "published_at")
-                rows = await counted(self, str(self.type), "value desc", size) if whole else None
+                kept = self.counted_as(column)
+                rows = await counted(self, kept[0], kept[1], size) if kept else None
                 if rows is None:
+                    sql = self.values_sql(escape_sqlite(column), source, every, size)
                     rows = (await self.ds.execute(self.database, sql, params, truncate=False,
                                                   custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
-            key = f"{column}__startswith"
+            key = self.argument(column)
             values = []
             for row in rows[:size]:
-                selected = (key, row["value"]) in pairs
-                toggle = (_path(self.request, remove={key: row["value"]}) if selected
-                          else _path(self.request, add={key: row["value"]}))
+                value = str(row["value"])
+                selected = (key, value) in pairs
+                toggle = (_path(self.request, remove={key: value}) if selected
+                          else _path(self.request, add={key: value}))
                 values.append({"value": row["value"], "label": row["value"], "count": row["count"],
                                "selected": selected,
                                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))})
-            results.append({"name": f"{column}_{self.type}", "title": f"{self.title} ({column})",
-                             "type": self.type, "hideable": source_and_config["source"] != "metadata",
-                             "toggle_url": self.ds.urls.path(
-                                 _path(self.request, remove={f"_facet_{self.type}": column})),
-                             "results": values, "truncated": len(rows) > size, "estimated": every > 1})
+            described = self.describe(column)
+            hide = described.pop("hide")
+            results.append({**described, "type": self.type, "hideable": source_and_config["source"] != "metadata",
+                            "toggle_url": self.ds.urls.path(_path(self.request, remove={hide: column})),
+                            "results": values, "truncated": len(rows) > size, "estimated": every > 1})
         return results, timed_out
+
+
+class PeriodFacet(_ValueFacet):
+    """Counts per year or month of an ISO 8601 date column, newest first."""
+
+    length = 0
+    title = ""
+
+    def values_sql(self, col: str, source: str, every: float, size: int) -> str:
+        return (f"select substr({col}, 1, {self.length}) as value, {scaled(every)} as count from ({source}) "
+                f"where {col} glob '[0-9][0-9][0-9][0-9]-*' group by value order by value desc limit {size + 1}")
+
+    def counted_as(self, column: str) -> tuple[str, str] | None:
+        return (str(self.type), "value desc") if (self.table, column) == (ARTICLES, "published_at") else None
+
+    def argument(self, column: str) -> str:
+        return f"{column}__startswith"
+
+    def describe(self, column: str) -> dict:
+        return {"name": f"{column}_{self.type}", "title": f"{self.title} ({column})", "hide": f"_facet_{self.type}"}
 
 
 class YearFacet(PeriodFacet):
@@ -202,45 +235,21 @@ class MonthFacet(PeriodFacet):
     title = "month"
 
 
-class CountedColumnFacet(Facet):
+class CountedColumnFacet(_ValueFacet):
     """Datasette's column facet (values of one column, most frequent first), counted from ``facet_counts`` on the
     whole table and on a sample of a huge search."""
 
     type = "kt_column"
 
-    async def facet_results(self):
-        results: list[dict] = []
-        timed_out: list[str] = []
-        pairs = self.get_querystring_pairs()
-        size = self.get_facet_size()
-        for source_and_config in self.get_configs():
-            config = source_and_config["config"]
-            column = config.get("column") or config["simple"]
-            col = escape_sqlite(column)
-            source, params, every = await sampled(self)
-            sql = (f"select {col} as value, {scaled(every)} as count from ({source}) where {col} is not null "
-                   f"group by {col} order by count desc, value limit {size + 1}")
-            try:
-                rows = await counted(self, column, "n desc, value", size) if self.table == ARTICLES else None
-                if rows is None:
-                    rows = (await self.ds.execute(self.database, sql, params, truncate=False,
-                                                  custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
-            except QueryInterrupted:
-                timed_out.append(column)
-                continue
-            values = []
-            for row in rows[:size]:
-                value = str(row["value"])
-                selected = (column, value) in pairs
-                toggle = (_path(self.request, remove={column: value}) if selected
-                          else _path(self.request, add={column: value}))
-                values.append({"value": row["value"], "label": row["value"], "count": row["count"],
-                               "selected": selected,
-                               "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle))})
-            results.append({"name": column, "type": self.type, "hideable": source_and_config["source"] != "metadata",
-                            "toggle_url": self.ds.urls.path(_path(self.request, remove={"_facet": column})),
-                            "results": values, "truncated": len(rows) > size, "estimated": every > 1})
-        return results, timed_out
+    def values_sql(self, col: str, source: str, every: float, size: int) -> str:
+        return (f"select {col} as value, {scaled(every)} as count from ({source}) where {col} is not null "
+                f"group by {col} order by count desc, value limit {size + 1}")
+
+    def counted_as(self, column: str) -> tuple[str, str] | None:
+        return (column, "n desc, value") if self.table == ARTICLES else None
+
+    def describe(self, column: str) -> dict:
+        return {"name": column, "hide": "_facet"}
 
 
 FACET_CLASSES = [ThroughFacet, YearFacet, MonthFacet, CountedColumnFacet]
