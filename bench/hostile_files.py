@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.hostile_archives import (MiB, HostileCommonCrawl, first_member, many_header_lines,  # noqa: E402
-                                            sample_warc, warc_header_bomb)
-from tests.support.hostile_site import article_html  # noqa: E402
+from tests.support.hostile_archives import (MiB, HostileCommonCrawl, brotli_bomb, encoded_record,  # noqa: E402
+                                            first_member, many_header_lines, sample_warc, warc_header_bomb)
+from tests.support.hostile_site import SITE, article_html  # noqa: E402
 
 GRACE = 15.0  # seconds between SIGTERM and SIGKILL
 
@@ -118,6 +118,9 @@ def warc_cases(work: Path) -> dict[str, tuple[list[str], float, float | None]]:
     lines = many_header_lines(5_000_000)
     cases[f"5M-header-lines-{len(lines) // 1024}KB"] = (["--source", "warc", str(write(
         work / "lines.warc.gz", first_member(good), lines, good))], 150, None)
+    br = encoded_record(SITE + "/bom-nen-2032.html", brotli_bomb(1024 * MiB), "br")
+    cases[f"brotli-bomb-1GiB-in-{len(br) // 1024}KB"] = (["--source", "warc", str(write(
+        work / "brotli.warc.gz", good, br))], 150, None)
     sparse = work / "sparse.warc.gz"  # a good record, then 64 GiB of zeros that take no disk space
     write(sparse, good)
     with open(sparse, "r+b") as out:

@@ -26,6 +26,7 @@ from kinhtedothi.vocab.urls import is_site_url, site_url
 from kinhtedothi.vocab.dates import UTC, parse_iso, timestamp
 from kinhtedothi.vocab.outcomes import Stat
 from kinhtedothi.vocab.sources import WARC
+from scraper import warc_payloads
 from scraper.warc_records import never, record_at, records
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -147,8 +148,8 @@ def payload_of(record: ArcWarcRecord, where: str) -> bytes:
     MAX_RECORD) or cut short."""
     if record.length is not None and record.length > MAX_RECORD:
         raise ValueError(f"record at {where} is larger than {MAX_RECORD} bytes (its Content-Length: {record.length})")
-    payload = record.content_stream().read(MAX_PAYLOAD + 1)
-    if len(payload) > MAX_PAYLOAD:
+    payload = warc_payloads.payload(record, MAX_PAYLOAD)
+    if payload is None:
         raise ValueError(f"record at {where} is larger than {MAX_PAYLOAD} bytes")
     if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended before the record's Content-Length
         raise ValueError(f"record at {where} is cut short")

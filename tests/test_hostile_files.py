@@ -4,6 +4,7 @@ files and indexes"). The reader in this process first (fast), then whole imports
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -13,17 +14,19 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
 
 from kinhtedothi.vocab.outcomes import Stat
-from scraper.warc_import import MAX_RECORD, check, read_record, scan
+from scraper.warc_import import MAX_PAYLOAD, MAX_RECORD, check, read_record, scan
 from scraper.warc_records import MAX_HEADERS, MAX_LINE, MAX_PROBLEMS, RecordDamage, one_record
 from tests.support import ROOT, connect
 from tests.support.cost import lines_run
-from tests.support.hostile_archives import (MiB, article_record, first_member, gzip_member, http_header_bomb,
-                                            many_header_lines, response_record, sample_warc, warc_header_bomb)
+from tests.support.hostile_archives import (MiB, article_record, brotli_bomb, encoded_record, first_member, gzip_member,
+                                            http_header_bomb, many_header_lines, response_record, sample_warc,
+                                            warc_header_bomb)
 from tests.support.hostile_site import SITE
 
 pytestmark = pytest.mark.fast
@@ -299,3 +302,90 @@ def test_sigterm_stops_an_import_in_the_middle_of_a_long_read(good, tmp_path):
     assert tuple(run) == ("failed", 1, "crawl stopped early: shutdown")
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+# -- payloads as the server sent them (Content-Encoding) -------------------------------------------------
+
+
+def page(title: str) -> bytes:
+    from tests.support.hostile_site import article_html
+    return article_html("/ma-hoa-2031.html", title, "13-01-2021 20:36", f"Nội dung của bài {title}.").encode()
+
+
+def read_one(tmp_path: Path, record: bytes) -> tuple[bytes, int]:
+    """The payload of the one record of a file, and the most memory reading it held at once (traced)."""
+    path = write(tmp_path / "one.warc.gz", record)
+    entries, _, problems = scan([path])
+    assert len(entries) == 1 and not problems
+    tracemalloc.start()
+    try:
+        body = read_record(entries[0].path, entries[0].offset)[2]
+        return body, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip", "deflate", "deflate-raw", "gzip-chunked", "br-chunked"])
+def test_a_page_stored_in_its_content_encoding_is_read_decoded(encoding, tmp_path):
+    """Browsers' and crawlers' WARC files keep what the server sent: brotli (which warcio could not read at
+    all with brotli 1.2), gzip, deflate with or without zlib's wrapper, in HTTP chunks or not."""
+    import brotli
+    body = page(f"Bài mã hóa {encoding}")
+    raw_deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    encoded = {"br": brotli.compress(body), "gzip": gzip.compress(body), "deflate": zlib.compress(body),
+               "deflate-raw": raw_deflate.compress(body) + raw_deflate.flush()}[encoding.split("-")[0]
+                                                                                 if encoding != "deflate-raw"
+                                                                                 else encoding]
+    name = encoding.split("-")[0]
+    got, _ = read_one(tmp_path, encoded_record(SITE + "/ma-hoa-2031.html", encoded, name,
+                                               chunked=encoding.endswith("chunked")))
+    assert got == body
+
+
+def test_a_payload_that_is_not_the_encoding_it_claims_is_read_as_it_is(tmp_path):
+    body = page("Bài không nén")
+    got, _ = read_one(tmp_path, encoded_record(SITE + "/ma-hoa-2031.html", body, "gzip"))
+    assert got == body
+
+
+def test_a_payload_damaged_inside_its_encoding_is_refused_as_damaged(tmp_path):
+    body = page("Bài hỏng") * 200
+    encoded = bytearray(gzip.compress(body, 1))
+    encoded[len(encoded) // 2:len(encoded) // 2 + 64] = bytes(64)
+    with pytest.raises(RecordDamage, match="gzip encoding is damaged"):
+        read_one(tmp_path, encoded_record(SITE + "/ma-hoa-2031.html", bytes(encoded), "gzip"))
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_compression_bomb_in_a_payload_is_refused_within_bounds(encoding, tmp_path):
+    """1 GiB of zeros in 190 KB of brotli (or 16 MiB of zeros in 16 KB of gzip blocks) is refused at
+    MAX_PAYLOAD, decoded a piece at a time: warcio inflated a brotli block whole."""
+    encoded = brotli_bomb(1024 * MiB) if encoding == "br" else gzip.compress(bytes(64 * MiB), 9)
+    path = write(tmp_path / "bomb.warc.gz", encoded_record(SITE + "/bom-nen-2032.html", encoded, encoding))
+    entry = scan([path])[0][0]
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=f"larger than {MAX_PAYLOAD} bytes"):
+            read_record(entry.path, entry.offset)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_PAYLOAD
+
+
+@pytest.mark.slow
+def test_an_import_reads_a_brotli_page_and_names_a_brotli_bomb(tmp_path):
+    """Whole import: the page a server sent in brotli is archived, the bomb beside it is one crawl error and
+    the run is incomplete (exit 5, not 'site unreachable'), the import stays small."""
+    import brotli
+    path = write(tmp_path / "br.warc.gz",
+                 encoded_record(SITE + "/ma-hoa-2031.html", brotli.compress(page("Bài nén brotli")), "br"),
+                 encoded_record(SITE + "/bom-nen-2032.html", brotli_bomb(1024 * MiB), "br"))
+    db = tmp_path / "archive.db"
+    process, peak = measured_import(db, path)
+    assert process.returncode == 5, process.stderr[-3000:]
+    assert "1 damaged place(s) or record(s) of the WARC files could not be read" in process.stderr
+    assert [title for (title,) in connect(db).execute("select title from articles")] == ["Bài nén brotli"]
+    reasons = [r for (r,) in connect(db).execute("select reason from crawl_errors")]
+    assert len(reasons) == 1 and f"larger than {MAX_PAYLOAD} bytes" in reasons[0]
+    assert peak < 400 * 1024  # KB

@@ -182,8 +182,10 @@ RULES: tuple[Rule, ...] = (
     Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error, a "
          "bug", "{n} article page(s) ended in neither an article nor a crawl error (a bug: see the log); they "
          "are recorded in crawl_errors and fetched again next run"),
-    Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200, Stat.ARTICLE_LOOKUPS_ANSWERED),
-         "no page answered 200, and no source answered about an article (a 404, a web archive's list of captures)",
+    Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200, Stat.ARTICLE_LOOKUPS_ANSWERED, Stat.WARC_DAMAGED,
+                                  Stat.SAVED_PAGES_UNREADABLE),
+         "no page answered 200, and no source answered about an article (a 404, a web archive's list of captures); "
+         "a file that was read but found damaged is not this (below)",
          "site unreachable: no page answered 200 ({errors} connection errors)", holds="none"),
     Rule(ExitStatus.DRIFT, (Stat.ARTICLES_FAILED, Stat.ARTICLES_INCOMPLETE),
          "more than `DRIFT_THRESHOLD` (20 %) of the article pages fetched lacked a title, a body or a date",

@@ -108,6 +108,34 @@ def response_record(uri: str, body: bytes, date: str = "2021-04-20T08:00:00Z", s
     return out.getvalue()
 
 
+def encoded_record(uri: str, encoded: bytes, encoding: str, chunked: bool = False) -> bytes:
+    """A response record whose payload is stored as the server sent it: ``Content-Encoding: encoding``, and in
+    HTTP chunks when ``chunked``."""
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", encoding)]
+    if chunked:
+        headers.append(("Transfer-Encoding", "chunked"))
+        size = 4096
+        encoded = b"".join(b"%x\r\n%s\r\n" % (len(encoded[i:i + size]), encoded[i:i + size])
+                           for i in range(0, len(encoded), size)) + b"0\r\n\r\n"
+    else:
+        headers.append(("Content-Length", str(len(encoded))))
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(encoded), http_headers=http,
+                                                  warc_headers_dict={"WARC-Date": "2021-04-20T08:00:00Z"}))
+    return out.getvalue()
+
+
+def brotli_bomb(size: int) -> bytes:
+    """``size`` zero bytes in brotli (1 GiB is about 190 KB)."""
+    import brotli
+
+    compressor, zeros = brotli.Compressor(quality=1), bytes(min(size, 64 * MiB))
+    parts = [compressor.process(zeros[:min(len(zeros), size - done)]) for done in range(0, size, len(zeros))]
+    return b"".join(parts) + compressor.finish()
+
+
 def article_record(path: str, title: str, gzip: bool = True) -> bytes:
     """An article page of the site as a WARC response record."""
     body = article_html(path, title, "13-01-2021 20:36", f"Nội dung của bài {title}.").encode()
