@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 from typing import BinaryIO, Iterator, Protocol
 
+import brotli
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
@@ -59,9 +60,6 @@ class _Zlib:
 
 class _Brotli:
     def __init__(self) -> None:
-        import brotli   # Scrapy's dependency; imported only for a brotli payload
-
-        self.error = brotli.error
         self.inflater = brotli.Decompressor()
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -75,7 +73,7 @@ class _Brotli:
                 if self.inflater.can_accept_more_data() or self.inflater.is_finished():
                     return
                 piece = self.inflater.process(b"", output_buffer_limit=PIECE)
-        except self.error as error:
+        except brotli.error as error:
             raise zlib.error(f"brotli: {error}") from None
 
     def recognises(self, head: bytes) -> bool:
@@ -89,10 +87,7 @@ def _decoders(encoding: str) -> list[_Decoder]:
     if encoding == "deflate":
         return [_Zlib(zlib.MAX_WBITS), _Zlib(-zlib.MAX_WBITS)]
     if encoding == "br":
-        try:
-            return [_Brotli()]
-        except ImportError:
-            return []
+        return [_Brotli()]
     return []
 
 
