@@ -53,8 +53,11 @@ def test_a_crawl_that_goes_wrong_otherwise_exits_1_says_why_and_keeps_the_archiv
     assert tuple(last) == ("failed", 1)
 
 
-def test_the_telnet_console_stays_closed_unless_asked_for(site, tmp_path):
+def test_the_telnet_console_and_the_remote_control_stay_closed_unless_asked_for(site, tmp_path):
     quiet = run_crawl(tmp_path / "a.db", site.url, "--events", "dai-dich-covid-19")
     assert quiet.returncode == 0 and "Telnet console listening" not in quiet.stderr
-    asked = run_crawl(tmp_path / "b.db", site.url, "--events", "dai-dich-covid-19", "-s", "TELNETCONSOLE_ENABLED=True")
+    assert "Remote control HTTP server listening" not in quiet.stderr
+    asked = run_crawl(tmp_path / "b.db", site.url, "--events", "dai-dich-covid-19", "-s", "TELNETCONSOLE_ENABLED=True",
+                      "-s", "REMOTE_CONTROL_ENABLED=True", "-s", f"REMOTE_CONTROL_JOBS_DIR={tmp_path / 'jobs'}")
     assert asked.returncode == 0 and "Telnet console listening on 127.0.0.1" in asked.stderr
+    assert "Remote control HTTP server listening on port" in asked.stderr
