@@ -389,3 +389,15 @@ def test_an_import_reads_a_brotli_page_and_names_a_brotli_bomb(tmp_path):
     reasons = [r for (r,) in connect(db).execute("select reason from crawl_errors")]
     assert len(reasons) == 1 and f"larger than {MAX_PAYLOAD} bytes" in reasons[0]
     assert peak < 400 * 1024  # KB
+
+
+@pytest.mark.slow
+def test_a_warc_file_of_another_site_says_so_instead_of_blaming_the_network(tmp_path):
+    other = response_record("https://example.org/bai-viet-1.html", "<html><body>Trang khác</body></html>".encode())
+    db = tmp_path / "archive.db"
+    process, _ = measured_import(db, write(tmp_path / "other.warc.gz", other))
+    assert process.returncode == 3, process.stderr[-3000:]
+    assert "the WARC files hold no page of the site that answered 200 (HTML): nothing to archive (records " \
+           "skipped: 1)" in process.stderr
+    assert "connection errors" not in process.stderr
+    assert connect(db).execute("select count(*) from articles").fetchone()[0] == 0

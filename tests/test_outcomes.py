@@ -63,6 +63,8 @@ def test_every_rule_counts_known_keys_and_every_status_is_documented():
     (OK_FETCH, ExitStatus.OK),
     ({**OK_FETCH, Stat.FEED_PAGES_FAILED: 1}, ExitStatus.INCOMPLETE),
     ({**OK_FETCH, Stat.WARC_DAMAGED: 2}, ExitStatus.INCOMPLETE),
+    ({Stat.WARC_DAMAGED: 1}, ExitStatus.INCOMPLETE),   # a file read and found damaged: not an unreachable site
+    ({Stat.WARC_NO_SITE_PAGE: 3}, ExitStatus.UNREACHABLE),
     ({**OK_FETCH, Stat.SAVED_PAGES_UNREADABLE: 1}, ExitStatus.INCOMPLETE),
     ({**OK_FETCH, Stat.EVENTS_NOT_FOUND: "a, b"}, ExitStatus.INCOMPLETE),
     ({**OK_FETCH, Stat.FEED_PAGES_FALLBACK: 1, Stat.FEED_PAGES_FAILED: 3}, ExitStatus.DRIFT),
@@ -84,6 +86,8 @@ def test_the_reasons_name_the_counts():
     unreachable = "site unreachable: no page answered 200 (7 connection errors)"
     assert verdict({ScrapyStat.DOWNLOAD_ERRORS: 7}, 0.2)[1] == unreachable
     assert verdict({**OK_FETCH, Stat.EVENTS_NOT_FOUND: "x, y"}, 0.2)[1] == "event feed not found for: x, y"
+    assert verdict({Stat.WARC_NO_SITE_PAGE: 3}, 0.2)[1] == \
+        "the WARC files hold no page of the site that answered 200 (HTML): nothing to archive (records skipped: 3)"
 
 
 @pytest.mark.slow

@@ -131,6 +131,7 @@ class Stat(_Name):
     WARC_SKIPPED_OTHER_RECORDS = "archive/warc_skipped_other_records"
     WARC_SKIPPED_UNRESOLVED_REVISITS = "archive/warc_skipped_unresolved_revisits"
     WARC_SKIPPED_OTHER_PAGES = "archive/warc_skipped_other_pages"
+    WARC_NO_SITE_PAGE = "archive/warc_no_site_page"          # the files hold no HTML page of the site at all
     SAVED_PAGES_READ = "archive/saved_pages_read"
     SAVED_PAGES_ALREADY_STORED = "archive/saved_pages_already_stored"
     SAVED_PAGES_UNREADABLE = "archive/saved_pages_unreadable"  # files that are not a page of the site, or too big
@@ -182,6 +183,10 @@ RULES: tuple[Rule, ...] = (
     Rule(ExitStatus.FAILED, (Stat.ARTICLES_LOST,), "an article page ended in neither an article nor a crawl error, a "
          "bug", "{n} article page(s) ended in neither an article nor a crawl error (a bug: see the log); they "
          "are recorded in crawl_errors and fetched again next run"),
+    Rule(ExitStatus.UNREACHABLE, (Stat.WARC_NO_SITE_PAGE,),
+         "the WARC files given to `--source warc` hold no HTML page of the site (only other hosts, other kinds of "
+         "record): nothing to archive",
+         "the WARC files hold no page of the site that answered 200 (HTML): nothing to archive (records skipped: {n})"),
     Rule(ExitStatus.UNREACHABLE, (ScrapyStat.ANSWERED_200, Stat.ARTICLE_LOOKUPS_ANSWERED, Stat.WARC_DAMAGED,
                                   Stat.SAVED_PAGES_UNREADABLE),
          "no page answered 200, and no source answered about an article (a 404, a web archive's list of captures); "

@@ -66,6 +66,8 @@ class WarcSpider(scrapy.Spider):
             self.crawler.stats.inc_value(Stat.WARC_DAMAGED)
             yield CrawlErrorItem("warc:" + problem.split(": ", 1)[0], None, problem)
         html = sorted((e for e in entries if is_html(e)), key=lambda e: (e.timestamp, e.path, e.offset))
+        if not html and not problems:   # damage is counted as such; a file of other sites' pages is said plainly
+            self.crawler.stats.set_value(Stat.WARC_NO_SITE_PAGE, sum(skipped.values()) + len(entries))
         feeds = self.feeds(html)
         found: dict[str, list[Entry]] = {}
         article_urls: dict[str, list[Entry]] = {}
