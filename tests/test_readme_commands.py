@@ -17,6 +17,7 @@ import pytest
 
 from kinhtedothi.vocab.outcomes import CoverageStatus
 from scraper import sources
+from scraper.sources.base import with_option
 from scraper.cli import cli
 from tests.support import ROOT, free_port, wait_for
 
@@ -39,15 +40,6 @@ def help_examples():
 
 def option_value(argv: list[str], name: str) -> str | None:
     return argv[argv.index(name) + 1] if name in argv else None
-
-
-def with_option(argv: list[str], name: str, value: str) -> list[str]:
-    """argv with ``name value`` set (replaced when present, added otherwise)."""
-    if name in argv:
-        argv = list(argv)
-        argv[argv.index(name) + 1] = value
-        return argv
-    return [*argv, name, value]
 
 
 def needs_existing_db(name: str) -> bool:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import Request
 from twisted.python.failure import Failure
+
+# The spiders that read files (WARC files, saved pages): nothing goes over the network.
+LOCAL_FILE_SETTINGS: dict[str, Any] = {"ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                                       "RETRY_ENABLED": False}
+
+
+def path_list(paths: str | list[str] | None) -> list[str]:
+    """A spider's ``paths`` argument: a comma-separated string (``scrapy crawl -a paths=…``) or a list."""
+    return [p for p in (paths.split(",") if isinstance(paths, str) else paths or []) if p]
 
 
 def failed_request(failure: Failure) -> Request:

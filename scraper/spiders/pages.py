@@ -21,7 +21,7 @@ from scraper import events as catalog
 from scraper import meta
 from scraper.pages import article_page_for
 from scraper.saved_pages import MAX_FILES, NotASavedPage, SavedFile, saved_file, saved_files
-from scraper.spiders import failed_request, failure_name
+from scraper.spiders import LOCAL_FILE_SETTINGS, failed_request, failure_name, path_list
 from scraper.spiders.events import name_of
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from kinhtedothi.vocab.outcomes import Stat
@@ -31,12 +31,11 @@ from kinhtedothi.vocab.sources import PAGES
 class PagesSpider(scrapy.Spider):
     name = "pages"
     source_name = PAGES.name   # articles.source of what it archives (a capture: never a visit)
-    custom_settings = {"ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
-                       "RETRY_ENABLED": False}  # nothing goes over the network
+    custom_settings = LOCAL_FILE_SETTINGS
 
     def __init__(self, paths: str | list[str] | None = None, event: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.paths = [p for p in (paths.split(",") if isinstance(paths, str) else paths or []) if p]
+        self.paths = path_list(paths)
         self.feed_event = event
         self.events = [e for e in catalog.EVENTS if e.slug == event]  # the run's events (crawl_runs)
 

@@ -27,7 +27,7 @@ from kinhtedothi.vocab.sources import WARC
 from kinhtedothi.vocab.items import ArticleItem, CrawlErrorItem, EventItem, FeedLinkItem
 from scraper.pages import EventBarPage, ListingPage, article_page_for
 from scraper.pages.listing import is_article_path
-from scraper.spiders import failed_request, failure_name
+from scraper.spiders import LOCAL_FILE_SETTINGS, failed_request, failure_name, path_list
 from kinhtedothi.vocab.urls import canonical_url
 from scraper.warc_import import Entry, read_record, scan, warc_files
 
@@ -49,12 +49,11 @@ def is_html(entry: Entry) -> bool:
 class WarcSpider(scrapy.Spider):
     name = "warc"
     source_name = WARC.name   # articles.source of what it archives (a capture: never a visit)
-    custom_settings = {"ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
-                       "RETRY_ENABLED": False}  # nothing goes over the network
+    custom_settings = LOCAL_FILE_SETTINGS
 
     def __init__(self, paths: str | list[str] | None = None, events: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.paths = [p for p in (paths.split(",") if isinstance(paths, str) else paths or []) if p]
+        self.paths = path_list(paths)
         self.events = catalog.select(events)
 
     async def start(self) -> AsyncIterator[Any]:
