@@ -9,14 +9,13 @@ import pytest
 import sqlite_utils
 
 from kinhtedothi.vocab import narrowing
-from pipelines import facet_counts
 from pipelines.disk import is_disk_full
 from pipelines.schema import SCHEMA_VERSION, TABLES, TEXT_COLUMNS, ensure_schema
 from pipelines.archive import Archive
 from pipelines.upgrade import upgrade
 from kinhtedothi.sample_site import expected_articles
 from tests.support import connect, run_crawl
-from tests.support.datasette import copy_archive
+from tests.support.datasette import copy_archive, fresh_facet_counts
 
 pytestmark = pytest.mark.slow
 
@@ -164,12 +163,8 @@ def _upgraded_twice(path) -> sqlite_utils.Database:
     return db
 
 
-def _fresh_counts(conn) -> list[tuple]:
-    conn.execute("create temp table if not exists fresh as select * from facet_counts where 0")
-    conn.execute("delete from temp.fresh")
-    for sql in facet_counts.fill_sql()[1:]:
-        conn.execute(sql.replace(f"INSERT INTO {facet_counts.TABLE}", "INSERT INTO temp.fresh"))
-    return sorted(conn.execute("select facet, value, n from temp.fresh where n > 0"))
+def _positive(conn) -> list[tuple]:
+    return [row for row in fresh_facet_counts(conn) if row[2] > 0]
 
 
 def test_an_archive_at_schema_5_gets_the_narrowing_words_with_its_places_and_the_facet_counts(crawled, tmp_path):
@@ -185,7 +180,7 @@ def test_an_archive_at_schema_5_gets_the_narrowing_words_with_its_places_and_the
     db = _upgraded_twice(path)
     assert db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute(WORDS).fetchall() == words
-    assert db.execute(COUNTS).fetchall() == counts == _fresh_counts(db.conn)
+    assert db.execute(COUNTS).fetchall() == counts == _positive(db.conn)
     ward, district = db.execute("select place_key, district_key from article_places where level = 'ward' "
                                 "and district_key is not null").fetchone()
     for key in (ward, district):   # the index narrows a place as the tables do: a district takes in its wards
@@ -212,7 +207,7 @@ def test_an_archive_at_schema_4_is_upgraded_step_by_step(crawled, tmp_path):
     place = narrowing.PREFIX["place"]
     assert db.execute(WORDS).fetchall() == [(aid, " ".join(w for w in text.split() if not w.startswith(place)))
                                             for aid, text in words]
-    assert db.execute(COUNTS).fetchall() == _fresh_counts(db.conn) != []
+    assert db.execute(COUNTS).fetchall() == _positive(db.conn) != []
     assert not db.execute("select 1 from facet_counts where facet = 'place' and n > 0").fetchall()
 
 
@@ -231,7 +226,7 @@ def test_a_facet_counted_since_is_counted_once_on_upgrade(crawled, tmp_path):
     assert db.execute(COUNTS).fetchall() == counts
     with db.conn:
         db.execute("delete from article_places where rowid = (select min(rowid) from article_places)")
-    assert db.execute(COUNTS).fetchall() == _fresh_counts(db.conn) != counts
+    assert db.execute(COUNTS).fetchall() == _positive(db.conn) != counts
 
 
 def test_an_upgrade_cut_short_by_a_full_disk_leaves_the_archive_as_it_was_and_a_rerun_finishes_it(crawled, tmp_path):
@@ -259,7 +254,7 @@ def test_an_upgrade_cut_short_by_a_full_disk_leaves_the_archive_as_it_was_and_a_
         db.close()
         db = _upgraded_twice(path)   # with room again
         assert tuple(db["articles_fts"].columns_dict) == (*TEXT_COLUMNS, narrowing.COLUMN)
-        assert db.execute(COUNTS).fetchall() == _fresh_counts(db.conn)
+        assert db.execute(COUNTS).fetchall() == _positive(db.conn)
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
         db.close()
     assert cut, "no size tried was too small for the upgrade: try smaller ones"

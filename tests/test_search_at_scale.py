@@ -16,7 +16,6 @@ from datasette_kinhtedothi import vi_search
 from datasette_kinhtedothi.archive import search_engine, search_sample
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME
 from datasette_kinhtedothi.archive.search_state import read_state
-from pipelines import facet_counts
 from pipelines.archive import Archive
 from pipelines.schema import SCHEMA_VERSION, TEXT_COLUMNS, ensure_schema
 from pipelines.search_index import refresh_narrowing
@@ -24,7 +23,7 @@ from scraper.cli import cli
 from kinhtedothi.vocab import narrowing
 from kinhtedothi.vocab.items import FeedLinkItem
 from tests.support import ROOT
-from tests.support.datasette import copy_archive, datasette_for, get
+from tests.support.datasette import copy_archive, datasette_for, fresh_facet_counts, get
 
 pytestmark = pytest.mark.slow
 
@@ -194,21 +193,13 @@ def test_a_feed_that_lists_an_archived_article_later_adds_its_event_to_the_index
     archive.close()
 
 
-def _fresh_counts(conn) -> list[tuple]:
-    conn.execute("create temp table if not exists fresh as select * from facet_counts where 0")
-    conn.execute("delete from temp.fresh")
-    for sql in facet_counts.fill_sql()[1:]:
-        conn.execute(sql.replace(f"INSERT INTO {facet_counts.TABLE}", "INSERT INTO temp.fresh"))
-    return sorted(conn.execute("select facet, value, n from temp.fresh"))
-
-
 def test_the_facet_counts_stay_exact_through_every_write(sample, tmp_path):
     """The crawl's counts, then an article edited (new date, section, tags, byline), one linked to an event by a
     feed, one deleted: the kept counts are always those counted afresh."""
     path = copy_archive(sample, tmp_path)
     conn = sqlite3.connect(path)
     kept = "select facet, value, n from facet_counts where n > 0 order by 1, 2, 3"
-    assert conn.execute(kept).fetchall() == _fresh_counts(conn) != []
+    assert conn.execute(kept).fetchall() == fresh_facet_counts(conn) != []
     first, second = [r[0] for r in conn.execute("select id from articles order by id limit 2")]
     with conn:
         conn.execute("update articles set published_at = '2019-02-03T10:00:00+07:00', section = 'Mới' where id = ?",
@@ -223,7 +214,7 @@ def test_the_facet_counts_stay_exact_through_every_write(sample, tmp_path):
             conn.execute(f"delete from {table} where article_id = ?", [second])
         conn.execute("delete from articles_fts where rowid = ?", [second])
         conn.execute("delete from articles where id = ?", [second])
-    assert conn.execute(kept).fetchall() == _fresh_counts(conn)
+    assert conn.execute(kept).fetchall() == fresh_facet_counts(conn)
     assert ("tag", "thẻ mới", 1) in conn.execute(kept).fetchall()
 
 
@@ -236,7 +227,7 @@ def test_the_place_counts_stay_exact_as_districts_and_wards_come_and_go(sample, 
     kept = "select facet, value, n from facet_counts where n > 0 and facet = 'place' order by 1, 2, 3"
 
     def exact(step):
-        assert conn.execute(kept).fetchall() == [r for r in _fresh_counts(conn) if r[0] == "place"] != [], step
+        assert conn.execute(kept).fetchall() == [r for r in fresh_facet_counts(conn) if r[0] == "place"] != [], step
     exact("crawled")
     aid, ward, district = conn.execute(
         "select w.article_id, w.place_key, w.district_key from article_places w join article_places d "
@@ -306,7 +297,7 @@ def test_an_archive_made_before_the_counts_gets_them_on_upgrade(sample, tmp_path
     conn = sqlite3.connect(path)
     assert conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("select facet, value, n from facet_counts where n > 0 order by 1, 2, 3").fetchall() \
-        == _fresh_counts(conn)
+        == fresh_facet_counts(conn)
 
 
 def test_the_articles_list_reads_its_facets_from_the_counts_and_marks_a_sample(synthetic, tmp_path, monkeypatch):

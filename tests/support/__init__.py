@@ -10,7 +10,7 @@ from conftest.py (pytest imports conftest.py itself, under another name: a secon
 * ``processes``: the check that no test leaves a process running, and the one that a fast test starts none;
 * ``tiers``: which tests are fast and which slow (``make test-fast`` runs the fast ones);
 * ``datasette``: the published archive as ``kinhtedothi serve`` configures it, in this process;
-  articles written straight into a copy of an archive;
+  articles written straight into a copy of an archive; every facet counted afresh (``fresh_facet_counts``);
 * ``edits``: an archive with one article the paper edited;
 * ``hostile_site``: the hostile site (every way a server can fool or flood the crawler), odd pages;
 * ``hostile_archives``: hostile WARC files and a Common Crawl that lies;

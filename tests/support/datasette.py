@@ -115,3 +115,16 @@ def get(ds: Datasette, path: str, **kwargs):
 
 def post(ds: Datasette, path: str, **kwargs):
     return asyncio.run(ds.client.post(path, **kwargs))
+
+
+def fresh_facet_counts(conn) -> list[tuple]:
+    """Every facet's counts as ``facet_counts``' own fill counts them now, (facet, value, n) sorted: what the kept
+    table must hold."""
+    from pipelines import facet_counts
+
+    conn.execute("create temp table if not exists fresh as select * from facet_counts where 0")
+    conn.execute("delete from temp.fresh")
+    for sql in facet_counts.fill_sql()[1:]:
+        conn.execute(sql.replace(f"INSERT INTO {facet_counts.TABLE}", "INSERT INTO temp.fresh"))
+    return sorted(conn.execute("select facet, value, n from temp.fresh"))
+
