@@ -32,23 +32,25 @@ class _Decoder(Protocol):
 
 
 class _Zlib:
-    """gzip or deflate; after the end of a stream, another gzip member is read on, anything else ignored."""
+    """gzip or deflate; after the end of a gzip member, another member is read on; anything else after the end
+    of the stream (padding, garbage) is left out."""
 
     def __init__(self, wbits: int) -> None:
         self.wbits = wbits
         self.inflater = zlib.decompressobj(wbits)
+        self.ended = False   # the stream ended and what followed was no gzip member: the rest is ignored
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
+        while data and not self.ended:
             if self.inflater.eof:
-                rest = self.inflater.unused_data + data
-                if not rest.startswith(b"\x1f\x8b"):
-                    return   # padding or garbage after the stream: not part of the payload
-                self.inflater, data = zlib.decompressobj(self.wbits), rest
+                if self.wbits <= zlib.MAX_WBITS or not data.startswith(b"\x1f\x8b"):
+                    self.ended = True
+                    return
+                self.inflater = zlib.decompressobj(self.wbits)
             piece = self.inflater.decompress(data, PIECE)
             if piece:
                 yield piece
-            data = self.inflater.unconsumed_tail
+            data = self.inflater.unconsumed_tail or (self.inflater.unused_data if self.inflater.eof else b"")
 
     def recognises(self, head: bytes) -> bool:
         if self.wbits > zlib.MAX_WBITS:

@@ -342,6 +342,16 @@ def test_a_page_stored_in_its_content_encoding_is_read_decoded(encoding, tmp_pat
     assert got == body
 
 
+def test_a_gzip_payload_of_two_members_is_read_whole_and_what_follows_the_stream_is_left_out(tmp_path):
+    body = page("Bài hai phần")
+    half = len(body) // 2
+    encoded = gzip.compress(body[:half]) + gzip.compress(body[half:])
+    got, _ = read_one(tmp_path, encoded_record(SITE + "/ma-hoa-2031.html", encoded, "gzip"))
+    assert got == body
+    got, _ = read_one(tmp_path, encoded_record(SITE + "/ma-hoa-2031.html", gzip.compress(body) + bytes(100), "gzip"))
+    assert got == body
+
+
 def test_a_payload_that_is_not_the_encoding_it_claims_is_read_as_it_is(tmp_path):
     body = page("Bài không nén")
     got, _ = read_one(tmp_path, encoded_record(SITE + "/ma-hoa-2031.html", body, "gzip"))
