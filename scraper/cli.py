@@ -106,6 +106,9 @@ def _source_help() -> str:
     return "Where to read: " + "; ".join(f"{name}: {each.summary}" for name, each in sources.registry().items())
 
 
+REMOTE_CONTROL = "scrapy.extensions.remote_control.RemoteControl"
+
+
 def crawl_settings(db_path: Path, delay: float | None, settings: tuple[str, ...], quiet: bool) -> Settings:
     """The project's Scrapy settings with the command line's: the archive, the delay, -s NAME=VALUE, --quiet."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
@@ -125,6 +128,9 @@ def crawl_settings(db_path: Path, delay: float | None, settings: tuple[str, ...]
         project_settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority="cmdline")
     if quiet:
         project_settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    if not project_settings.getbool("REMOTE_CONTROL_ENABLED"):   # closed, not even imported (aiohttp)
+        extensions = {**project_settings.getdict("EXTENSIONS"), REMOTE_CONTROL: None}
+        project_settings.set("EXTENSIONS", extensions, priority="cmdline")
     return project_settings
 
 

@@ -125,8 +125,9 @@ PROGRESS_INTERVAL = 2.0   # seconds between two readings of the figures
 # with -s TELNETCONSOLE_ENABLED=True (it prints the port and a password at start).
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control (an HTTP server on localhost that runs Python code sent to it, its token in a
-# job file under the user's state directory) is off too: an unattended crawler needs no such door, and its
-# import (aiohttp) is a tenth of a crawl's start. Open it with -s REMOTE_CONTROL_ENABLED=True.
+# job file under the user's state directory) is off too: an unattended crawler needs no such door. Closed, `crawl`
+# does not even load it (scraper/cli.py; its import, aiohttp, is a tenth of a start).
+# Open it with -s REMOTE_CONTROL_ENABLED=True.
 REMOTE_CONTROL_ENABLED = False
 
 # Scrapy's per-response work that buys nothing here (bench/e2e_bench.py: -15% CPU for a crawl, -14% for a

@@ -6,6 +6,9 @@ import sys
 
 import pytest
 
+from scraper.cli import REMOTE_CONTROL, crawl_settings
+from scraper.spiders.pages import PagesSpider
+from scraper.spiders.warc import WarcSpider
 from tests.support import ROOT, connect, run_crawl
 
 pytestmark = pytest.mark.slow
@@ -61,3 +64,15 @@ def test_the_telnet_console_and_the_remote_control_stay_closed_unless_asked_for(
                       "-s", "REMOTE_CONTROL_ENABLED=True", "-s", f"REMOTE_CONTROL_JOBS_DIR={tmp_path / 'jobs'}")
     assert asked.returncode == 0 and "Telnet console listening on 127.0.0.1" in asked.stderr
     assert "Remote control HTTP server listening on port" in asked.stderr
+
+
+def test_a_closed_remote_control_is_not_even_loaded_and_opens_when_asked_for(tmp_path):
+    closed = crawl_settings(tmp_path / "a.db", None, (), quiet=True).getdict("EXTENSIONS")
+    assert closed[REMOTE_CONTROL] is None   # Scrapy leaves it out before importing it (aiohttp)
+    opened = crawl_settings(tmp_path / "a.db", None, ("REMOTE_CONTROL_ENABLED=True",), quiet=True)
+    assert REMOTE_CONTROL not in opened.getdict("EXTENSIONS")
+
+
+@pytest.mark.parametrize("spider", [WarcSpider, PagesSpider])
+def test_a_spider_reading_files_has_no_way_onto_the_network(spider):
+    assert spider.custom_settings["DOWNLOAD_HANDLERS"] == {"http": None, "https": None}
