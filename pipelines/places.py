@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from itertools import accumulate, compress, count
+from operator import itemgetter
 from typing import Any, Iterable, Iterator
 
 from pipelines.gazetteer import (DISTRICT, HANOI, PROVINCE, WARD, Gazetteer, Unit, alias_key, load,
@@ -73,7 +75,7 @@ ADDRESS_JOINERS = (", ", " (", " - ", " – ", " , ")
 INSIDE_NAME = (" ", "-", " - ")   # what joins two capitalized words of one name
 NOTHING, HANOI_DISTRICT, ELSEWHERE = "", "district", "elsewhere"
 
-WORD = re.compile(r"\w+")
+SPLIT = re.compile(r"(\w+)")   # the words of a text, and what is between them
 
 
 @dataclass
@@ -89,37 +91,33 @@ class Found:
     address_district: str | None = None   # the district the address after a ward names
 
 
-@dataclass
-class _Token:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def upper(self) -> bool:
-        return self.text[:1].isupper()
-
-
-@dataclass
 class _Reader:
-    """One field's text and tokens, and what has been found in it."""
+    """One field's text and its words (token i: ``tokens[i]``, its offsets ``starts[i]``, ``ends[i]``, whether
+    capitalized ``upper[i]``, lower-cased ``lower[i]``), and what has been found in it. The lists are made by
+    ``re.split`` and ``map``, without a Python step per word: most words of a text are no place."""
 
-    gazetteer: Gazetteer
-    text: str
-    field_name: str
-    tokens: list[_Token] = field(default_factory=list)
-    used: set[int] = field(default_factory=set)
-    found: list[Found] = field(default_factory=list)
+    def __init__(self, gazetteer: Gazetteer, text: str, field_name: str):
+        self.gazetteer, self.text, self.field_name = gazetteer, text, field_name
+        parts = SPLIT.split(text)              # [before, word, gap, word, …, gap, word, after]
+        self.tokens: list[str] = parts[1::2]
+        self.gaps: list[str] = parts[0::2]     # gaps[i]: the text between word i-1 and word i
+        offsets = list(accumulate(map(len, parts), initial=0))
+        self.starts: list[int] = offsets[1::2]
+        self.ends: list[int] = offsets[2::2]
+        self.upper: list[bool] = list(map(str.isupper, map(itemgetter(0), self.tokens)))
+        self.lower: list[str] = list(map(str.lower, self.tokens))
+        self.used: set[int] = set()
+        self.found: list[Found] = []
 
     def gap(self, i: int) -> str:
         """The text between token i-1 and token i."""
-        return self.text[self.tokens[i - 1].end:self.tokens[i].start] if 0 < i < len(self.tokens) else ""
+        return self.gaps[i] if 0 < i < len(self.tokens) else ""
 
     def run(self, i: int) -> list[int]:
         """The capitalized words from token i, one space (or a " - " inside a name) apart."""
         out: list[int] = []
         j = i
-        while j < len(self.tokens) and self.tokens[j].upper and len(out) < MAX_NAME_WORDS:
+        while j < len(self.tokens) and self.upper[j] and len(out) < MAX_NAME_WORDS:
             if out and self.gap(j) not in INSIDE_NAME:
                 break
             out.append(j)
@@ -127,10 +125,10 @@ class _Reader:
         return out
 
     def words(self, i: int, j: int) -> str:
-        return self.text[self.tokens[i].start:self.tokens[j].end]
+        return self.text[self.starts[i]:self.ends[j]]
 
     def add(self, units: list[Unit], found_by: str, i: int, j: int, spelled: str = "") -> Found:
-        found = Found(units, found_by, self.words(i, j), self.field_name, self.tokens[i].start, spelled)
+        found = Found(units, found_by, self.words(i, j), self.field_name, self.starts[i], spelled)
         self.found.append(found)
         self.used.update(range(i, j + 1))
         return found
@@ -145,18 +143,17 @@ _FIRST_WORDS = frozenset(words[0] for words, _, _ in PREFIXES)
 
 def _prefix_at(reader: _Reader, i: int) -> tuple[int, str, str] | None:
     """(tokens it takes, level, kind) when a type word starts at token i."""
-    tokens = reader.tokens
-    token = tokens[i].text
+    token = reader.tokens[i]
     if token in ABBREVIATIONS and reader.gap(i + 1) in (" ", ". ", "."):
         return (1, *ABBREVIATIONS[token])
-    if token.lower() not in _FIRST_WORDS:   # most words begin no type: one set lookup, not a scan of PREFIXES
+    if reader.lower[i] not in _FIRST_WORDS:   # most words begin no type: one set lookup, not a scan of PREFIXES
         return None
-    lower = [t.text.lower() for t in tokens[i:i + 2]]
+    lower = reader.lower[i:i + 2]
     for words, level, kind in PREFIXES:
         if lower[:len(words)] == list(words) and all(reader.gap(i + k) == " " for k in range(1, len(words))):
-            if words == ("xã",) and i >= 2 and [t.text.lower() for t in tokens[i - 2:i]] == ["hợp", "tác"]:
+            if words == ("xã",) and i >= 2 and reader.lower[i - 2:i] == ["hợp", "tác"]:
                 return None   # hợp tác xã: a cooperative
-            if words == ("xã",) and i >= 1 and tokens[i - 1].text.lower() == "thị":
+            if words == ("xã",) and i >= 1 and reader.lower[i - 1] == "thị":
                 return None   # the second word of "thị xã"
             return len(words), level, kind
     return None
@@ -202,7 +199,7 @@ def _address_after(reader: _Reader, j: int) -> tuple[str, Unit | None, int]:
     if prefix:
         taken, level, kind = prefix
         start = k + taken
-        if start >= len(reader.tokens) or not (reader.tokens[start].upper or reader.tokens[start].text.isdigit()):
+        if start >= len(reader.tokens) or not (reader.upper[start] or reader.tokens[start].isdigit()):
             return NOTHING, None, j
         if level == DISTRICT:
             hit = _lookup(reader, DISTRICT, kind, start)
@@ -211,7 +208,7 @@ def _address_after(reader: _Reader, j: int) -> tuple[str, Unit | None, int]:
             hit = _lookup(reader, PROVINCE, None, start)
             return (NOTHING, None, j) if hit and hit[0][0].name == HANOI else (ELSEWHERE, None, j)
         return NOTHING, None, j
-    if reader.tokens[k].upper:
+    if reader.upper[k]:
         run = reader.run(k)
         key = vi_key(reader.words(run[0], run[-1]))
         if key in reader.gazetteer.districts:
@@ -249,7 +246,7 @@ def _read_prefixed(reader: _Reader, i: int) -> int:
     taken, level, kind = prefix
     start = i + taken
     if start >= len(reader.tokens) or reader.gap(start) not in (" ", ". ", ": ", ":") \
-            or not reader.tokens[start].upper:
+            or not reader.upper[start]:
         return start
     hit = _lookup(reader, level, kind, start)
     if hit is None:
@@ -278,13 +275,13 @@ def _read_prefixed(reader: _Reader, i: int) -> int:
 def _next_item(reader: _Reader, last: int) -> int | None:
     """The first token of the next name of a list, after ", ", "và", "hoặc" (None when the list ends)."""
     nxt = last + 1
-    if nxt < len(reader.tokens) and reader.tokens[nxt].text in ("và", "hoặc") and reader.gap(nxt) in (" ", ", "):
+    if nxt < len(reader.tokens) and reader.tokens[nxt] in ("và", "hoặc") and reader.gap(nxt) in (" ", ", "):
         nxt += 1
         if nxt >= len(reader.tokens) or reader.gap(nxt) != " ":
             return None
     elif nxt >= len(reader.tokens) or reader.gap(nxt) not in LIST_JOINERS:
         return None
-    return nxt if reader.tokens[nxt].upper else None
+    return nxt if reader.upper[nxt] else None
 
 
 def _sentence_start(reader: _Reader, i: int) -> bool:
@@ -296,19 +293,19 @@ def is_bare_place(reader: _Reader, run: list[int], check_before: bool = True) ->
     """A whole capitalized name standing alone, not after a word that makes it something else."""
     first, after = run[0], run[-1] + 1
     if check_before and first > 0:
-        before, gap = reader.tokens[first - 1], reader.gap(first)
-        if gap in INSIDE_NAME and before.upper:
+        gap = reader.gap(first)
+        if gap in INSIDE_NAME and reader.upper[first - 1]:
             return False
-        if gap == " " and before.text.lower() in NOT_A_PLACE_BEFORE:
+        if gap == " " and reader.lower[first - 1] in NOT_A_PLACE_BEFORE:
             return False
-    return not (after < len(reader.tokens) and reader.gap(after) in INSIDE_NAME and reader.tokens[after].upper)
+    return not (after < len(reader.tokens) and reader.gap(after) in INSIDE_NAME and reader.upper[after])
 
 
 def _read_bare(reader: _Reader, i: int) -> int:
     """A bare district or province name from token i (see ``is_bare_place``)."""
     run = reader.run(i)
     check_before = True
-    if len(run) > 1 and reader.tokens[i].text.lower() in SENTENCE_WORDS and _sentence_start(reader, i):
+    if len(run) > 1 and reader.lower[i] in SENTENCE_WORDS and _sentence_start(reader, i):
         run, check_before = run[1:], False
     key = vi_key(reader.words(run[0], run[-1]))
     if key not in NEVER_BARE and not reader.used.intersection(run) and is_bare_place(reader, run, check_before):
@@ -322,13 +319,16 @@ def _read_bare(reader: _Reader, i: int) -> int:
 def read_text(text: str, field_name: str, gazetteer: Gazetteer | None = None) -> list[Found]:
     """Every place one text names, in order."""
     reader = _Reader(gazetteer or load(), unicodedata.normalize("NFC", text[:MAX_TEXT]), field_name)
-    reader.tokens = [_Token(m.group(0), m.start(), m.end()) for m in WORD.finditer(reader.text)]
-    i = 0
-    while i < len(reader.tokens):
-        i = i + 1 if i in reader.used else _read_prefixed(reader, i)
-    i = 0
-    while i < len(reader.tokens):
-        i = i + 1 if i in reader.used or not reader.tokens[i].upper else _read_bare(reader, i)
+    starters = compress(count(), map(_FIRST_WORDS.__contains__, reader.lower))   # a type word's first word …
+    abbreviations = compress(count(), map(ABBREVIATIONS.__contains__, reader.tokens))   # … or TP, TX
+    following = 0   # the first token the last reading did not take
+    for i in sorted({*starters, *abbreviations}):
+        if i >= following and i not in reader.used:
+            following = _read_prefixed(reader, i)
+    following = 0
+    for i in compress(count(), reader.upper):
+        if i >= following and i not in reader.used:
+            following = _read_bare(reader, i)
     return sorted(reader.found, key=lambda f: f.at)
 
 
