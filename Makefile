@@ -14,7 +14,7 @@ $(VENV)/.demo: pyproject.toml $(VENV)/.created      # what the demo, crawl and s
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml $(VENV)/.created      # + pytest, Playwright, psutil, ruff, mypy
+$(VENV)/.test: pyproject.toml $(VENV)/.created      # + pytest (and pytest-xdist), Playwright, psutil, ruff, mypy
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -28,8 +28,8 @@ $(STAMP): $(VENV)/.test $(VENV)/.bench              ## everything (a developer's
 demo: $(VENV)/.demo     ## serve the sample site, crawl it into archive.db, publish it
 	$(VENV)/bin/kinhtedothi demo
 
-test: $(VENV)/.test node_modules/axe-core/axe.min.js     ## the whole test suite: every test, fast and slow (what CI runs)
-	$(PY) -m pytest -q
+test: $(VENV)/.test node_modules/axe-core/axe.min.js     ## the whole test suite: every test, fast and slow, in two workers (what CI runs)
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(VENV)/.test    ## the fast tests only, in one process: no crawl process, no server, no browser
 	$(PY) -m pytest -q -m "not slow"
@@ -38,8 +38,8 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json   # axe-core fo
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
 	else echo "npm not found: tests/test_accessibility.py will be skipped (apt-get install npm)"; fi
 
-stress-suite: $(VENV)/.test    ## the whole suite 5 times in a row beside `stress --cpu 2`: bench/out/stress-suite.log
-	PY=$(PY) bench/stress_suite.sh $(or $(RUNS),5)
+stress-suite: $(VENV)/.test    ## the whole suite 5 times in a row beside `stress --cpu 2`, as make test runs it: bench/out/stress-suite.log
+	PY=$(PY) bench/stress_suite.sh $(or $(RUNS),5) -n 2 --dist loadfile
 
 lint: $(VENV)/.test     ## ruff and mypy (settings in pyproject.toml), the architecture contracts (.importlinter)
 	$(VENV)/bin/ruff check .

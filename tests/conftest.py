@@ -4,16 +4,17 @@ slow), and the checks that no test leaves a process behind and that a fast test 
 Helpers live in tests/support/ (``from tests.support import run_crawl, connect, …``), not here."""
 
 import hashlib
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from kinhtedothi.sample_site import SampleSite
+from kinhtedothi.sample_site import FakeWayback, SampleSite
 from tests.support import tiers
 from tests.support.browser import offline_chromium
-from tests.support.crawls import crawl_in_process
+from tests.support.crawls import crawl_in_process, run_crawl, wayback_crawl
 from tests.support.edits import edited_archive
 from tests.support.processes import (OneProcess, ProcessInFastTest, adopt_orphans, children,
                                      fail_on_children_left)
@@ -118,6 +119,43 @@ def edited(crawled, tmp_path_factory):
     db = edited_archive(crawled[0], tmp_path_factory.mktemp("edited"))
     with _unchanged(db, "edited"):
         yield db
+
+
+@pytest.fixture(scope="session")
+def today(tmp_path_factory):
+    """A crawl of today's site alone (the sample site's current generation), a separate process:
+    (database path, finished crawl, request log as a tuple). Read-only, like `crawled`."""
+    db = tmp_path_factory.mktemp("today") / "archive.db"
+    with SampleSite(generation="current") as site:
+        process = run_crawl(db, site.url)
+        requests = tuple(site.requests)
+    with _unchanged(db, "today"):
+        yield db, process, requests
+
+
+@pytest.fixture(scope="session")
+def today_then_wayback(today, tmp_path_factory):
+    """`today`'s archive, then the fake Wayback Machine (no 429s) crawled into it: (database path, today's
+    crawl, the Wayback crawl). Read-only."""
+    db = tmp_path_factory.mktemp("today-then-wayback") / "archive.db"
+    shutil.copy(today[0], db)
+    with FakeWayback(throttle=False) as archive:
+        second = wayback_crawl(db, archive)
+    with _unchanged(db, "today_then_wayback"):
+        yield db, today[1], second
+
+
+@pytest.fixture(scope="session")
+def wayback_then_today(tmp_path_factory):
+    """The fake Wayback Machine (no 429s), then today's site, crawled into one new archive: (database path,
+    the Wayback crawl, today's crawl). Read-only."""
+    db = tmp_path_factory.mktemp("wayback-then-today") / "archive.db"
+    with FakeWayback(throttle=False) as archive:
+        first = wayback_crawl(db, archive)
+    with SampleSite(generation="current") as site:
+        second = run_crawl(db, site.url)
+    with _unchanged(db, "wayback_then_today"):
+        yield db, first, second
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from tests.support import ROOT
+from tests.support.crawls import fast_env
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def test_the_history_check_reports_one_row_per_story_and_only_the_real_edit(tmp_
     import sys
 
     process = subprocess.run([sys.executable, str(ROOT / "bench" / "history_check.py")], cwd=ROOT,
-                             capture_output=True, text=True, timeout=900)
+                             capture_output=True, text=True, timeout=900, env=fast_env())
     assert process.returncode == 0, process.stderr[-2000:]
     report = json.loads((ROOT / "bench" / "out" / "history_check.json").read_text(encoding="utf-8"))
     assert report["exit_statuses"] == [0, 0]
@@ -65,9 +66,9 @@ def test_the_history_check_reports_one_row_per_story_and_only_the_real_edit(tmp_
 
 def test_the_end_to_end_benchmark_runs_and_checks_what_it_times(tmp_path):
     results = tmp_path / "RESULTS.md"
-    process = subprocess.run([sys.executable, str(ROOT / "bench" / "e2e_bench.py"), "--runs", "1", "--articles", "6",
+    process = subprocess.run([sys.executable, str(ROOT / "bench" / "e2e_bench.py"), "--runs", "1", "--articles", "1",
                               "--scrapy-bench-seconds", "1", "--out", str(tmp_path / "out"), "--results",
-                              str(results)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                              str(results)], cwd=ROOT, capture_output=True, text=True, timeout=600, env=fast_env())
     assert process.returncode == 0, process.stderr[-3000:] + process.stdout[-3000:]
     text = results.read_text(encoding="utf-8")
     assert "| WARC import (`kinhtedothi crawl --source warc`; floor: warcio + lxml) |" in text

@@ -6,13 +6,12 @@ import shutil
 
 import pytest
 
-from kinhtedothi.sample_site import (FakeWayback, SampleSite, expected_current_articles, expected_current_events,
+from kinhtedothi.sample_site import (SampleSite, expected_current_articles, expected_current_events,
                          outside_the_event)
 from kinhtedothi.sample_site.current_data import NEW_IDS
 from kinhtedothi.sample_site.truth_current import paging_urls
 from kinhtedothi.sample_site.wayback_data import EDITED
 from tests.support import connect, run_crawl
-from tests.support.crawls import wayback_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -30,32 +29,17 @@ def rows(db, sql, *args):
         conn.close()
 
 
+# `today`, `today_then_wayback` and `wayback_then_today` are the session's (tests/conftest.py), shared with
+# tests/test_one_story.py: read-only.
 @pytest.fixture(scope="module")
-def today(tmp_path_factory):
-    """A crawl of today's site alone: (db, process, request log)."""
-    db = tmp_path_factory.mktemp("today") / "archive.db"
-    with SampleSite(generation="current") as site:
-        process = run_crawl(db, site.url)
-        return db, process, site.requests
-
-
-@pytest.fixture(scope="module")
-def live_then_wayback(today, tmp_path_factory):
-    db = tmp_path_factory.mktemp("merged") / "archive.db"
-    shutil.copy(today[0], db)
-    with FakeWayback(throttle=False) as archive:
-        process = wayback_crawl(db, archive)
-    return db, process
+def live_then_wayback(today_then_wayback):
+    """Today's site, then the Wayback copy: (db, the Wayback crawl)."""
+    return today_then_wayback[0], today_then_wayback[2]
 
 
 @pytest.fixture(scope="module")
-def wayback_then_live(tmp_path_factory):
-    db = tmp_path_factory.mktemp("reverse") / "archive.db"
-    with FakeWayback(throttle=False) as archive:
-        first = wayback_crawl(db, archive)
-    with SampleSite(generation="current") as site:
-        second = run_crawl(db, site.url)
-    return db, first, second
+def wayback_then_live(wayback_then_today):
+    return wayback_then_today
 
 
 # -- today's site alone ------------------------------------------------------------------

@@ -13,13 +13,12 @@ from xml.etree import ElementTree
 
 import pytest
 
-from kinhtedothi.sample_site import FakeWayback, SampleSite, expected_articles, expected_current_articles
+from kinhtedothi.sample_site import SampleSite, expected_articles, expected_current_articles
 from kinhtedothi.sample_site import content as C
 from kinhtedothi.sample_site import current_data as D
 from kinhtedothi.sample_site.wayback_data import EDITED as EDITED_BETWEEN_CAPTURES, NEVER_CAPTURED
 from tests.support import connect, run_crawl
 from tests.support.datasette import copy_archive, datasette_for, get
-from tests.support.crawls import wayback_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -50,37 +49,26 @@ def atom_ids(db, tmp_path, q="covid"):
 
 
 @pytest.fixture(scope="module")
-def legacy_then_current(tmp_path_factory):
-    """The legacy site crawled live (2021), then today's site into the same archive:
-    (db, first process, second process, Atom ids after the first crawl)."""
+def legacy_then_current(crawled, tmp_path_factory):
+    """The legacy site crawled live (2021: the session's `crawled`, copied), then today's site into the same
+    archive: (db, first process, second process, Atom ids after the first crawl)."""
     folder = tmp_path_factory.mktemp("legacy-then-current")
-    db = folder / "archive.db"
-    with SampleSite() as site:
-        first = run_crawl(db, site.url)
+    db = copy_archive(crawled[0], folder)
     before = atom_ids(db, folder / "before")
     with SampleSite(generation="current") as site:
         second = run_crawl(db, site.url)
-    return db, first, second, before
+    return db, crawled[1], second, before
+
+
+# The other two orders are the session's (tests/conftest.py), shared with tests/test_generations.py: read-only.
+@pytest.fixture(scope="module")
+def wayback_then_current(wayback_then_today):
+    return wayback_then_today
 
 
 @pytest.fixture(scope="module")
-def wayback_then_current(tmp_path_factory):
-    db = tmp_path_factory.mktemp("wayback-then-current") / "archive.db"
-    with FakeWayback(throttle=False) as archive:
-        first = wayback_crawl(db, archive)
-    with SampleSite(generation="current") as site:
-        second = run_crawl(db, site.url)
-    return db, first, second
-
-
-@pytest.fixture(scope="module")
-def current_then_wayback(tmp_path_factory):
-    db = tmp_path_factory.mktemp("current-then-wayback") / "archive.db"
-    with SampleSite(generation="current") as site:
-        first = run_crawl(db, site.url)
-    with FakeWayback(throttle=False) as archive:
-        second = wayback_crawl(db, archive)
-    return db, first, second
+def current_then_wayback(today_then_wayback):
+    return today_then_wayback
 
 
 ORDERS = ["legacy_then_current", "wayback_then_current", "current_then_wayback"]

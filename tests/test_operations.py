@@ -128,8 +128,10 @@ def test_two_crawls_started_together_one_runs_the_other_exits_75(site, tmp_path)
 def test_a_crawl_killed_at_any_moment_and_run_again_ends_complete(after_requests, tmp_path):
     db = tmp_path / "archive.db"
     with SampleSite() as site:
+        # 10 ms between requests, so that the crawl is still running when the count is reached; AutoThrottle
+        # off, or it would start at AUTOTHROTTLE_START_DELAY (2 s) and spend seconds on the first requests
         command = [sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--base-url", site.url,
-                   *FAST, "--delay", "0.01"]
+                   *FAST, "--delay", "0.01", "-s", "AUTOTHROTTLE_ENABLED=False"]
         crawler = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while len(site.requests) < after_requests and crawler.poll() is None and time.time() < deadline:

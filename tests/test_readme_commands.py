@@ -1,7 +1,8 @@
 """Every example in every command's --help runs, against the sample site (and each source's fake: the fake
 Wayback Machine, the fake Common Crawl, WARC files and saved pages of the sample site) instead of the live
-sites, with its files in a temporary folder. Commands that serve until stopped are started, asked for a page,
-and stopped with SIGTERM."""
+sites, with its files in a temporary folder, and FAST's short backoff in the environment (the fakes' scripted
+errors are retried at once). Commands that serve until stopped are started, asked for a page, and stopped with
+SIGTERM."""
 
 import shlex
 import shutil
@@ -20,6 +21,7 @@ from scraper import sources
 from scraper.sources.base import with_option
 from scraper.cli import cli
 from tests.support import ROOT, free_port, wait_for
+from tests.support.crawls import fast_env
 
 pytestmark = pytest.mark.slow
 
@@ -83,13 +85,15 @@ def run_example(name: str, argv: list[str], cwd: Path, stdout_to: Path | None) -
     command = [sys.executable, "-m", "scraper.cli", name, *argv]
     if port is None:
         out = stdout_to.open("w") if stdout_to else subprocess.PIPE
-        process = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.PIPE, text=True, timeout=300)
+        process = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.PIPE, text=True, timeout=300,
+                                 env=fast_env())
         assert process.returncode in REPORTS.get(name, (0,)), process.stderr[-3000:]
         if stdout_to:
             out.close()
             assert stdout_to.read_text(encoding="utf-8").count('"title"') >= 2
     else:
-        server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env=fast_env())
         try:
             wait_for(f"http://127.0.0.1:{port}/", server, seconds=180)
             server.send_signal(signal.SIGTERM)

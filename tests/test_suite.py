@@ -45,7 +45,8 @@ def recipe(target: str) -> list[str]:
 
 
 def test_make_test_runs_every_test_and_make_test_fast_the_fast_ones():
-    assert recipe("test") == ["$(PY) -m pytest -q"]  # no -m, -k, --ignore or --deselect: nothing left out
+    # no -m, -k, --ignore or --deselect: nothing left out; two pytest-xdist workers, each test file in one of them
+    assert recipe("test") == ["$(PY) -m pytest -q -n 2 --dist loadfile"]
     assert recipe("test-fast") == [f'$(PY) -m pytest -q -m "{FAST_SELECTION}"']
     assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
 

@@ -5,7 +5,7 @@ from conftest.py (pytest imports conftest.py itself, under another name: a secon
   ``crawls`` and ``servers``: ``ROOT``, ``FAST``, ``run_crawl``, ``connect``, ``free_port``,
   ``wait_for``, ``served``, ``stop_group``;
 * ``crawls``: a crawl as a separate process (``run_crawl``, ``wayback_crawl``), or in this process
-  once per session (``crawl_in_process``), and ``connect``;
+  once per session (``crawl_in_process``), and ``connect``; ``fast_env`` for a script's own crawls;
 * ``servers``: ports, waiting for a server, ``kinhtedothi serve`` as a process (``served``);
 * ``processes``: the check that no test leaves a process running, and the one that a fast test starts none;
 * ``tiers``: which tests are fast and which slow (``make test-fast`` runs the fast ones);

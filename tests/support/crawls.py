@@ -17,6 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 # The tests crawl a loopback copy: no delay, short backoff. Said here, not hidden in the code.
 FAST = ["--delay", "0", "-s", "RETRY_BACKOFF_BASE=0.05"]
+
+
+def fast_env() -> dict[str, str]:
+    """This process's environment with FAST's short backoff, for crawls a test cannot pass options to (a
+    benchmark script's, a --help example's): KINHTEDOTHI_<NAME> (docs/operators.md). A Retry-After still holds."""
+    return {**os.environ, "KINHTEDOTHI_RETRY_BACKOFF_BASE": "0.05"}
+
+
 # The fake Wayback Machine, one request at a time through each slot, with delays of its own (3 s and
 # 1 s against the real archive: a crawl of the fake makes about 130 requests) and a 429 hold (60 s there).
 WAYBACK_CDX_DELAY, WAYBACK_CAPTURE_DELAY, WAYBACK_429_WAIT = 0.01, 0.005, 0.3
