@@ -42,6 +42,7 @@ from datasette_kinhtedothi.archive.template_vars import template_context
 @hookimpl
 def startup(datasette):
     places_map.take_over_leaflet()   # Leaflet's files without datasette-leaflet's inline script on every page
+    failures.quiet_datasette_tracebacks()   # no traceback with local variables for each refused request
 
 
 @hookimpl
@@ -115,6 +116,7 @@ def handle_exception(datasette, request, exception):
         if answer is None:
             page = chrome.error_page(datasette, request, exception)  # Datasette's 4xx in the reader's language
             answer = await page() if page is not None else None
+        failures.log_failure(request, exception, failures.status_of(exception, answer.status if answer else None))
         return answer
 
     return inner

@@ -13,17 +13,19 @@ of the archive holds one.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
 from datasette.database import QueryInterrupted
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import Base400, Response
 from datasette.views.base import DatasetteError
 
 from datasette_kinhtedothi.archive.i18n import language
 from datasette_kinhtedothi.archive.i18n import gettext as _
 from datasette_kinhtedothi.limits import MAX_ANSWER_BYTES, MAX_VALUE_BYTES, SQLITE_HEAP_BYTES, AnswerTooLarge
 
+log = logging.getLogger("datasette_kinhtedothi")
 MB = 1024 * 1024
 # The messages are the catalogs' failure.* (locale/<lang>/LC_MESSAGES/archive.po).
 DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -99,3 +101,35 @@ async def nul_refusal(scope: dict[str, Any], send: Any) -> None:
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def quiet_datasette_tracebacks() -> None:
+    """Datasette's own exception hook, which runs for every exception, prints it with ``rich`` and every frame's
+    local variables: about 0.2 s of CPU for each refused request or 404, so a visitor sending odd parameters kept
+    a core busy with five a second. It prints nothing now; :func:`log_failure` writes what the log needs.
+    (Imported here, at start-up: imported before Datasette's plugin manager, that module would be registered
+    half-made, without its hook.)"""
+    import datasette.handle_exception as datasette_handler
+
+    datasette_handler.rich = None
+
+
+def status_of(exception: BaseException, answered: int | None) -> int:
+    """The status the visitor gets: ours, or Datasette's own for its 4xx, else 500."""
+    if answered is not None:
+        return answered
+    if isinstance(exception, Base400):
+        return exception.status
+    if isinstance(exception, DatasetteError):
+        return exception.status
+    return 500
+
+
+def log_failure(request: Any, exception: BaseException, status: int) -> None:
+    """One line for what a visitor or the file caused; the traceback (without local variables) for a real bug."""
+    if status >= 500 and not isinstance(exception, (MemoryError, DatasetteError)) and not is_damage(exception):
+        log.error("%s %s: %s", status, request.path, type(exception).__name__, exc_info=exception)
+    elif status >= 500:
+        log.warning("%s %s: %s", status, request.path, str(exception)[:300])
+    elif not isinstance(exception, Base400):   # a 404's or 403's line is the server's access log
+        log.info("%s %s: %s: %s", status, request.path, type(exception).__name__, str(exception)[:300])
