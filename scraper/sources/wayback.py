@@ -25,7 +25,8 @@ WAYBACK_URL = click.Option(["--wayback-url"], default="https://web.archive.org",
 DATE_FROM = click.Option(["--from", "date_from"], metavar="YYYY[MMDD…]", help="Wayback: captures from this date on")
 DATE_TO = click.Option(["--to", "date_to"], metavar="YYYY[MMDD…]", help="Wayback: captures up to this date")
 # No delays: the tests that use the fake check that a crawl runs; politeness is tests/test_wayback.py's.
-FAKE_SETTINGS = ["-s", "WAYBACK_CDX_DELAY=0", "-s", "WAYBACK_CAPTURE_DELAY=0", "-s", "WAYBACK_429_WAIT=0.05"]
+FAKE_SETTINGS = ["-s", "WAYBACK_CDX_DELAY=0", "-s", "WAYBACK_CAPTURE_DELAY=0", "-s", "WAYBACK_429_WAIT=0.05",
+                 "-s", "RETRY_BACKOFF_BASE=0.05"]
 
 
 def plan(options: dict[str, Any], settings: Any, db: Path) -> Plan:
