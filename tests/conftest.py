@@ -104,12 +104,8 @@ def crawled(tmp_path_factory):
     Read-only for every test: a test that changes the archive works on a copy
     (`tests.support.datasette.copy_archive`, `shutil.copy`). The session checks it at the end:
     the file's bytes must be what the crawl left."""
-    db = tmp_path_factory.mktemp("crawl") / "archive.db"
-    with SampleSite() as site:
-        process = crawl_in_process(db, site.url)
-        requests = tuple(site.requests)
-    with _unchanged(db, "crawled"):
-        yield db, process, requests
+    with _shared_crawl(tmp_path_factory, "crawled", crawl_in_process) as shared:
+        yield shared
 
 
 @pytest.fixture(scope="session")
@@ -125,12 +121,8 @@ def edited(crawled, tmp_path_factory):
 def today(tmp_path_factory):
     """A crawl of today's site alone (the sample site's current generation), a separate process:
     (database path, finished crawl, request log as a tuple). Read-only, like `crawled`."""
-    db = tmp_path_factory.mktemp("today") / "archive.db"
-    with SampleSite(generation="current") as site:
-        process = run_crawl(db, site.url)
-        requests = tuple(site.requests)
-    with _unchanged(db, "today"):
-        yield db, process, requests
+    with _shared_crawl(tmp_path_factory, "today", run_crawl, generation="current") as shared:
+        yield shared
 
 
 @pytest.fixture(scope="session")
@@ -156,6 +148,18 @@ def wayback_then_today(tmp_path_factory):
         second = run_crawl(db, site.url)
     with _unchanged(db, "wayback_then_today"):
         yield db, first, second
+
+
+@contextmanager
+def _shared_crawl(tmp_path_factory, name: str, crawl, **site_options):
+    """A crawl (``crawl(db, url)``) of a pristine sample site of its own, shared read-only: (database path,
+    finished crawl, request log as a tuple), the file checked unchanged when the session ends."""
+    db = tmp_path_factory.mktemp(name) / "archive.db"
+    with SampleSite(**site_options) as site:
+        process = crawl(db, site.url)
+        requests = tuple(site.requests)
+    with _unchanged(db, name):
+        yield db, process, requests
 
 
 @contextmanager
