@@ -107,6 +107,14 @@ def crawl_cmd(db: Path, url: str) -> list[str]:
     return [str(BIN / "kinhtedothi"), "crawl", "--db", str(db), "--base-url", url, "--delay", "0", "--quiet"]
 
 
+def import_cmd(warc: Path, db: Path) -> list[str]:
+    return [str(BIN / "kinhtedothi"), "crawl", "--source", "warc", str(warc), "--db", str(db), "--quiet"]
+
+
+def reparse_cmd(db: Path) -> list[str]:
+    return [str(BIN / "kinhtedothi"), "reparse", "--db", str(db), "--quiet"]
+
+
 def pages_fetched(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT pages_fetched FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
@@ -168,9 +176,7 @@ class Bench:
         self.work, self.url, self.failures = work, url, failures
         self.scrapy_bench_seconds, self.elsewhere = scrapy_bench_seconds, elsewhere
         self.warc, self.imported, self.reparsed = work / "site.warc.gz", work / "imported.db", work / "reparsed.db"
-        self.import_cmd = [str(BIN / "kinhtedothi"), "crawl", "--source", "warc", str(self.warc),
-                           "--db", str(self.imported), "--quiet"]
-        self.reparse_cmd = [str(BIN / "kinhtedothi"), "reparse", "--db", str(self.reparsed), "--quiet"]
+        self.import_cmd, self.reparse_cmd = import_cmd(self.warc, self.imported), reparse_cmd(self.reparsed)
         self.tiny_warc, self.tiny_db = work / "tiny.warc.gz", work / "tiny.db"
         self.sizes: dict[str, int] = {}
         self.expected: list[tuple[str, str]] = []
@@ -195,9 +201,8 @@ class Bench:
         """One run of what the design cannot go under: both starts, and bench/bound.py's parts."""
         for path in (self.tiny_db, self.tiny_db.with_name(self.tiny_db.name + "-wal")):
             path.unlink(missing_ok=True)
-        self.bound["import_start"].append(run([*self.import_cmd[:4], str(self.tiny_warc), "--db", str(self.tiny_db),
-                                               "--quiet"])[0])
-        self.bound["reparse_start"].append(run([*self.reparse_cmd[:2], "--db", str(self.tiny_db), "--quiet"])[0])
+        self.bound["import_start"].append(run(import_cmd(self.tiny_warc, self.tiny_db))[0])
+        self.bound["reparse_start"].append(run(reparse_cmd(self.tiny_db))[0])
         parts = json.loads(run([sys.executable, str(HERE / "bound.py"), str(self.imported)])[2].splitlines()[-1])
         self.bound["page_objects"].append(parts["page_objects_s"])
         self.bound["write_floor"].append(parts["write_floor_s"])
