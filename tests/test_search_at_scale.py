@@ -131,6 +131,30 @@ def test_a_huge_result_read_from_the_index_alone_gives_the_page_the_tables_give(
     assert lazy >= 8
 
 
+@pytest.mark.parametrize("archive", ["sample", "synthetic"])
+def test_a_huge_exact_spelling_read_from_its_index_gives_the_page_the_tables_give(archive, request, monkeypatch):
+    """Past search_sample.LAZY matches an exact spelling alone is counted, sampled and ranked in one pass over
+    its index (LAZY lowered here; with the pass keeping every id its facets are those of the copied ids)."""
+    conn, tables = _open(request.getfixturevalue(archive))
+    read = 0
+    for words in ("bầu cử", "Đảng bộ", "Hà Nội", "HĐND", "giãn cách xã hội", "covid", "khoá"):
+        for page in ("1", "2"):
+            state = read_state([("q", words), ("exact", "1"), ("page", page)], "vi")
+            monkeypatch.setattr(search_sample, "LAZY", 10**9)
+            expected = _answer(conn, tables, state)
+            monkeypatch.setattr(search_sample, "LAZY", 5)
+            monkeypatch.setattr(search_sample, "EXACT_STEP", 1)
+            assert _answer(conn, tables, state) == expected, (words, page)
+            monkeypatch.setattr(search_sample, "EXACT_STEP", 16)
+            sampled = _answer(conn, tables, state)
+            assert sampled[:4] == expected[:4], (words, page)       # the count, the page: exact
+            spelled = search_engine._exact_alone(state, tables, search_engine.narrowing_of(conn, state, tables))
+            if spelled and search_sample.exact_count(conn, spelled) > 5:
+                read += 1
+                assert sampled[5] is True, (words, page)           # the facets: counted on a sample (≈)
+    assert read >= 8
+
+
 def test_a_sample_of_buckets_scales_up_to_about_the_whole(synthetic):
     conn, tables = _open(synthetic)
     total = search_sample.count(conn, '"ha" AND "noi"')

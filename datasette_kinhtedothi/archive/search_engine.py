@@ -385,6 +385,17 @@ def _index_only(state: SearchState, tables: set[str], narrowed: Narrowing) -> tu
     return True, expression
 
 
+def _exact_alone(state: SearchState, tables: set[str], narrowed: Narrowing) -> str | None:
+    """The exact index's expression of an exact spelling with no filter nor field, ranked by relevance (what
+    ``_run_exact_from_index`` answers); None for any other search."""
+    if not state.exact or state.sort != "relevance" or "articles_fts_exact" not in tables:
+        return None
+    query = split_query(state.q, tables)
+    if not query.general or query.fields or narrowed.expression or _filters(state, tables, {}, narrowed.handled):
+        return None
+    return exact_match(query.general)
+
+
 def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
          facets: bool) -> dict:
     timings: dict[str, float] = {}
@@ -394,6 +405,9 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
         index_only, expression = _index_only(state, tables, narrowed) if limit else (False, None)
         if index_only and search_sample.count(conn, expression, search_sample.LAZY) > search_sample.LAZY:
             return _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, started)
+        spelled = _exact_alone(state, tables, narrowed) if limit else None
+        if spelled and search_sample.exact_count(conn, spelled, search_sample.LAZY) > search_sample.LAZY:
+            return _run_exact_from_index(conn, state, tables, spelled, limit, offset, facets, started)
         sql, params = match_sql(state, tables, conn, narrowed)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
@@ -495,6 +509,36 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
             "pages": pages, "phrase_count": phrase_count, "phrase_estimated": phrase_count is not None and every > 1,
             "spellings": spellings, "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+
+
+def _run_exact_from_index(conn, state: SearchState, tables: set[str], spelled: str, limit: int, offset: int,
+                          facets: bool, started: float) -> dict:
+    """A huge result of an exact spelling alone: its count and a sample of its ids in one pass over its index
+    (``search_sample.exact_scan``, no copy of every id), the facets counted on the sample (≈), the page ranked
+    from the index."""
+    timings: dict[str, float] = {}
+    count, kept = search_sample.exact_scan(conn, spelled)
+    timings["match"] = time.perf_counter() - started
+    started = time.perf_counter()
+    every = search_sample.exact_every(count, DENSE, FACET_SAMPLE)
+    facet_rows = {}
+    if facets:
+        search_sample.fill_ids(conn, [i for i in kept if i % every == 0])
+        facet_rows = _count_facets(conn, tables, "temp.kt_sample", every)
+    timings["facets"] = time.perf_counter() - started
+    timings["phrase"] = 0.0   # an exact spelling has no phrase count
+    started = time.perf_counter()
+    pages = max(1, -(-count // limit))
+    offset = min(offset, (pages - 1) * limit)
+    ids = ranked_ids(conn, relevance_tiers(state, tables) or [], offset + limit, in_hits=False)[offset:]
+    timings["page"] = time.perf_counter() - started
+    started = time.perf_counter()
+    articles = _articles(conn, tables, ids, None)
+    timings["rows"] = time.perf_counter() - started
+    return {"count": count, "facets": facet_rows, "facets_estimated": bool(facets) and every > 1,
+            "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
+            "pages": pages, "phrase_count": None, "phrase_estimated": False, "spellings": [],
+            "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
 
 
 def _count_facets(conn, tables: set[str], hits: str, every: float) -> dict[str, list[dict]]:

@@ -9,6 +9,10 @@ index's buckets (``kinhtedothi.vocab.narrowing``: every article is in one of 256
 the same buckets and scaled (≈); the page is ranked
 tier by tier from the index (``search_engine.ranked_ids``), and only its 20 articles are checked for
 the phrase. Below ``LAZY`` matches the search page copies the ids as before: every count is exact.
+
+An exact spelling alone (``exact_scan``) is read the same way from the diacritics-keeping index, which has
+no buckets: one pass counts its matches and keeps those whose id is a multiple of ``EXACT_STEP``, and the
+facets count one id in a multiple of it (≈).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from kinhtedothi.vocab import narrowing
 
 LAZY = 20_000   # matches above which a search whose filters are all in its full-text query reads the index alone
 SAMPLE = 2_500  # about how many matches its facets and its phrase count are counted on (at least one bucket)
+EXACT_STEP = 16  # an exact spelling's pass keeps the ids that are multiples of this (at most 1 in 16 of them)
 
 
 def count(conn, expression: str | None, at_most: int | None = None) -> int:
@@ -76,3 +81,33 @@ def first_ids(conn, expression: str, n: int) -> list[int]:
     """The ``n`` matches of lowest id (as the spellings of an unmarked query read them from ``temp.kt_phrase``)."""
     return [r[0] for r in conn.execute(
         f"select rowid from articles_fts where articles_fts match :m order by rowid limit {n}", {"m": expression})]
+
+
+def exact_count(conn, spelled: str, at_most: int | None = None) -> int:
+    """Matches of an exact-index expression; stops past ``at_most`` when given."""
+    limit = f" limit {at_most + 1}" if at_most is not None else ""
+    return conn.execute("select count(*) from (select rowid from articles_fts_exact where articles_fts_exact "
+                        f"match :x{limit})", {"x": spelled}).fetchone()[0]
+
+
+def exact_scan(conn, spelled: str) -> tuple[int, list[int]]:
+    """One pass over the exact index: how many articles match, and those of them whose id is a multiple of
+    ``EXACT_STEP`` (instead of copying every id into ``temp.kt_hits``)."""
+    count, ids = conn.execute(
+        "select count(*), group_concat(rowid) filter (where rowid % :step = 0) from articles_fts_exact "
+        "where articles_fts_exact match :x", {"x": spelled, "step": EXACT_STEP}).fetchone()
+    return count, [int(i) for i in ids.split(",")] if ids else []
+
+
+def exact_every(count: int, dense: int, wanted: int) -> int:
+    """One id in how many an exact spelling's facets count: as ``temp.kt_hits`` would (all up to ``dense``
+    matches, else about ``wanted``), rounded up to a multiple of ``EXACT_STEP`` (the ids ``exact_scan`` kept)."""
+    every = 1 if count <= dense else -(-count // wanted)
+    return EXACT_STEP * -(-every // EXACT_STEP)
+
+
+def fill_ids(conn, ids: list[int]) -> None:
+    """``temp.kt_sample``: these ids."""
+    conn.execute("create temp table if not exists kt_sample (id integer primary key)")
+    conn.execute("delete from temp.kt_sample")
+    conn.executemany("insert into temp.kt_sample (id) values (?)", ((i,) for i in ids))
