@@ -520,7 +520,7 @@ def _run_exact_from_index(conn, state: SearchState, tables: set[str], spelled: s
     count, kept = search_sample.exact_scan(conn, spelled)
     timings["match"] = time.perf_counter() - started
     started = time.perf_counter()
-    every = search_sample.exact_every(count, DENSE, FACET_SAMPLE)
+    every = search_sample.exact_every(count, DENSE, search_sample.SAMPLE)
     facet_rows = {}
     if facets:
         search_sample.fill_ids(conn, [i for i in kept if i % every == 0])

@@ -100,8 +100,9 @@ def exact_scan(conn, spelled: str) -> tuple[int, list[int]]:
 
 
 def exact_every(count: int, dense: int, wanted: int) -> int:
-    """One id in how many an exact spelling's facets count: as ``temp.kt_hits`` would (all up to ``dense``
-    matches, else about ``wanted``), rounded up to a multiple of ``EXACT_STEP`` (the ids ``exact_scan`` kept)."""
+    """One id in how many an exact spelling's facets count: all of them up to ``dense`` matches, else about
+    ``wanted`` (``SAMPLE``, as a folded search's buckets), rounded up to a multiple of ``EXACT_STEP`` (the ids
+    ``exact_scan`` kept)."""
     every = 1 if count <= dense else -(-count // wanted)
     return EXACT_STEP * -(-every // EXACT_STEP)
 
