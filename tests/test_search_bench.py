@@ -34,6 +34,15 @@ def test_the_quick_search_benchmark_runs_end_to_end(tmp_path):
     assert "| search page `/-/search`" in measured.stdout
     assert "Load average (1 min) during the run" in measured.stdout
     assert "Pages that answered \"query took too long\": none." in measured.stdout
+    floor = subprocess.run([sys.executable, "bench/search_floor.py", str(db), "--narrowed", "--runs", "1"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert floor.returncode == 0, floor.stderr
+    rows = [line.split(" | ") for line in floor.stdout.splitlines()[2:]]
+    tiers = [r for r in rows if "**page**" not in r[1]]
+    assert len(tiers) == 3 * 2 * 4 and len(rows) - len(tiers) == 3 * 2   # 3 queries, plain and narrowed, 4 tiers
+    assert {r[1] for r in tiers} == {"headline", "lead", "anywhere", "words apart"}
+    assert all(r[3] == "–" for r in tiers if r[1] == "words apart")
+    assert all(r[3] != "–" for r in tiers if r[1] != "words apart")    # each phrase tier's phrase measured alone
 
 
 def test_the_report_shows_a_list_search_that_ran_past_the_time_limit_as_its_error(tmp_path):
