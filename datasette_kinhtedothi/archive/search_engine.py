@@ -418,8 +418,7 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
             every = 1 if count <= DENSE else math.ceil(count / FACET_SAMPLE)
             hits = "temp.kt_hits"
             if every > 1:  # a huge result: count one article in `every` (ids spread evenly) and scale
-                conn.execute("create temp table if not exists kt_sample (id integer primary key)")
-                conn.execute("delete from temp.kt_sample")
+                search_sample.empty_sample(conn)
                 conn.execute("insert into temp.kt_sample select id from temp.kt_hits where id % ? = 0", [every])
                 hits = "temp.kt_sample"
             facet_rows = _count_facets(conn, tables, hits, every)

@@ -56,8 +56,7 @@ def in_buckets(expression: str | None, buckets: int) -> str:
 
 def fill_sample(conn, expression: str | None, buckets: int) -> None:
     """``temp.kt_sample``: the matches in ``buckets`` buckets."""
-    conn.execute("create temp table if not exists kt_sample (id integer primary key)")
-    conn.execute("delete from temp.kt_sample")
+    empty_sample(conn)
     conn.execute("insert into temp.kt_sample select rowid from articles_fts where articles_fts match :m",
                  {"m": in_buckets(expression, buckets)})
 
@@ -109,6 +108,10 @@ def exact_every(count: int, dense: int, wanted: int) -> int:
 
 def fill_ids(conn, ids: list[int]) -> None:
     """``temp.kt_sample``: these ids."""
+    empty_sample(conn)
+    conn.executemany("insert into temp.kt_sample (id) values (?)", ((i,) for i in ids))
+
+
+def empty_sample(conn) -> None:
     conn.execute("create temp table if not exists kt_sample (id integer primary key)")
     conn.execute("delete from temp.kt_sample")
-    conn.executemany("insert into temp.kt_sample (id) values (?)", ((i,) for i in ids))
