@@ -385,6 +385,20 @@ def _index_only(state: SearchState, tables: set[str], narrowed: Narrowing) -> tu
     return True, expression
 
 
+class Laps:
+    """How long each step of a page took, one after the other, in ms (``timings_ms`` of ``/-/search.json``)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        """The time since the last lap (or the start) is ``step``'s."""
+        now = time.perf_counter()
+        self.ms[step] = round((now - self._last) * 1000, 1)
+        self._last = now
+
+
 def _exact_alone(state: SearchState, tables: set[str], narrowed: Narrowing) -> str | None:
     """The exact index's expression of an exact spelling with no filter nor field, ranked by relevance (what
     ``_run_exact_from_index`` answers); None for any other search."""
@@ -398,23 +412,21 @@ def _exact_alone(state: SearchState, tables: set[str], narrowed: Narrowing) -> s
 
 def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, time_limit_ms: int,
          facets: bool) -> dict:
-    timings: dict[str, float] = {}
     with sqlite_timelimit(conn, time_limit_ms):
-        started = time.perf_counter()
+        laps = Laps()
         narrowed = narrowing_of(conn, state, tables)
         index_only, expression = _index_only(state, tables, narrowed) if limit else (False, None)
         if index_only and search_sample.count(conn, expression, search_sample.LAZY) > search_sample.LAZY:
-            return _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, started)
+            return _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, laps)
         spelled = _exact_alone(state, tables, narrowed) if limit else None
         if spelled and search_sample.exact_count(conn, spelled, search_sample.LAZY) > search_sample.LAZY:
-            return _run_exact_from_index(conn, state, tables, spelled, limit, offset, facets, started)
+            return _run_exact_from_index(conn, state, tables, spelled, limit, offset, facets, laps)
         sql, params = match_sql(state, tables, conn, narrowed)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
-        timings["match"] = time.perf_counter() - started
+        laps.lap("match")
         facet_rows, estimated = {}, False
         if facets:
-            started = time.perf_counter()
             every = 1 if count <= DENSE else math.ceil(count / FACET_SAMPLE)
             hits = "temp.kt_hits"
             if every > 1:  # a huge result: count one article in `every` (ids spread evenly) and scale
@@ -423,14 +435,13 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                 hits = "temp.kt_sample"
             facet_rows = _count_facets(conn, tables, hits, every)
             estimated = every > 1
-            timings["facets"] = time.perf_counter() - started
-        started = time.perf_counter()
+            laps.lap("facets")
         query = split_query(state.q, tables) if state.q else None
         phrase_count = None
         if query and query.general and not state.exact:
             fields = folded_expression(Query("", query.fields)) if query.fields else None
             phrase_count = search_groups.split(conn, query.general, _and(fields, narrowed.expression))
-        timings["phrase"] = time.perf_counter() - started
+        laps.lap("phrase")
         pages = max(1, -(-count // limit)) if limit else 1
         offset = min(offset, (pages - 1) * limit) if limit else offset   # past the last page: the last page
         tiers = relevance_tiers(state, tables, narrowed.expression)
@@ -450,39 +461,35 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
             phrase_ids = {r[0] for r in conn.execute(f"select id from temp.kt_phrase where id in ({marks})", ids)}
         spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
                                             count) if query and query.general and not state.exact and limit else []
-        timings["page"] = time.perf_counter() - started
-        started = time.perf_counter()
+        laps.lap("page")
         articles = _articles(conn, tables, ids, phrase_ids if phrase_count else None)
-        timings["rows"] = time.perf_counter() - started
+        laps.lap("rows")
     return {"count": count, "facets": facet_rows, "facets_estimated": estimated,
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1 if limit else 1,
             "pages": pages, "phrase_count": phrase_count, "phrase_estimated": False, "spellings": spellings,
-            "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+            "timings": laps.ms}
 
 
 def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrowing, expression: str | None,
-                    limit: int, offset: int, facets: bool, started: float) -> dict:
+                    limit: int, offset: int, facets: bool, laps: Laps) -> dict:
     """A huge result whose filters are all in its full-text query, from the index alone (``search_sample``):
     exact total, facets and the phrase's count on a sample of buckets (≈), the page ranked from the index."""
-    timings: dict[str, float] = {}
     count = search_sample.count(conn, expression)
-    timings["match"] = time.perf_counter() - started
-    started = time.perf_counter()
+    laps.lap("match")
     buckets = search_sample.buckets_for(count, search_sample.SAMPLE)
     every = search_sample.scale(buckets)
     facet_rows = {}
     if facets:
         search_sample.fill_sample(conn, expression, buckets)
         facet_rows = _count_facets(conn, tables, "temp.kt_sample", every)
-    timings["facets"] = time.perf_counter() - started
-    started = time.perf_counter()
+    laps.lap("facets")
     query = split_query(state.q, tables) if state.q else None
     phrase = None
     if query and query.general and matches.query_words(query.general):
         fields = folded_expression(Query("", query.fields)) if query.fields else None
         phrase = _and(_and(fts_match(query.general, 2), fields), narrowed.expression)
     phrase_count = search_sample.phrase_estimate(conn, phrase, buckets, count) if phrase else None
-    timings["phrase"] = time.perf_counter() - started
+    laps.lap("phrase")
     pages = max(1, -(-count // limit))
     offset = min(offset, (pages - 1) * limit)
     tiers = relevance_tiers(state, tables, narrowed.expression)
@@ -500,44 +507,39 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
         sample = search_sample.first_ids(conn, source, search_groups.SPELLING_SAMPLE)
         spellings = search_groups.spellings(conn, query.general, phrase_count, "articles_fts_exact" in tables,
                                             count, sample_ids=sample)
-    timings["page"] = time.perf_counter() - started
-    started = time.perf_counter()
+    laps.lap("page")
     articles = _articles(conn, tables, ids, phrase_ids if phrase_count else None)
-    timings["rows"] = time.perf_counter() - started
+    laps.lap("rows")
     return {"count": count, "facets": facet_rows, "facets_estimated": bool(facets) and every > 1,
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
             "pages": pages, "phrase_count": phrase_count, "phrase_estimated": phrase_count is not None and every > 1,
-            "spellings": spellings, "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+            "spellings": spellings, "timings": laps.ms}
 
 
 def _run_exact_from_index(conn, state: SearchState, tables: set[str], spelled: str, limit: int, offset: int,
-                          facets: bool, started: float) -> dict:
+                          facets: bool, laps: Laps) -> dict:
     """A huge result of an exact spelling alone: its count and a sample of its ids in one pass over its index
     (``search_sample.exact_scan``, no copy of every id), the facets counted on the sample (≈), the page ranked
     from the index."""
-    timings: dict[str, float] = {}
     count, kept = search_sample.exact_scan(conn, spelled)
-    timings["match"] = time.perf_counter() - started
-    started = time.perf_counter()
+    laps.lap("match")
     every = search_sample.exact_every(count, DENSE, search_sample.SAMPLE)
     facet_rows = {}
     if facets:
         search_sample.fill_ids(conn, [i for i in kept if i % every == 0])
         facet_rows = _count_facets(conn, tables, "temp.kt_sample", every)
-    timings["facets"] = time.perf_counter() - started
-    timings["phrase"] = 0.0   # an exact spelling has no phrase count
-    started = time.perf_counter()
+    laps.lap("facets")
+    laps.lap("phrase")   # an exact spelling has no phrase count
     pages = max(1, -(-count // limit))
     offset = min(offset, (pages - 1) * limit)
     ids = ranked_ids(conn, relevance_tiers(state, tables) or [], offset + limit, in_hits=False)[offset:]
-    timings["page"] = time.perf_counter() - started
-    started = time.perf_counter()
+    laps.lap("page")
     articles = _articles(conn, tables, ids, None)
-    timings["rows"] = time.perf_counter() - started
+    laps.lap("rows")
     return {"count": count, "facets": facet_rows, "facets_estimated": bool(facets) and every > 1,
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
             "pages": pages, "phrase_count": None, "phrase_estimated": False, "spellings": [],
-            "timings": {k: round(v * 1000, 1) for k, v in timings.items()}}
+            "timings": laps.ms}
 
 
 def _count_facets(conn, tables: set[str], hits: str, every: float) -> dict[str, list[dict]]:
