@@ -117,8 +117,10 @@ def test_a_huge_result_read_from_the_index_alone_gives_the_page_the_tables_give(
     """Past search_sample.LAZY matches the search page counts, ranks and marks the phrase from the index alone
     (here LAZY is lowered to reach it on a small archive: all 256 buckets make the sample, so it is whole)."""
     conn, tables = _open(request.getfixturevalue(archive))
-    states = [s for s in _states(conn) if ("sort", "newest") not in s and ("sort", "oldest") not in s]
-    lazy = 0
+    states = _states(conn)
+    states += [s + [("sort", sort), ("page", page)] for s in states if s and ("sort", "newest") not in s
+               and ("sort", "oldest") not in s for sort in ("newest", "oldest") for page in ("1", "3", "40")]
+    lazy = dated = 0
     for pairs in states:
         state = read_state([p for p in pairs if p[1]], "vi")
         monkeypatch.setattr(search_sample, "LAZY", 10**9)
@@ -126,9 +128,15 @@ def test_a_huge_result_read_from_the_index_alone_gives_the_page_the_tables_give(
         monkeypatch.setattr(search_sample, "LAZY", 5)
         index_only, expression = search_engine._index_only(state, tables, search_engine.narrowing_of(
             conn, state, tables))
-        lazy += index_only and search_sample.count(conn, expression) > 5
+        huge = index_only and search_sample.count(conn, expression) > 5
+        lazy += huge
+        dated += huge and state.sort != "relevance" and bool(state.q)
         assert _answer(conn, tables, state) == expected, pairs
-    assert lazy >= 8
+        for walk in (7, 300):   # a walk too short for the page: the ids are copied after all, same page
+            monkeypatch.setattr(search_sample, "WALK", walk)
+            assert _answer(conn, tables, state) == expected, (pairs, walk)
+        monkeypatch.setattr(search_sample, "WALK", 4_096)
+    assert lazy >= 8 and dated >= 8
 
 
 @pytest.mark.parametrize("archive", ["sample", "synthetic"])

@@ -373,14 +373,15 @@ def hits_table(conn):
 
 def _index_only(state: SearchState, tables: set[str], narrowed: Narrowing) -> tuple[bool, str | None]:
     """(True, the folded-index expression holding the whole search, None for every article) when the index alone
-    can answer this page (``search_sample``): no exact spelling, every filter in the full-text query, ranked by
-    relevance (or, without search nor filter, every article by date); (False, None) otherwise."""
+    can answer this page (``search_sample``): no exact spelling, every filter in the full-text query (a date sort
+    then walks the articles in date order: ``_date_walk``; without search nor filter, every article by date);
+    (False, None) otherwise."""
     if state.exact or _filters(state, tables, {}, narrowed.handled):
         return False, None
     if not state.q:
         return narrowed.expression is None, None
     expression = _and(folded_expression(split_query(state.q, tables)), narrowed.expression)
-    if not expression or expression == '""' or state.sort != "relevance":
+    if not expression or expression == '""':
         return False, None
     return True, expression
 
@@ -417,7 +418,9 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
         narrowed = narrowing_of(conn, state, tables)
         index_only, expression = _index_only(state, tables, narrowed) if limit else (False, None)
         if index_only and search_sample.count(conn, expression, search_sample.LAZY) > search_sample.LAZY:
-            return _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, laps)
+            found = _run_from_index(conn, state, tables, narrowed, expression, limit, offset, facets, laps)
+            if found is not None:
+                return found
         spelled = _exact_alone(state, tables, narrowed) if limit else None
         if spelled and search_sample.exact_count(conn, spelled, search_sample.LAZY) > search_sample.LAZY:
             return _run_exact_from_index(conn, state, tables, spelled, limit, offset, facets, laps)
@@ -471,10 +474,25 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
 
 
 def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrowing, expression: str | None,
-                    limit: int, offset: int, facets: bool, laps: Laps) -> dict:
+                    limit: int, offset: int, facets: bool, laps: Laps) -> dict | None:
     """A huge result whose filters are all in its full-text query, from the index alone (``search_sample``):
-    exact total, facets and the phrase's count on a sample of buckets (≈), the page ranked from the index."""
+    exact total, facets and the phrase's count on a sample of buckets (≈), the page ranked from the index, or
+    by date from a walk of the articles in date order (None when that walk finds no full page: ``_run`` copies
+    the ids instead)."""
     count = search_sample.count(conn, expression)
+    pages = max(1, -(-count // limit))
+    offset = min(offset, (pages - 1) * limit)
+    query = split_query(state.q, tables) if state.q else None
+    phrase = None
+    if query and query.general and matches.query_words(query.general):
+        fields = folded_expression(Query("", query.fields)) if query.fields else None
+        phrase = _and(_and(fts_match(query.general, 2), fields), narrowed.expression)
+    tiers = relevance_tiers(state, tables, narrowed.expression)
+    dated = None
+    if not tiers and expression is not None:   # a search sorted by date
+        dated = _date_walk(conn, state, tables, narrowed, expression, phrase, offset + limit)
+        if dated is None:
+            return None
     laps.lap("match")
     buckets = search_sample.buckets_for(count, search_sample.SAMPLE)
     every = search_sample.scale(buckets)
@@ -483,18 +501,12 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
         search_sample.fill_sample(conn, expression, buckets)
         facet_rows = _count_facets(conn, tables, "temp.kt_sample", every)
     laps.lap("facets")
-    query = split_query(state.q, tables) if state.q else None
-    phrase = None
-    if query and query.general and matches.query_words(query.general):
-        fields = folded_expression(Query("", query.fields)) if query.fields else None
-        phrase = _and(_and(fts_match(query.general, 2), fields), narrowed.expression)
     phrase_count = search_sample.phrase_estimate(conn, phrase, buckets, count) if phrase else None
     laps.lap("phrase")
-    pages = max(1, -(-count // limit))
-    offset = min(offset, (pages - 1) * limit)
-    tiers = relevance_tiers(state, tables, narrowed.expression)
     if tiers:
         ids = ranked_ids(conn, tiers, offset + limit, in_hits=False)[offset:]
+    elif dated is not None:
+        ids = dated[offset:]
     else:   # every article, by date
         direction = "asc" if state.sort == "oldest" else "desc"
         ids = [r[0] for r in conn.execute(
@@ -514,6 +526,58 @@ def _run_from_index(conn, state: SearchState, tables: set[str], narrowed: Narrow
             "articles": [articles[i] for i in ids if i in articles], "page": offset // limit + 1,
             "pages": pages, "phrase_count": phrase_count, "phrase_estimated": phrase_count is not None and every > 1,
             "spellings": spellings, "timings": laps.ms}
+
+
+def _first_month(conn, tables: set[str], expression: str, direction: str) -> str | None:
+    """Where a walk in date order can start: newest first, the first day after the newest month with a match
+    (``published_at <`` it); oldest first, the oldest such month (``>=``); found by asking the index year by
+    year, then month by month (its narrowing words). None when it cannot say: no kept year counts, or some
+    article's ``published_at`` sorts where no month word reaches (a missing date, oldest first; a value that is
+    no date, newest first)."""
+    outside = "published_at >= ':'" if direction == "desc" else "published_at is null or published_at < '0'"
+    if "facet_counts" not in tables or conn.execute(f"select 1 from articles where {outside} limit 1").fetchone():
+        return None
+    years = sorted((r[0] for r in conn.execute("select value from facet_counts where facet = 'year' and n > 0")),
+                   reverse=direction == "desc")
+
+    def any_in(word: str) -> bool:
+        return conn.execute("select 1 from articles_fts where articles_fts match ? limit 1",
+                            [f'({expression}) AND {{{narrowing.COLUMN}}}: "{word}"']).fetchone() is not None
+
+    year = next((y for y in years if re.fullmatch(r"\d{4}", y) and any_in(narrowing.PREFIX["year"] + y)), None)
+    if year is None:
+        return None
+    months = range(12, 0, -1) if direction == "desc" else range(1, 13)
+    month = next((m for m in months if any_in(f"{narrowing.PREFIX['month']}{year}{m:02d}")), None)
+    if month is None:
+        return None
+    if direction == "asc":
+        return f"{year}-{month:02d}"
+    return f"{int(year) + 1:04d}-01" if month == 12 else f"{year}-{month + 1:02d}"
+
+
+def _date_walk(conn, state: SearchState, tables: set[str], narrowed: Narrowing, expression: str, phrase: str | None,
+               need: int) -> list[int] | None:
+    """The first ``need`` matches in the page's date order, those with the phrase first (as the copied ids give
+    them: ``search_groups.grouped_page``), from a walk of the articles in date order within the dates chosen
+    (``search_sample.date_walk``); None when the walk finds no full page."""
+    direction = "asc" if state.sort == "oldest" else "desc"
+    low, high = state.bounds if DATES in narrowed.handled else (None, None)
+    where, params = [], {}
+    if low:
+        where.append("published_at >= :low")
+        params["low"] = low
+    if high:
+        where.append("published_at < :high")
+        params["high"] = high
+    start = _first_month(conn, tables, expression, direction)
+    if start:   # no match before it in the walk's order: start there
+        where.append("published_at < :start" if direction == "desc" else "published_at >= :start")
+        params["start"] = start
+    walk_sql = (f"select id from articles{' where ' + ' and '.join(where) if where else ''} "
+                f"order by published_at {direction}, id {direction}")
+    groups = [f"({phrase}) AND ({expression})", f"({expression}) NOT ({phrase})"] if phrase else [expression]
+    return search_sample.date_walk(conn, groups, walk_sql, params, need)
 
 
 def _run_exact_from_index(conn, state: SearchState, tables: set[str], spelled: str, limit: int, offset: int,

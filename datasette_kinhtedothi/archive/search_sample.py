@@ -10,6 +10,10 @@ the same buckets and scaled (≈); the page is ranked
 tier by tier from the index (``search_engine.ranked_ids``), and only its 20 articles are checked for
 the phrase. Below ``LAZY`` matches the search page copies the ids as before: every count is exact.
 
+Sorted by date (``date_walk``), its page is found by walking the articles in date order and asking the
+index which of each batch match, those with the phrase first, as the copied ids would give it; past ``WALK``
+articles without a full page the ids are copied after all.
+
 An exact spelling alone (``exact_scan``) is read the same way from the diacritics-keeping index, which has
 no buckets: one pass counts its matches and keeps those whose id is a multiple of ``EXACT_STEP``, and the
 facets count one id in a multiple of it (≈).
@@ -22,6 +26,8 @@ from kinhtedothi.vocab import narrowing
 LAZY = 20_000   # matches above which a search whose filters are all in its full-text query reads the index alone
 SAMPLE = 2_500  # about how many matches its facets and its phrase count are counted on (at least one bucket)
 EXACT_STEP = 16  # an exact spelling's pass keeps the ids that are multiples of this (at most 1 in 16 of them)
+WALK = 4_096     # articles a date page of a huge result looks at, in date order, before copying the ids instead
+BATCH = 256      # articles asked about in one index query
 
 
 def count(conn, expression: str | None, at_most: int | None = None) -> int:
@@ -115,3 +121,25 @@ def fill_ids(conn, ids: list[int]) -> None:
 def empty_sample(conn) -> None:
     conn.execute("create temp table if not exists kt_sample (id integer primary key)")
     conn.execute("delete from temp.kt_sample")
+
+
+def date_walk(conn, groups: list[str], walk_sql: str, params: dict, need: int) -> list[int] | None:
+    """The first ``need`` matches in date order, group after group (each a folded-index expression: those with
+    the phrase, then the rest): ``walk_sql`` gives the articles in the page's date order (at most ``WALK``), and
+    the index says which of each ``BATCH`` of them a group matches. Fewer when every article was walked; None
+    when the walk stopped at ``WALK`` articles before the page was full (a group may go on past them)."""
+    candidates = [r[0] for r in conn.execute(f"{walk_sql} limit {WALK}", params)]
+    walked_all = len(candidates) < WALK
+    found: list[int] = []
+    for group in groups:
+        for start in range(0, len(candidates), BATCH):
+            batch = candidates[start:start + BATCH]
+            marks = ", ".join("?" for _ in batch)
+            hits = {r[0] for r in conn.execute(
+                f"select rowid from articles_fts where articles_fts match ? and rowid in ({marks})", [group, *batch])}
+            found += [i for i in batch if i in hits]
+            if len(found) >= need:
+                return found[:need]
+        if not walked_all:
+            return None
+    return found
