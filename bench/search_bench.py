@@ -13,9 +13,9 @@ plugins) and times, client side, for each query with and without diacritics:
   newest 50 matches, and the count of all matches (a full scan);
 * facet pages: the articles list as HTML with its seven facets, without and with a search;
 * the search page ``/-/search?q=`` as HTML (the total count, seven facets, 20 results ranked by relevance
-  with highlighted passages), with and without diacritics, its exact-spelling switch, and the page
-  narrowed to an event and a date range; with the server's own split of the time (``timings_ms`` of
-  ``/-/search.json``: matching, facets, ranking the page, reading its rows).
+  with highlighted passages), with and without diacritics, its exact-spelling switch, sorted newest first,
+  and narrowed to an event and a date range; with the server's own split of the time (``timings_ms`` of
+  ``/-/search.json``: matching, facets, the phrase's count, ranking the page, reading its rows).
 
 ``--size N`` measures the synthetic archive of N articles, ``bench/out/archive-200k.db`` for 200,000 (the
 default) or ``archive-1m.db`` for 1,000,000, and builds it first with ``make_synthetic_archive.py`` when it
@@ -207,6 +207,7 @@ def main(argv=None) -> None:
             for q in pair:
                 page_run("search page", q, {"q": q}, args.repeat)
             page_run("search page, exact", pair[0], {"q": pair[0], "exact": "1"}, args.repeat)
+            page_run("search page, newest", pair[0], {"q": pair[0], "sort": "newest"}, args.repeat)
             page_run("search page, event + dates", pair[1], {"q": pair[1], "event": "dai-dich-covid-19",
                                                               "from": "1/1/2021", "to": "2021-12-31"}, args.repeat)
         page_run("search page", "(no search)", {}, args.facet_repeat)
@@ -257,6 +258,7 @@ def report(results: list[dict]) -> str:
     lines += [f"Pages that answered \"query took too long\": {', '.join(too_long) if too_long else 'none'}.", ""]
     summary = [("search page, plain query", "search page"), ("search page, exact spelling", "search page, exact"),
                ("search page narrowed to an event and dates", "search page, event + dates"),
+               ("search page sorted newest first", "search page, newest"),
                ("ranked JSON (`search.json`)", "ranked search"), ("facet pages of the article list", "facet page"),
                ("article list `?_search=`", "list search")]
     lines += ["| what | p95, lowest–highest (ms) | over 300 ms at p95 |", "| --- | ---: | --- |"]
@@ -268,8 +270,9 @@ def report(results: list[dict]) -> str:
                          f"| {', '.join(over) if over else 'none'} |")
     lines += ["", "| search page `/-/search` (HTML: count, seven facets, 20 ranked with passages) "
                   "| matches | p50 / p95 | "
-                  "server: match / facets / phrase / rank page / rows (ms) | exact spelling | + event and 2021 |",
-              "| --- | ---: | ---: | --- | ---: | ---: |"]
+                  "server: match / facets / phrase / rank page / rows (ms) | exact spelling | newest first "
+                  "| + event and 2021 |",
+              "| --- | ---: | ---: | --- | ---: | ---: | ---: |"]
     for pair in QUERIES:
         for q in pair:
             r = by.get(("search page", q))
@@ -278,13 +281,14 @@ def report(results: list[dict]) -> str:
             split = r.get("server_ms") or {}
             lines.append(f"| {q} | {_n(r['rows'])} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | "
                          f"{' / '.join(str(round(split.get(k, 0))) for k in SPLIT)} | "
-                         f"{cell('search page, exact', q)} | {cell('search page, event + dates', q)} |")
+                         f"{cell('search page, exact', q)} | {cell('search page, newest', q)} | "
+                         f"{cell('search page, event + dates', q)} |")
     r = by.get(("search page", "(no search)"))
     if r:
         lines.append(f"| (no search: newest first) | {_n(r['rows'])} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | "
                      + ' / '.join(str(round((r.get('server_ms') or {}).get(k, 0)))
                                   for k in SPLIT)
-                     + " | – | – |")
+                     + " | – | – | – |")
     lines += ["", "| facet page of the article list (HTML, seven facets) | p50 / p95 |", "| --- | ---: |"]
     lines += [f"| {r['query']} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} |" for r in timed if r["kind"] == "facet page"]
     like = any(r["kind"].startswith("LIKE") for r in timed)

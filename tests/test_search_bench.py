@@ -31,6 +31,8 @@ def test_the_quick_search_benchmark_runs_end_to_end(tmp_path):
     assert {"match", "facets", "page", "rows"} <= set(pages[0]["server_ms"])
     by = {r["query"]: r["rows"] for r in pages}
     assert by["dang bo"] == by["Đảng bộ"] > 0  # with or without diacritics, the same matches
+    newest = {r["query"]: r["rows"] for r in results if r["kind"] == "search page, newest"}
+    assert len(newest) == 7 and newest["Đảng bộ"] == by["Đảng bộ"]   # the same matches, sorted by date
     assert "| search page `/-/search`" in measured.stdout
     assert "Load average (1 min) during the run" in measured.stdout
     assert "Pages that answered \"query took too long\": none." in measured.stdout
