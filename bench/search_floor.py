@@ -3,7 +3,7 @@
     .venv/bin/python bench/search_floor.py bench/out/archive-1m.db
     .venv/bin/python bench/search_floor.py ARCHIVE.db --query "bau cu" --narrowed
 
-For each query (the search page's own tiers, ``search_engine.relevance_tiers``: the phrase in the headline,
+For each query (the search page's own tiers, ``search_query.relevance_tiers``: the phrase in the headline,
 in the lead, anywhere, then the words apart; ``--narrowed``: to the Covid-19 event and 2021, as
 ``bench/search_bench.py`` narrows), in one process, best of ``--runs``:
 
@@ -12,7 +12,7 @@ in the lead, anywhere, then the words apart; ``--narrowed``: to the Covid-19 eve
 * **tier match**: ``count(*)`` of the tier's whole expression (the phrase, the words, the narrowing);
 * **tier ranked**: the tier's 20 best by bm25, as the page asks (bm25 first counts, for every phrase of the
   expression, the articles of the whole index holding it);
-* **page**: ``search_engine.ranked_ids``, the tiers in turn until 20 are found (what "rank page" in
+* **page**: ``search_rows.ranked_ids``, the tiers in turn until 20 are found (what "rank page" in
   ``timings_ms`` measures).
 
 Prints a Markdown table.
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from datasette_kinhtedothi.archive import search_engine  # noqa: E402
+from datasette_kinhtedothi.archive import search_query, search_rows  # noqa: E402
 from datasette_kinhtedothi.archive.search_state import SearchState  # noqa: E402
 
 QUERIES = ("bầu cử", "giãn cách xã hội", "dang bo")
@@ -58,8 +58,8 @@ def phrase_of(expression: str) -> str | None:
 
 def measure(conn: sqlite3.Connection, tables: set[str], q: str, narrowed: bool, runs: int) -> list[str]:
     state = SearchState(pairs=[], q=q, sort="relevance", **(NARROWED if narrowed else {}))
-    narrowing = search_engine.narrowing_of(conn, state, tables)
-    tiers = search_engine.relevance_tiers(state, tables, narrowing.expression) or []
+    narrowing = search_query.narrowing_of(conn, state, tables)
+    tiers = search_query.relevance_tiers(state, tables, narrowing.expression) or []
     lines = []
     for name, (table, expression) in zip(TIER_NAMES, tiers):
         phrase = phrase_of(expression)
@@ -67,12 +67,12 @@ def measure(conn: sqlite3.Connection, tables: set[str], q: str, narrowed: bool, 
             if phrase else None
         match_ms, rows = best_ms(conn, runs, f"select count(*) from {table} where {table} match ?", [expression])
         ranked_ms = best_ms(conn, runs, f"select rowid from {table} where {table} match ? order by "
-                                        f"bm25({table}, {search_engine.WEIGHTS}) limit 20", [expression])[0]
+                                        f"bm25({table}, {search_rows.WEIGHTS}) limit 20", [expression])[0]
         lines.append(f"| {q}{' (narrowed)' if narrowed else ''} | {name} | {rows[0][0]:,} | "
                      f"{'–' if alone is None else f'{alone:.0f}'} | {match_ms:.0f} | {ranked_ms:.0f} |")
     started = time.perf_counter()
     for _ in range(runs):
-        search_engine.ranked_ids(conn, tiers, 20, in_hits=False)
+        search_rows.ranked_ids(conn, tiers, 20, in_hits=False)
     lines.append(f"| {q}{' (narrowed)' if narrowed else ''} | **page** (tiers until 20) | | | | "
                  f"{(time.perf_counter() - started) * 1000 / runs:.0f} |")
     return lines

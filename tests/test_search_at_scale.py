@@ -13,7 +13,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from datasette_kinhtedothi import vi_search
-from datasette_kinhtedothi.archive import search_engine, search_sample
+from datasette_kinhtedothi.archive import search_engine, search_huge, search_query, search_sample
 from datasette_kinhtedothi.archive.facet_defs import BY_NAME
 from datasette_kinhtedothi.archive.search_state import read_state
 from pipelines.archive import Archive
@@ -104,9 +104,9 @@ def test_a_search_narrowed_inside_the_index_finds_what_the_tables_find(archive, 
     for pairs in states:
         state = read_state([p for p in pairs if p[1]], "vi")
         assert _answer(conn, tables, state) == _answer(conn, without, state), pairs
-        narrowed += bool(search_engine.narrowing_of(conn, state, tables).expression)
+        narrowed += bool(search_query.narrowing_of(conn, state, tables).expression)
         if state.values("event") or state.start:
-            assert search_engine.narrowing_of(conn, state, tables).handled, pairs
+            assert search_query.narrowing_of(conn, state, tables).handled, pairs
     assert narrowed >= 25
     counts = [_answer(conn, tables, read_state([p for p in s if p[1]], "vi"))[0] for s in states]
     assert sum(1 for c in counts if c) >= 20   # the searches find something: the comparison says something
@@ -126,7 +126,7 @@ def test_a_huge_result_read_from_the_index_alone_gives_the_page_the_tables_give(
         monkeypatch.setattr(search_sample, "LAZY", 10**9)
         expected = _answer(conn, tables, state)
         monkeypatch.setattr(search_sample, "LAZY", 5)
-        index_only, expression = search_engine._index_only(state, tables, search_engine.narrowing_of(
+        index_only, expression = search_huge.index_only(state, tables, search_query.narrowing_of(
             conn, state, tables))
         huge = index_only and search_sample.count(conn, expression) > 5
         lazy += huge
@@ -156,7 +156,7 @@ def test_a_huge_exact_spelling_read_from_its_index_gives_the_page_the_tables_giv
             monkeypatch.setattr(search_sample, "EXACT_STEP", 16)
             sampled = _answer(conn, tables, state)
             assert sampled[:4] == expected[:4], (words, page)       # the count, the page: exact
-            spelled = search_engine._exact_alone(state, tables, search_engine.narrowing_of(conn, state, tables))
+            spelled = search_huge.exact_alone(state, tables, search_query.narrowing_of(conn, state, tables))
             if spelled and search_sample.exact_count(conn, spelled) > 5:
                 read += 1
                 assert sampled[5] is True, (words, page)           # the facets: counted on a sample (≈)

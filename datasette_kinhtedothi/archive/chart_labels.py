@@ -17,7 +17,7 @@ import math
 
 from datasette.utils import sqlite_timelimit
 
-from datasette_kinhtedothi.archive import search_engine
+from datasette_kinhtedothi.archive import search_engine, search_query, search_rows
 from datasette_kinhtedothi.archive.search_state import BadState, link, read_state
 
 MONTH_LABEL_GAP = 60   # viewBox units a "05/2021" label needs (11px text, about 43 units wide)
@@ -94,11 +94,11 @@ async def chart_rows(datasette, db, state) -> tuple[list[dict], int]:
         tables |= {f"articles_fts.{c}" for c in await db.table_columns("articles_fts")}
     limit_ms = datasette.setting("sql_time_limit_ms")
     # the dates of many matches from the dense covering index, not from each article's (large) row
-    covering = f" indexed by {search_engine.FACET_INDEX}" if search_engine.FACET_INDEX in tables else ""
+    covering = f" indexed by {search_rows.FACET_INDEX}" if search_rows.FACET_INDEX in tables else ""
 
     def work(conn):
         with search_engine.hits_table(conn), sqlite_timelimit(conn, limit_ms):
-            sql, params = search_engine.match_sql(state, tables, conn)
+            sql, params = search_query.match_sql(state, tables, conn)
             conn.execute(sql, params)
             cursor = conn.execute(CHART_FILTERED_SQL.format(covering=covering), year_bounds())
             names = [d[0] for d in cursor.description]

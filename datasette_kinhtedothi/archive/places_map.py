@@ -27,7 +27,7 @@ from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
-from datasette_kinhtedothi.archive import search_engine
+from datasette_kinhtedothi.archive import search_engine, search_query
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.i18n import gettext, language
 from datasette_kinhtedothi.archive.place_page import PLACES, has_places
@@ -95,7 +95,7 @@ def _count(conn, state, tables: set[str], limit_ms: int) -> tuple[int, list[dict
     """The matches' count and their places, counted as the place facet counts them (``facet_defs``: a district
     takes in its wards), exact (no sample); each with what the map needs, districts given their coordinates."""
     with search_engine.hits_table(conn), sqlite_timelimit(conn, limit_ms):
-        sql, params = search_engine.match_sql(state, tables, conn)
+        sql, params = search_query.match_sql(state, tables, conn)
         conn.execute(sql, params)
         matches = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]
         counts = dict(conn.execute(PLACES.count_sql(

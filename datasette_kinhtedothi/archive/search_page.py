@@ -3,7 +3,8 @@
 ``/-/search.json`` gives the same page as JSON, ``/-/search.atom`` the same
 search as an Atom feed (the 50 newest); the CSV of every matching row is the
 journalist export at ``/-/export.csv``, which takes the same arguments. The
-arguments are described in ``search_state``; the SQL is in ``search_engine``.
+arguments are described in ``search_state``; the SQL is run by ``search_engine``
+(built by ``search_query``, read by ``search_rows``, a huge result by ``search_huge``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from datasette_kinhtedothi.archive import atom, matches, search_engine
+from datasette_kinhtedothi.archive import atom, matches, search_engine, search_query
 from datasette_kinhtedothi.archive.chart import archive_database
 from datasette_kinhtedothi.archive.search_facets import chips, facets_shown, names_of, nesting_of
 from datasette_kinhtedothi.archive.i18n import gettext as _
@@ -56,7 +57,7 @@ async def _search(datasette, db, state: SearchState, limit: int, offset: int, fa
 
 
 def _article(row: dict, state: SearchState, datasette, database: str, request=None) -> dict:
-    query = search_engine.split_query(state.q) if state.q else None
+    query = search_query.split_query(state.q) if state.q else None
     words = query.words if query else ""
     if row.get("phrase") and query and not query.fields:   # a phrase match: mark the phrase, no stray syllable
         words = '"' + query.general.replace('"', " ") + '"'
@@ -78,7 +79,7 @@ def _article(row: dict, state: SearchState, datasette, database: str, request=No
 
 def _why(row: dict, state: SearchState) -> list[dict]:
     """Where the query's words stand in this article: the phrase, or the words apart, field by field."""
-    words = matches.plain_words(search_engine.split_query(state.q).words) if state.q and not state.exact else ()
+    words = matches.plain_words(search_query.split_query(state.q).words) if state.q and not state.exact else ()
     if not words:
         return []
     fields = {"title": row.get("title"), "sapo": row.get("sapo"), "body_text": row.get("body_text"),

@@ -1,13 +1,13 @@
 """A huge result read from the search index alone: its count, a sample for its facets, its phrase matches.
 
-When every filter of a search is part of its full-text query (``search_engine.narrowing_of``), the
+When every filter of a search is part of its full-text query (``search_query.narrowing_of``), the
 search page need not copy the ids of hundreds of thousands of matches into ``temp.kt_hits``: the total
 is one ``count(*)`` of the full-text query (exact); the facets count the matches in a few of the
 index's buckets (``kinhtedothi.vocab.narrowing``: every article is in one of 256 by its id; about
 ``SAMPLE`` matches, at least one bucket), read from the index like any narrowing, and scale them up
 (shown with "≈", as any sampled count); the number of matches with the phrase as typed is counted in
 the same buckets and scaled (≈); the page is ranked
-tier by tier from the index (``search_engine.ranked_ids``), and only its 20 articles are checked for
+tier by tier from the index (``search_rows.ranked_ids``), and only its 20 articles are checked for
 the phrase. Below ``LAZY`` matches the search page copies the ids as before: every count is exact.
 
 Sorted by date (``date_walk``), its page is found by walking the articles in date order and asking the
