@@ -32,6 +32,9 @@ where p.name = :name
 order by a.published_at desc, a.id desc
 limit {MAX_ARTICLES + 1}
 """
+# the names folded once each, not once a byline ("materialized": SQLite would push the test into every row)
+ALIKE_SQL = ("with names as materialized (select distinct name from article_authors) "
+             "select name from names where fold_vi(name) = fold_vi(?) order by name limit 20")
 SUMMARY_SQL = """
 select count(distinct p.article_id) as articles, min(a.published_at) as first, max(a.published_at) as last,
   group_concat(distinct p.name_printed) as printed
@@ -64,9 +67,7 @@ async def _known_name(db, name: str) -> tuple[str | None, list[str]]:
     """The stored name for what was typed, and the candidates when it is ambiguous or unknown."""
     if (await db.execute("select 1 from article_authors where name = ? limit 1", [name])).rows:
         return name, []
-    alike = [r[0] for r in (await db.execute(
-        "select distinct name from article_authors where fold_vi(name) = fold_vi(?) order by name limit 20",
-        [name])).rows]
+    alike = [r[0] for r in (await db.execute(ALIKE_SQL, [name])).rows]
     return (alike[0], []) if len(alike) == 1 else (None, alike)
 
 

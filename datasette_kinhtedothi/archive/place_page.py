@@ -45,14 +45,23 @@ where district_key = :key and level = 'ward' group by place_key order by n desc,
 """
 FOUND_SQL = ("select found_by, count(*) as n from article_places where place_key = :key "
              "group by found_by order by n desc")
-# every place a typed name may mean: by its key, by its name (diacritics optional), a district named only by its wards
+# every place a typed name may mean: by its key, by its name (diacritics optional), a district named only by its
+# wards; the names are compared once a place (one row of each key, "materialized": not once an article's mention)
 CANDIDATES_SQL = """
+with places as materialized (
+  select place_key, place, district_key, district from article_places
+  where rowid in (select min(rowid) from article_places group by place_key)
+), keys as (
+  select place_key from places where place_key = :typed or place = :typed or fold_vi(place) = fold_vi(:typed)
+), districts as (
+  select district_key from places where district_key is not null
+    and (district_key = :typed or district = :typed or fold_vi(district) = fold_vi(:typed))
+)
 select place_key, min(level) as level, count(distinct article_id) as n from article_places
-where place_key = :typed or place = :typed or fold_vi(place) = fold_vi(:typed) group by place_key
+where place_key in (select place_key from keys) group by place_key
 union
 select district_key, 'district', count(distinct article_id) from article_places
-where (district_key = :typed or district = :typed or fold_vi(district) = fold_vi(:typed)) and district_key is not null
-group by district_key
+where district_key in (select district_key from districts) group by district_key
 """
 
 
