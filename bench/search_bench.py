@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -155,6 +156,7 @@ def main(argv=None) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     name = urllib.parse.quote(args.db.stem)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # a benchmark stopped stops its server (finally)
     server = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--db", str(args.db), "--port", str(port)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
