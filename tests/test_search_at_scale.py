@@ -163,6 +163,31 @@ def test_a_huge_exact_spelling_read_from_its_index_gives_the_page_the_tables_giv
     assert read >= 8
 
 
+def test_a_date_page_walked_from_the_index_keeps_the_undated_matches_last(sample, tmp_path, monkeypatch):
+    """Newest first, articles without a date come after every dated one (as SQL sorts a NULL): the walk that
+    starts at the newest month holding a match still reaches them; oldest first, where they come first, it does
+    not skip ahead of them."""
+    path = copy_archive(sample, tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        undated = [r[0] for r in conn.execute("select rowid from articles_fts where articles_fts match 'ha noi' "
+                                              "order by rowid limit 3")]
+        conn.execute(f"update articles set published_at = null where id in ({', '.join('?' for _ in undated)})",
+                     undated)
+        refresh_narrowing(sqlite_utils.Database(conn), undated)
+    conn, tables = _open(path)
+    walked = 0
+    for sort in ("newest", "oldest"):
+        for page in ("1", "2", "3", "9"):
+            state = read_state([("q", "ha noi"), ("sort", sort), ("page", page)], "vi")
+            monkeypatch.setattr(search_sample, "LAZY", 10**9)
+            expected = _answer(conn, tables, state)
+            monkeypatch.setattr(search_sample, "LAZY", 5)
+            assert _answer(conn, tables, state) == expected, (sort, page)
+            walked += set(undated) <= set(expected[1])
+    assert walked >= 1   # a page that shows the undated matches was compared
+
+
 def test_a_sample_of_buckets_scales_up_to_about_the_whole(synthetic):
     conn, tables = _open(synthetic)
     total = search_sample.count(conn, '"ha" AND "noi"')

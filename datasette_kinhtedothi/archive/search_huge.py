@@ -139,8 +139,9 @@ def _date_walk(conn, state: SearchState, tables: set[str], narrowed: Narrowing, 
         where.append("published_at < :high")
         params["high"] = high
     start = _first_month(conn, tables, expression, direction)
-    if start:   # no match before it in the walk's order: start there
-        where.append("published_at < :start" if direction == "desc" else "published_at >= :start")
+    if start:   # no match before it in the walk's order: start there (newest first, the undated come last)
+        where.append("(published_at < :start or published_at is null)" if direction == "desc"
+                     else "published_at >= :start")
         params["start"] = start
     walk_sql = (f"select id from articles{' where ' + ' and '.join(where) if where else ''} "
                 f"order by published_at {direction}, id {direction}")
