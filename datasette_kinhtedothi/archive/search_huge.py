@@ -96,17 +96,19 @@ def from_index(conn, state: SearchState, tables: set[str], narrowed: Narrowing, 
             "spellings": spellings, "timings": laps.ms}
 
 
-def _first_month(conn, tables: set[str], expression: str, direction: str) -> str | None:
+def _first_month(conn, tables: set[str], expression: str, direction: str, low: str | None, high: str | None
+                 ) -> str | None:
     """Where a walk in date order can start: newest first, the first day after the newest month with a match
     (``published_at <`` it); oldest first, the oldest such month (``>=``); found by asking the index year by
     year, then month by month (its narrowing words). None when it cannot say: no kept year counts, or some
     article's ``published_at`` sorts where no month word reaches (a missing date, oldest first; a value that is
-    no date, newest first)."""
+    no date, newest first). ``low`` and ``high``: the dates chosen (``SearchState.bounds``), outside which no
+    year nor month is asked about."""
     outside = "published_at >= ':'" if direction == "desc" else "published_at is null or published_at < '0'"
     if "facet_counts" not in tables or conn.execute(f"select 1 from articles where {outside} limit 1").fetchone():
         return None
-    years = sorted((r[0] for r in conn.execute("select value from facet_counts where facet = 'year' and n > 0")),
-                   reverse=direction == "desc")
+    years = sorted((r[0] for r in conn.execute("select value from facet_counts where facet = 'year' and n > 0")
+                    if (not low or r[0] >= low[:4]) and (not high or r[0] <= high[:4])), reverse=direction == "desc")
 
     def any_in(word: str) -> bool:
         return conn.execute("select 1 from articles_fts where articles_fts match ? limit 1",
@@ -115,7 +117,8 @@ def _first_month(conn, tables: set[str], expression: str, direction: str) -> str
     year = next((y for y in years if re.fullmatch(r"\d{4}", y) and any_in(narrowing.PREFIX["year"] + y)), None)
     if year is None:
         return None
-    months = range(12, 0, -1) if direction == "desc" else range(1, 13)
+    months = [m for m in (range(12, 0, -1) if direction == "desc" else range(1, 13))
+              if (not low or f"{year}-{m:02d}" >= low[:7]) and (not high or f"{year}-{m:02d}" <= high[:7])]
     month = next((m for m in months if any_in(f"{narrowing.PREFIX['month']}{year}{m:02d}")), None)
     if month is None:
         return None
@@ -138,7 +141,7 @@ def _date_walk(conn, state: SearchState, tables: set[str], narrowed: Narrowing, 
     if high:
         where.append("published_at < :high")
         params["high"] = high
-    start = _first_month(conn, tables, expression, direction)
+    start = _first_month(conn, tables, expression, direction, low, high)
     if start:   # no match before it in the walk's order: start there (newest first, the undated come last)
         where.append("(published_at < :start or published_at is null)" if direction == "desc"
                      else "published_at >= :start")

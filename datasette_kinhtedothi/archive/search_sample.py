@@ -127,11 +127,13 @@ def date_walk(conn, groups: list[str], walk_sql: str, params: dict, need: int) -
     """The first ``need`` matches in date order, group after group (each a folded-index expression: those with
     the phrase, then the rest): ``walk_sql`` gives the articles in the page's date order (at most ``WALK``), and
     the index says which of each ``BATCH`` of them a group matches. Fewer when every article was walked; None
-    when the walk stopped at ``WALK`` articles before the page was full (a group may go on past them)."""
+    when the walk stopped at ``WALK`` articles before the page was full (a group may go on past them), or when
+    its first quarter found too few to fill the page at that rate."""
     candidates = [r[0] for r in conn.execute(f"{walk_sql} limit {WALK}", params)]
     walked_all = len(candidates) < WALK
     found: list[int] = []
     for group in groups:
+        before = len(found)
         for start in range(0, len(candidates), BATCH):
             batch = candidates[start:start + BATCH]
             marks = ", ".join("?" for _ in batch)
@@ -140,6 +142,10 @@ def date_walk(conn, groups: list[str], walk_sql: str, params: dict, need: int) -
             found += [i for i in batch if i in hits]
             if len(found) >= need:
                 return found[:need]
+            walked = start + len(batch)
+            if not walked_all and 4 * walked >= len(candidates) and \
+                    (len(found) - before) * len(candidates) < (need - before) * walked:
+                return None   # a quarter of the walk says the rest will not fill the page: give up early
         if not walked_all:
             return None
     return found
