@@ -45,6 +45,11 @@ def test_the_quick_search_benchmark_runs_end_to_end(tmp_path):
     assert {r[1] for r in tiers} == {"headline", "lead", "anywhere", "words apart"}
     assert all(r[3] == "–" for r in tiers if r[1] == "words apart")
     assert all(r[3] != "–" for r in tiers if r[1] != "words apart")    # each phrase tier's phrase measured alone
+    checked = subprocess.run([sys.executable, "bench/search_paths_check.py", str(db), "--query", "bau cu",
+                              "--query", "Hà Nội", "--lazy", "5"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("equal ") == 2 * 8 and "0 page(s) differ" in checked.stdout
 
 
 def test_the_report_shows_a_list_search_that_ran_past_the_time_limit_as_its_error(tmp_path):
