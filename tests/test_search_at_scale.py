@@ -145,22 +145,26 @@ def test_a_huge_exact_spelling_read_from_its_index_gives_the_page_the_tables_giv
     its index (LAZY lowered here; with the pass keeping every id its facets are those of the copied ids)."""
     conn, tables = _open(request.getfixturevalue(archive))
     read = 0
-    for words in ("bầu cử", "Đảng bộ", "Hà Nội", "HĐND", "giãn cách xã hội", "covid", "khoá"):
-        for page in ("1", "2"):
-            state = read_state([("q", words), ("exact", "1"), ("page", page)], "vi")
+    for words in ("bầu cử", "Đảng bộ", "Hà Nội", "HĐND", "giãn cách xã hội", "covid", "khoá", "Hà NOT Nội"):
+        for page, sort in (("1", "relevance"), ("2", "relevance"), ("1", "newest"), ("4", "newest"),
+                           ("1", "oldest"), ("3", "oldest")):
+            state = read_state([("q", words), ("exact", "1"), ("page", page), ("sort", sort)], "vi")
             monkeypatch.setattr(search_sample, "LAZY", 10**9)
             expected = _answer(conn, tables, state)
             monkeypatch.setattr(search_sample, "LAZY", 5)
             monkeypatch.setattr(search_sample, "EXACT_STEP", 1)
-            assert _answer(conn, tables, state) == expected, (words, page)
+            assert _answer(conn, tables, state) == expected, (words, page, sort)
+            monkeypatch.setattr(search_sample, "WALK", 7)           # a date walk too short: the ids copied after all
+            assert _answer(conn, tables, state) == expected, (words, page, sort)
+            monkeypatch.setattr(search_sample, "WALK", 4_096)
             monkeypatch.setattr(search_sample, "EXACT_STEP", 16)
             sampled = _answer(conn, tables, state)
-            assert sampled[:4] == expected[:4], (words, page)       # the count, the page: exact
+            assert sampled[:4] == expected[:4], (words, page, sort)  # the count, the page: exact
             spelled = search_huge.exact_alone(state, tables, search_query.narrowing_of(conn, state, tables))
             if spelled and search_sample.exact_count(conn, spelled) > 5:
                 read += 1
-                assert sampled[5] is True, (words, page)           # the facets: counted on a sample (≈)
-    assert read >= 8
+                assert sampled[5] is True, (words, page, sort)     # the facets: counted on a sample (≈)
+    assert read >= 24
 
 
 def test_a_date_page_walked_from_the_index_keeps_the_undated_matches_last(sample, tmp_path, monkeypatch):
@@ -186,6 +190,33 @@ def test_a_date_page_walked_from_the_index_keeps_the_undated_matches_last(sample
             assert _answer(conn, tables, state) == expected, (sort, page)
             walked += set(undated) <= set(expected[1])
     assert walked >= 1   # a page that shows the undated matches was compared
+
+
+def test_an_exact_spelling_that_excludes_a_word_walks_by_date_from_the_end(sample, tmp_path, monkeypatch):
+    """An exact spelling is one phrase, operators included: the walk by date starts where the same phrase folded
+    says, never where the words as a folded search ("ha" NOT "noi", which leaves out "Hà NOT Nội") would."""
+    path = copy_archive(sample, tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        newest = conn.execute("select id from articles order by published_at desc, id desc limit 1").fetchone()[0]
+        conn.execute("update articles set title = 'Hà NOT Nội', sapo = '', body_text = '', "
+                     "published_at = '2030-01-02T08:00:00+07:00' where id = ?", [newest])   # a month of its own
+        conn.execute("update articles_fts set title = 'ha not noi', sapo = '', body_text = '', captions = '', "
+                     "tags = '', people = '' where rowid = ?", [newest])
+        older = conn.execute("select id from articles where id <> ? and published_at is not null "
+                             "order by published_at limit 1", [newest]).fetchone()[0]   # "ha" without "noi"
+        conn.execute("update articles set title = 'Hà Đông', sapo = '', body_text = '' where id = ?", [older])
+        conn.execute("update articles_fts set title = 'ha dong', sapo = '', body_text = '', captions = '', "
+                     "tags = '', people = '' where rowid = ?", [older])
+        refresh_narrowing(sqlite_utils.Database(conn), [newest])
+    conn, tables = _open(path)
+    state = read_state([("q", "Hà NOT Nội"), ("exact", "1"), ("sort", "newest")], "vi")
+    monkeypatch.setattr(search_sample, "LAZY", 10**9)
+    expected = _answer(conn, tables, state)
+    assert expected[1] == [newest]
+    monkeypatch.setattr(search_sample, "LAZY", 0)   # its one match is a huge result: the walk answers
+    assert search_huge.exact_alone(state, tables, search_query.narrowing_of(conn, state, tables))
+    assert _answer(conn, tables, state)[:4] == expected[:4]   # the count and the page (the facets: a sample)
 
 
 def test_a_sample_of_buckets_scales_up_to_about_the_whole(synthetic):

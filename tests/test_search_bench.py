@@ -49,7 +49,7 @@ def test_the_quick_search_benchmark_runs_end_to_end(tmp_path):
                               "--query", "Hà Nội", "--lazy", "5"],
                              cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert checked.stdout.count("equal ") == 2 * 8 and "0 page(s) differ" in checked.stdout
+    assert checked.stdout.count("equal ") == 2 * 9 and "0 page(s) differ" in checked.stdout
 
 
 def test_the_report_shows_a_list_search_that_ran_past_the_time_limit_as_its_error(tmp_path):

@@ -63,7 +63,9 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
                 return found
         spelled = search_huge.exact_alone(state, tables, narrowed) if limit else None
         if spelled and search_sample.exact_count(conn, spelled, search_sample.LAZY) > search_sample.LAZY:
-            return search_huge.exact_from_index(conn, state, tables, spelled, limit, offset, facets, laps)
+            found = search_huge.exact_from_index(conn, state, tables, spelled, limit, offset, facets, laps)
+            if found is not None:
+                return found
         sql, params = match_sql(state, tables, conn, narrowed)
         conn.execute(sql, params)
         count = conn.execute("select count(*) from temp.kt_hits").fetchone()[0]

@@ -11,7 +11,7 @@ from datasette_kinhtedothi.archive.search_query import (
     DATES, DENSE, Narrowing, Query, and_narrowing, filters, folded_expression, relevance_tiers, split_query)
 from datasette_kinhtedothi.archive.search_rows import Laps, count_facets, page_articles, ranked_ids
 from datasette_kinhtedothi.archive.search_state import SearchState
-from datasette_kinhtedothi.vi_search import exact_match, fts_match
+from datasette_kinhtedothi.vi_search import exact_match, fts_match, phrase_match
 from kinhtedothi.vocab import narrowing
 
 
@@ -31,9 +31,9 @@ def index_only(state: SearchState, tables: set[str], narrowed: Narrowing) -> tup
 
 
 def exact_alone(state: SearchState, tables: set[str], narrowed: Narrowing) -> str | None:
-    """The exact index's expression of an exact spelling with no filter nor field, ranked by relevance (what
-    ``exact_from_index`` answers); None for any other search."""
-    if not state.exact or state.sort != "relevance" or "articles_fts_exact" not in tables:
+    """The exact index's expression of an exact spelling with no filter nor field (what ``exact_from_index``
+    answers); None for any other search."""
+    if not state.exact or "articles_fts_exact" not in tables:
         return None
     query = split_query(state.q, tables)
     if not query.general or query.fields or narrowed.expression or filters(state, tables, {}, narrowed.handled):
@@ -128,10 +128,12 @@ def _first_month(conn, tables: set[str], expression: str, direction: str, low: s
 
 
 def _date_walk(conn, state: SearchState, tables: set[str], narrowed: Narrowing, expression: str, phrase: str | None,
-               need: int) -> list[int] | None:
+               need: int, spelled: str | None = None) -> list[int] | None:
     """The first ``need`` matches in the page's date order, those with the phrase first (as the copied ids give
     them: ``search_groups.grouped_page``), from a walk of the articles in date order within the dates chosen
-    (``search_sample.date_walk``); None when the walk finds no full page."""
+    (``search_sample.date_walk``); None when the walk finds no full page. ``spelled``: the matches are those of
+    this exact-index expression (``expression``, folded, only says where the walk may start; empty: from the
+    end)."""
     direction = "asc" if state.sort == "oldest" else "desc"
     low, high = state.bounds if DATES in narrowed.handled else (None, None)
     where, params = [], {}
@@ -141,23 +143,34 @@ def _date_walk(conn, state: SearchState, tables: set[str], narrowed: Narrowing, 
     if high:
         where.append("published_at < :high")
         params["high"] = high
-    start = _first_month(conn, tables, expression, direction, low, high)
+    start = _first_month(conn, tables, expression, direction, low, high) if expression else None
     if start:   # no match before it in the walk's order: start there (newest first, the undated come last)
         where.append("(published_at < :start or published_at is null)" if direction == "desc"
                      else "published_at >= :start")
         params["start"] = start
     walk_sql = (f"select id from articles{' where ' + ' and '.join(where) if where else ''} "
                 f"order by published_at {direction}, id {direction}")
+    if spelled:
+        return search_sample.date_walk(conn, [spelled], walk_sql, params, need, table="articles_fts_exact")
     groups = [f"({phrase}) AND ({expression})", f"({expression}) NOT ({phrase})"] if phrase else [expression]
     return search_sample.date_walk(conn, groups, walk_sql, params, need)
 
 
 def exact_from_index(conn, state: SearchState, tables: set[str], spelled: str, limit: int, offset: int,
-                     facets: bool, laps: Laps) -> dict:
+                     facets: bool, laps: Laps) -> dict | None:
     """A huge result of an exact spelling alone: its count and a sample of its ids in one pass over its index
     (``search_sample.exact_scan``, no copy of every id), the facets counted on the sample (≈), the page ranked
-    from the index."""
+    from the index, or by date from a walk (None when the walk finds no full page)."""
     count, kept = search_sample.exact_scan(conn, spelled)
+    pages = max(1, -(-count // limit))
+    offset = min(offset, (pages - 1) * limit)
+    dated = None
+    if state.sort != "relevance":   # the spelling folded, as one phrase, finds every article it finds, and more
+        folded = phrase_match(split_query(state.q, tables).general)
+        dated = _date_walk(conn, state, tables, Narrowing(), "" if folded == '""' else folded, None, offset + limit,
+                           spelled=spelled)
+        if dated is None:
+            return None
     laps.lap("match")
     every = search_sample.exact_every(count, DENSE, search_sample.SAMPLE)
     facet_rows = {}
@@ -166,9 +179,10 @@ def exact_from_index(conn, state: SearchState, tables: set[str], spelled: str, l
         facet_rows = count_facets(conn, tables, "temp.kt_sample", every)
     laps.lap("facets")
     laps.lap("phrase")   # an exact spelling has no phrase count
-    pages = max(1, -(-count // limit))
-    offset = min(offset, (pages - 1) * limit)
-    ids = ranked_ids(conn, relevance_tiers(state, tables) or [], offset + limit, in_hits=False)[offset:]
+    if dated is not None:
+        ids = dated[offset:]
+    else:
+        ids = ranked_ids(conn, relevance_tiers(state, tables) or [], offset + limit, in_hits=False)[offset:]
     laps.lap("page")
     articles = page_articles(conn, tables, ids, None)
     laps.lap("rows")

@@ -123,8 +123,9 @@ def empty_sample(conn) -> None:
     conn.execute("delete from temp.kt_sample")
 
 
-def date_walk(conn, groups: list[str], walk_sql: str, params: dict, need: int) -> list[int] | None:
-    """The first ``need`` matches in date order, group after group (each a folded-index expression: those with
+def date_walk(conn, groups: list[str], walk_sql: str, params: dict, need: int, table: str = "articles_fts"
+              ) -> list[int] | None:
+    """The first ``need`` matches in date order, group after group (each an expression of ``table``: those with
     the phrase, then the rest): ``walk_sql`` gives the articles in the page's date order (at most ``WALK``), and
     the index says which of each ``BATCH`` of them a group matches. Fewer when every article was walked; None
     when the walk stopped at ``WALK`` articles before the page was full (a group may go on past them), or when
@@ -138,7 +139,7 @@ def date_walk(conn, groups: list[str], walk_sql: str, params: dict, need: int) -
             batch = candidates[start:start + BATCH]
             marks = ", ".join("?" for _ in batch)
             hits = {r[0] for r in conn.execute(
-                f"select rowid from articles_fts where articles_fts match ? and rowid in ({marks})", [group, *batch])}
+                f"select rowid from {table} where {table} match ? and rowid in ({marks})", [group, *batch])}
             found += [i for i in batch if i in hits]
             if len(found) >= need:
                 return found[:need]
