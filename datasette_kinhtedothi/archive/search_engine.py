@@ -62,7 +62,8 @@ def _run(conn, state: SearchState, tables: set[str], limit: int, offset: int, ti
             if found is not None:
                 return found
         spelled = search_huge.exact_alone(state, tables, narrowed) if limit else None
-        if spelled and search_sample.exact_count(conn, spelled, search_sample.LAZY) > search_sample.LAZY:
+        lazy = search_sample.LAZY
+        if spelled and search_sample.count(conn, spelled, lazy, "articles_fts_exact") > lazy:
             found = search_huge.exact_from_index(conn, state, tables, spelled, limit, offset, facets, laps)
             if found is not None:
                 return found

@@ -30,14 +30,15 @@ WALK = 4_096     # articles a date page of a huge result looks at, in date order
 BATCH = 256      # articles asked about in one index query
 
 
-def count(conn, expression: str | None, at_most: int | None = None) -> int:
-    """Matches of a folded-index expression (None: every article); stops past ``at_most`` when given."""
+def count(conn, expression: str | None, at_most: int | None = None, table: str = "articles_fts") -> int:
+    """Matches of an expression of the folded index (or of ``table``, ``articles_fts_exact``; None: every
+    article); stops past ``at_most`` when given."""
     if expression is None and at_most is None:
         return conn.execute("select count(*) from articles").fetchone()[0]   # the smallest index, counted
     if expression is None:
         sql, params = "select id from articles", {}
     else:
-        sql, params = "select rowid from articles_fts where articles_fts match :m", {"m": expression}
+        sql, params = f"select rowid from {table} where {table} match :m", {"m": expression}
     if at_most is not None:
         sql += f" limit {at_most + 1}"
     return conn.execute(f"select count(*) from ({sql})", params).fetchone()[0]
@@ -86,13 +87,6 @@ def first_ids(conn, expression: str, n: int) -> list[int]:
     """The ``n`` matches of lowest id (as the spellings of an unmarked query read them from ``temp.kt_phrase``)."""
     return [r[0] for r in conn.execute(
         f"select rowid from articles_fts where articles_fts match :m order by rowid limit {n}", {"m": expression})]
-
-
-def exact_count(conn, spelled: str, at_most: int | None = None) -> int:
-    """Matches of an exact-index expression; stops past ``at_most`` when given."""
-    limit = f" limit {at_most + 1}" if at_most is not None else ""
-    return conn.execute("select count(*) from (select rowid from articles_fts_exact where articles_fts_exact "
-                        f"match :x{limit})", {"x": spelled}).fetchone()[0]
 
 
 def exact_scan(conn, spelled: str) -> tuple[int, list[int]]:
